@@ -1,0 +1,1 @@
+"""The command-line layer: typer commands that parse options, call the core, emit results."""

@@ -1,0 +1,145 @@
+"""The typer application and the one error boundary.
+
+`main()` is the only place where exceptions become messages and exit codes:
+usage errors (exit 2, a JSON object under --json), CalcError raised outside a
+command's own handling, Ctrl-C (130), broken pipes (quiet), and bugs (70,
+one line; the traceback with --traceback or CALCTOOL_DEBUG=1).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from calctool import __version__
+from calctool.cli.commands import diff as diff_cmd
+from calctool.cli.commands import eval as eval_cmd
+from calctool.core.errors import CalcError, ExitStatus
+
+app = typer.Typer(
+    name="calctool",
+    help="Calculus in the terminal: derivatives, values, tangents, limits, gradient checks, "
+         "Hessians. Answers for people, --json for programs.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+app.command("diff", epilog=diff_cmd.EXAMPLES)(diff_cmd.diff)
+app.command("eval", epilog=eval_cmd.EXAMPLES)(eval_cmd.eval_)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"calctool {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+    traceback: Annotated[bool, typer.Option(
+        "--traceback", help="On an internal error, print the Python traceback.")] = False,
+) -> None:
+    """Calculus in the terminal."""
+
+
+def _wants_json(argv: list[str]) -> bool:
+    head = argv[: argv.index("--")] if "--" in argv else argv
+    return "--json" in head
+
+
+def _command_name(argv: list[str]) -> str:
+    return next((a for a in argv if not a.startswith("-")), "")
+
+
+def _click() -> Any:
+    """The click that typer runs on: recent typer vendors it as typer._click."""
+    try:
+        from typer import _click as click
+    except ImportError:  # typer < 0.20 depends on click itself
+        import click  # type: ignore[no-redef]
+    return click
+
+
+def _usage_error(exc: Exception, argv: list[str]) -> int:
+    click = _click()
+    from calctool.cli.runner import emit_error
+    from calctool.cli.settings import Settings
+
+    message = exc.format_message() if isinstance(exc, click.ClickException) else str(exc)
+    hint = None
+    if isinstance(exc, click.exceptions.NoSuchOption) and exc.option_name:
+        name = exc.option_name
+        token = next((a for a in argv if a.startswith(name)), name)
+        if not token.startswith("--"):
+            hint = (f"if {token} is an expression, put it after --: "
+                    f"calctool {_command_name(argv) or 'diff'} -- {token}")
+    error = CalcError(message, code="usage_error", hint=hint)
+    settings = Settings(_command_name(argv), json=_wants_json(argv))
+    if settings.json:
+        emit_error(settings, error, None)
+    else:
+        ctx = getattr(exc, "ctx", None)
+        usage = ctx.get_usage() + "\n" if ctx is not None else ""
+        command = _command_name(argv)
+        known = command in {c.name for c in app.registered_commands}
+        help_hint = f"Try 'calctool {command + ' ' if known else ''}--help' for help.\n"
+        sys.stderr.write(usage + f"calctool: error: {message}\n"
+                         + (f"hint: {hint}\n" if hint else "") + help_hint)
+    return int(ExitStatus.BAD_INPUT)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point."""
+    click = _click()
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--traceback" in argv or os.environ.get("CALCTOOL_DEBUG", "") not in ("", "0")
+    exit_types = tuple({typer.Exit, getattr(click.exceptions, "Exit", typer.Exit)})
+    abort_types = tuple({typer.Abort, getattr(click.exceptions, "Abort", typer.Abort)})
+    try:
+        status = app(args=argv, prog_name="calctool", standalone_mode=False)
+        code = int(status) if isinstance(status, int) else 0
+    except exit_types as exc:
+        code = exc.exit_code
+    except click.exceptions.ClickException as exc:
+        code = _usage_error(exc, argv)
+    except CalcError as exc:
+        from calctool.cli.runner import emit_error
+        from calctool.cli.settings import Settings
+
+        emit_error(Settings(_command_name(argv), json=_wants_json(argv)), exc, None)
+        code = int(exc.exit_status)
+    except (KeyboardInterrupt, *abort_types):
+        sys.stderr.write("\ncalctool: interrupted\n")
+        code = int(ExitStatus.INTERRUPTED)
+    except BrokenPipeError:
+        code = _broken_pipe()
+    except Exception as exc:  # noqa: BLE001 - the one boundary: a bug becomes exit 70
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        sys.stderr.write(
+            f"calctool: internal error ({type(exc).__name__}: {exc}). This is a bug: please "
+            "report it with the command you ran (add --traceback for details).\n")
+        code = int(ExitStatus.INTERNAL_ERROR)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        code = _broken_pipe()
+    sys.exit(code)
+
+
+def _broken_pipe() -> int:
+    """The reader went away (`| head`): stop quietly, as other Unix tools do."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 0

@@ -1,0 +1,60 @@
+"""`calctool diff`: symbolic derivatives."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from calctool.cli import options as opt
+from calctool.cli.runner import run
+from calctool.cli.settings import make_settings
+
+EXAMPLES = """\
+Examples:
+
+\b
+  calctool diff "x^3*cos(x)"
+  calctool diff "sin(x)" --order 3
+  calctool diff "x^2*y + y^3" --wrt x,y
+  calctool diff "x^2 + 3*x*y" --at x=1,y=2
+  calctool diff "f(g(x))"
+  calctool diff "abs(x)" --at 0
+  calctool diff -- -x^2
+  printf 'x^2\\nsin(x)\\n' | calctool diff - --json
+"""
+
+
+def diff(
+    expression: opt.Expression,
+    wrt: Annotated[str | None, typer.Option(
+        "--wrt", metavar="VAR[,VAR...]",
+        help="Differentiate by this variable; x,y gives the mixed partial d/dy(d/dx f).",
+        show_default=False)] = None,
+    order: Annotated[int, typer.Option("--order", "-n", min=1, max=100,
+                                       help="The order of the derivative.")] = 1,
+    at: opt.At = None,
+    simplify: Annotated[bool, typer.Option("--simplify", help="Simplify the answer.")] = False,
+    # --steps (the derivation rule by rule) is tracked in its own issue.
+    plot: opt.Plot = False,
+    range_: opt.Range = None,
+    json: opt.Json = False,
+    latex: opt.Latex = False,
+    ascii: opt.Ascii = False,
+    timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
+) -> None:
+    """Differentiate an expression: derivatives of any order, partials, gradients.
+
+    With several variables and no --wrt the answer is the gradient. With --at
+    the derivative's value there is given too; at a kink or jump (abs(x) at 0)
+    it is reported as not existing, with both one-sided values.
+    """
+    settings = make_settings("diff", json=json, latex=latex, timeout=timeout, ascii=ascii)
+
+    def compute(text: str) -> object:
+        from calctool.core.diff import compute_diff
+
+        return compute_diff(text, wrt=wrt, order=order, at=at, simplify=simplify,
+                            plot=plot, plot_range=range_)
+
+    raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]

@@ -1,0 +1,78 @@
+"""`calctool eval`: numeric values at one point or many."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from calctool.cli import options as opt
+from calctool.cli.runner import run
+from calctool.cli.settings import make_settings
+from calctool.core.errors import UsageError
+
+EXAMPLES = """\
+Examples:
+
+\b
+  calctool eval "sin(x)" --at x=pi/4
+  calctool eval "sqrt(2)" --digits 50
+  calctool eval "x^2*y" --at x=1,y=2 --at x=3,y=4
+  calctool eval "exp(-x^2)" --range x=-2:2:9
+  calctool eval "x*y" --csv points.csv
+  calctool eval "log(x)" --at 0
+"""
+
+
+def eval_(
+    expression: opt.Expression,
+    at: Annotated[list[str] | None, typer.Option(
+        "--at", metavar="POINT",
+        help="A point (repeat for several): x=1,y=2, or a bare value for one variable.",
+        show_default=False)] = None,
+    range_: Annotated[list[str] | None, typer.Option(
+        "--range", metavar="X=A:B:N",
+        help="N evenly spaced points from A to B (repeat for a grid over several variables).",
+        show_default=False)] = None,
+    csv: Annotated[Path | None, typer.Option(
+        "--csv", metavar="FILE",
+        help="Points from a CSV file with a header of variable names (- for stdin).",
+        show_default=False, allow_dash=True)] = None,
+    digits: Annotated[int, typer.Option("--digits", "-d", min=1, max=10_000,
+                                        help="Significant digits of the answer.")] = 15,
+    json: opt.Json = False,
+    latex: opt.Latex = False,
+    ascii: opt.Ascii = False,
+    timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
+) -> None:
+    """Evaluate an expression at a point, at several points, on a grid or from CSV.
+
+    Many points are evaluated at once with numpy. Points where the expression
+    has no real value (log(0), 1/0, sqrt(-1)) are reported one by one.
+    """
+    settings = make_settings("eval", json=json, latex=latex, timeout=timeout, ascii=ascii)
+    csv_text = _read_csv(csv) if csv is not None else None
+    if csv_text is not None and expression == "-":
+        raise UsageError("--csv - and an expression of - both read stdin; use a file")
+
+    def compute(text: str) -> object:
+        from calctool.core.evaluate import compute_eval
+
+        return compute_eval(text, at=at or (), ranges=range_ or (), csv_text=csv_text,
+                            digits=digits)
+
+    raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]
+
+
+def _read_csv(path: Path) -> str:
+    import sys
+
+    if str(path) == "-":
+        return sys.stdin.read()
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}", code="bad_file") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not a UTF-8 text file", code="bad_file") from None

@@ -1,0 +1,5 @@
+"""The computational core: parsing, symbolic and numeric engines, results.
+
+Nothing here imports typer, rich or plotext; every function is usable as a
+library.
+"""

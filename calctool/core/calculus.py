@@ -1,0 +1,145 @@
+"""Derivatives, and derivatives at a point done honestly.
+
+At a kink or a jump a derivative does not exist; sympy would still answer
+(sign(0) = 0, Heaviside(0) = 1/2). `derivative_at` checks the definition
+where the function is not smooth: continuity, then the one-sided limits of
+the difference quotient.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import sympy as sp
+
+from calctool.core.errors import DomainError
+from calctool.core.functions import NONSMOOTH, to_elementary
+from calctool.core.values import Value, describe_problem, evaluate, substitute
+
+Point = dict[sp.Symbol, sp.Expr]
+
+
+def differentiate(expr: sp.Expr, sequence: Sequence[sp.Symbol]) -> sp.Expr:
+    """Differentiate by each variable of `sequence` in turn (x, x, y: d^3/dy dx^2)."""
+    result = expr
+    for var in sequence:
+        result = sp.diff(result, var)
+    return result
+
+
+def gradient(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> list[sp.Expr]:
+    return [sp.diff(expr, v) for v in variables]
+
+
+@dataclass(frozen=True)
+class PointDerivative:
+    """d/dvar of a function at a point, with what happens on either side."""
+
+    exists: bool
+    value: sp.Expr | None  # the derivative when it exists (may be oo for a vertical tangent)
+    left: sp.Expr | None  # one-sided limits of the difference quotient
+    right: sp.Expr | None
+    kind: str  # "smooth", "one-sided limits agree", "corner", "jump", "vertical", "cusp"
+
+    @property
+    def vertical(self) -> bool:
+        return self.kind == "vertical"
+
+
+def _is_smooth_at(expr: sp.Expr, point: Point) -> bool:
+    """No kink/jump function of `expr` has its switch point here."""
+    for node in sp.preorder_traversal(expr):
+        if not isinstance(node, NONSMOOTH):
+            continue
+        if isinstance(node, (sp.Max, sp.Min)):
+            args = [substitute(a, point) for a in node.args]
+            values = [a for a in args if a is not None]
+            if len(set(values)) < len(values) or len(values) < len(args):
+                return False
+            continue
+        arg = substitute(node.args[0], point)
+        if arg is None or arg.is_zero is not False:
+            return False
+        if isinstance(node, (sp.floor, sp.ceiling)) and (arg.is_integer is not False):
+            return False
+    return True
+
+
+def _limit(expr: sp.Expr, var: sp.Symbol, at: sp.Expr, direction: str) -> sp.Expr:
+    return sp.limit(to_elementary(expr), var, at, direction)
+
+
+def derivative_at(f: sp.Expr, var: sp.Symbol, point: Point) -> PointDerivative:
+    """The derivative of f by `var` at `point` (every variable of f has a value there).
+
+    Raises DomainError when f itself is undefined at the point.
+    """
+    here = evaluate(f, point)
+    if not here.ok:
+        raise DomainError(f"{sp.sstr(f)} has no real value at {_show(point)} ({here.problem}), "
+                          "so it has no derivative there", code="undefined")
+    d = sp.diff(f, var)
+    if _is_smooth_at(f, point):
+        value = substitute(d, point)
+        if value is None:  # too large to compute exactly: the caller evaluates numerically
+            return PointDerivative(True, None, None, None, "smooth")
+        if describe_problem(value) is None:
+            return PointDerivative(True, value, value, value, "smooth")
+    # The careful way: continuity, then one-sided difference quotients.
+    a = point[var]
+    others = {k: v for k, v in point.items() if k != var}
+    g = f.xreplace(others)
+    f_a = here.exact if here.exact is not None else g.xreplace({var: a})
+    h = sp.Dummy("h", positive=True)
+    left_cont = _limit(g, var, a, "-")
+    right_cont = _limit(g, var, a, "+")
+    quotient = (g.xreplace({var: a + h}) - f_a) / h
+    right = _limit(quotient, h, 0, "+")
+    left_quotient = (g.xreplace({var: a - h}) - f_a) / (-h)
+    left = _limit(left_quotient, h, 0, "+")
+    # A side where f is not real-valued (sqrt(x) left of 0) has no one-sided derivative.
+    left_ok = left_cont.is_extended_real is not False and left.is_extended_real is not False
+    right_ok = right_cont.is_extended_real is not False and right.is_extended_real is not False
+    if not (left_ok and right_ok):
+        return PointDerivative(False, None, left if left_ok else None,
+                               right if right_ok else None, "domain edge")
+    if not (sp.simplify(left_cont - f_a) == 0 and sp.simplify(right_cont - f_a) == 0):
+        return PointDerivative(False, None, left, right, "jump")
+    if left == right:
+        if left in (sp.oo, sp.S.NegativeInfinity):
+            return PointDerivative(True, left, left, right, "vertical")
+        if describe_problem(left) is None and left.is_finite:
+            return PointDerivative(True, left, left, right, "one-sided limits agree")
+    if {left, right} == {sp.oo, sp.S.NegativeInfinity}:
+        return PointDerivative(False, None, left, right, "cusp")
+    return PointDerivative(False, None, left, right, "corner")
+
+
+def derivative_value(f: sp.Expr, sequence: Sequence[sp.Symbol], point: Point,
+                     digits: int = 15) -> tuple[Value, PointDerivative | None]:
+    """The value at `point` of the derivative along `sequence`, checking each order.
+
+    Returns the value and, when some order does not exist, the PointDerivative
+    that says why (left/right one-sided values) with value.problem set.
+    """
+    g = f
+    last: PointDerivative | None = None
+    for var in sequence:
+        last = derivative_at(g, var, point)
+        if not last.exists:
+            kind = last.kind
+            return Value(None, None, f"not differentiable ({kind})",
+                         f"not differentiable ({kind})"), last
+        if last.vertical:
+            return Value(last.value, float(last.value), "infinite",  # type: ignore[arg-type]
+                         "infinite (vertical tangent)"), last
+        g = sp.diff(g, var)
+    assert last is not None
+    if last.kind == "smooth":
+        return evaluate(g, point, digits), last
+    return evaluate(last.value, {}, digits), last  # type: ignore[arg-type]
+
+
+def _show(point: Point) -> str:
+    return ", ".join(f"{k}={sp.sstr(v)}" for k, v in point.items())

@@ -1,0 +1,106 @@
+"""The `diff` operation: derivatives, partials, gradients, values at a point."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sympy as sp
+
+from calctool.core.calculus import derivative_value, differentiate, gradient
+from calctool.core.errors import DomainError, UsageError
+from calctool.core.parse import free_variables, parse, symbol
+from calctool.core.plotdata import PlotData, parse_plot_range, sample
+from calctool.core.points import resolve_point
+from calctool.core.results import DiffResult, expr_number
+from calctool.core.values import Value
+
+MAX_ORDER = 100
+
+
+def differentiation_sequence(expr: sp.Expr, wrt: str | None, order: int) -> tuple[list[sp.Symbol], bool]:
+    """The variables to differentiate by, in turn, and whether the answer is a gradient."""
+    if not 1 <= order <= MAX_ORDER:
+        raise UsageError(f"--order must be between 1 and {MAX_ORDER}, not {order}", code="bad_value")
+    variables = free_variables(expr)
+    if wrt:
+        names = [n.strip() for n in wrt.split(",")]
+        for n in names:
+            if not n.isidentifier() or n.startswith("_"):
+                raise UsageError(f"--wrt: {n!r} is not a variable name", code="bad_value")
+        if len(names) > 1 and order != 1:
+            raise UsageError("--order applies to a single --wrt variable; for mixed partials "
+                             "list each variable: --wrt x,x,y", code="bad_value")
+        return [symbol(n) for n in names] * order, False
+    if len(variables) <= 1:
+        var = variables[0] if variables else symbol("x")
+        return [var] * order, False
+    if order != 1:
+        names = ", ".join(v.name for v in variables)  # type: ignore[attr-defined]
+        raise UsageError(f"--order needs --wrt when the expression has several variables ({names})",
+                         code="missing_variable")
+    return list(variables), True
+
+
+def compute_diff(text: str, *, wrt: str | None = None, order: int = 1, at: str | None = None,
+                 simplify: bool = False, digits: int = 15, plot: bool = False,
+                 plot_range: str | None = None) -> DiffResult:
+    expr = parse(text)
+    sequence, is_gradient = differentiation_sequence(expr, wrt, order)
+    tidy = sp.simplify if simplify else (lambda e: e)
+    point = resolve_point(at, free_variables(expr)) if at is not None else None
+    if is_gradient:
+        components = tuple(tidy(g) for g in gradient(expr, sequence))
+        values = ()
+        if point is not None:
+            values = tuple(_value_at(expr, [v], point, digits) for v in sequence)
+        if plot:
+            raise UsageError("--plot draws a function of one variable and its derivative; "
+                             "give --wrt and fix the others with --at", code="bad_option")
+        return DiffResult(text, expr, tuple(sequence), gradient=components, point=point,
+                          values=values, simplified=simplify)
+    derivative = tidy(differentiate(expr, sequence))
+    values = (_value_at(expr, sequence, point, digits),) if point is not None else ()
+    plot_data = _plot(expr, derivative, sequence, point, plot_range) if plot else None
+    return DiffResult(text, expr, tuple(sequence), derivative=derivative, point=point,
+                      values=values, simplified=simplify, plot=plot_data)
+
+
+def _plot(expr: sp.Expr, derivative: sp.Expr, sequence: Sequence[sp.Symbol],
+          point: dict[sp.Symbol, sp.Expr] | None, plot_range: str | None) -> PlotData:
+    var = sequence[-1]
+    if len(set(sequence)) > 1:
+        raise UsageError("--plot needs a derivative by one variable", code="bad_option")
+    fixed = {k: v for k, v in (point or {}).items() if k != var}
+    f, d = expr.xreplace(fixed), derivative.xreplace(fixed)
+    center = float(sp.N(point[var])) if point and var in point else None
+    lo, hi = parse_plot_range(plot_range, center)
+    order = len(sequence)
+    marks = "'" * order if order <= 3 else f"^({order})"
+    return sample([(f"f({var})", f), (f"f{marks}({var})", d)], var, lo, hi,
+                  title=f"f = {sp.sstr(expr)} and its derivative")
+
+
+def _value_at(expr: sp.Expr, sequence: Sequence[sp.Symbol], point: dict[sp.Symbol, sp.Expr],
+              digits: int) -> Value:
+    value, info = derivative_value(expr, sequence, point, digits)
+    if value.ok:
+        return value
+    where = ", ".join(f"{k}={sp.sstr(v)}" for k, v in point.items())
+    label = "the derivative" if len(sequence) == 1 else "this derivative"
+    if info is not None and value.problem and value.problem.startswith("infinite"):
+        raise DomainError(f"{label} is infinite at {where} (a vertical tangent)",
+                          code="infinite_derivative",
+                          details={"left": _side(info.left), "right": _side(info.right)})
+    if info is not None and not info.exists:
+        left, right = _side(info.left), _side(info.right)
+        raise DomainError(
+            f"{label} does not exist at {where}: the function has a {info.kind} there "
+            f"(from the left {left if left is not None else 'undefined'}, "
+            f"from the right {right if right is not None else 'undefined'})",
+            code="not_differentiable",
+            details={"kind": info.kind, "left": left, "right": right})
+    raise DomainError(f"{label} is undefined at {where}: {value.problem}", code="undefined")
+
+
+def _side(v: sp.Expr | None) -> float | str | None:
+    return None if v is None else expr_number(v)

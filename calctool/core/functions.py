@@ -1,0 +1,219 @@
+"""Functions sympy lacks, written as sympy functions: activations and real odd roots.
+
+Each knows its derivative (so `diff` shows sigma(x)(1 - sigma(x)), not an
+exp formula), evaluates numerically, prints back to text our parser reads,
+and rewrites to elementary functions for the limit engine.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.core.function import ArgumentIndexError
+
+
+def _is_finite_number(a: sp.Expr) -> bool:
+    return bool(a.is_number and a.is_finite and a.is_extended_real)
+
+
+class sigmoid(sp.Function):  # noqa: N801 - the name users type and read back
+    """The logistic function 1/(1 + e^-x)."""
+
+    is_real = True
+
+    @classmethod
+    def eval(cls, x: sp.Expr) -> sp.Expr | None:
+        if x.is_zero:
+            return sp.Rational(1, 2)
+        if x is sp.oo:
+            return sp.Integer(1)
+        if x is sp.S.NegativeInfinity:
+            return sp.Integer(0)
+        if x.is_Float:
+            return 1 / (1 + sp.exp(-x))
+        return None
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        if argindex != 1:
+            raise ArgumentIndexError(self, argindex)
+        return self * (1 - self)
+
+    def _eval_rewrite_as_exp(self, x: sp.Expr, **kwargs: object) -> sp.Expr:
+        return 1 / (1 + sp.exp(-x))
+
+    def _eval_evalf(self, prec: int) -> sp.Expr | None:
+        return (1 / (1 + sp.exp(-self.args[0])))._eval_evalf(prec)
+
+    def _eval_is_positive(self) -> bool | None:
+        return self.args[0].is_extended_real
+
+    def _latex(self, printer: object) -> str:
+        return r"\sigma\left(%s\right)" % printer._print(self.args[0])  # type: ignore[attr-defined]
+
+    def _pretty(self, printer: object) -> object:
+        return printer._print_Function(self, func_name="σ")  # type: ignore[attr-defined]
+
+
+class relu(sp.Function):  # noqa: N801
+    """The rectifier max(0, x)."""
+
+    is_real = True
+
+    @classmethod
+    def eval(cls, x: sp.Expr) -> sp.Expr | None:
+        if x.is_extended_nonnegative:
+            return x
+        if x.is_extended_negative:
+            return sp.Integer(0)
+        return None
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        if argindex != 1:
+            raise ArgumentIndexError(self, argindex)
+        return sp.Heaviside(self.args[0])
+
+    def _eval_rewrite_as_Max(self, x: sp.Expr, **kwargs: object) -> sp.Expr:
+        return sp.Max(0, x)
+
+    def _eval_evalf(self, prec: int) -> sp.Expr | None:
+        return sp.Max(0, self.args[0])._eval_evalf(prec)
+
+    def _latex(self, printer: object) -> str:
+        return r"\operatorname{ReLU}\left(%s\right)" % printer._print(self.args[0])  # type: ignore[attr-defined]
+
+
+class leaky_relu(sp.Function):  # noqa: N801
+    """max(x, a*x) for a slope 0 <= a < 1 (a = 0.01 when not given)."""
+
+    nargs = 2
+    is_real = True
+
+    @classmethod
+    def eval(cls, x: sp.Expr, a: sp.Expr) -> sp.Expr | None:
+        if x.is_extended_nonnegative:
+            return x
+        if x.is_extended_negative:
+            return a * x
+        return None
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        x, a = self.args
+        if argindex == 1:
+            return a + (1 - a) * sp.Heaviside(x)
+        if argindex == 2:
+            return sp.Min(x, 0)
+        raise ArgumentIndexError(self, argindex)
+
+    def _eval_rewrite_as_Max(self, x: sp.Expr, a: sp.Expr, **kwargs: object) -> sp.Expr:
+        return sp.Max(0, x) + a * sp.Min(0, x)
+
+    def _eval_evalf(self, prec: int) -> sp.Expr | None:
+        x, a = self.args
+        return (sp.Max(0, x) + a * sp.Min(0, x))._eval_evalf(prec)
+
+    def _latex(self, printer: object) -> str:
+        x, a = (printer._print(arg) for arg in self.args)  # type: ignore[attr-defined]
+        return r"\operatorname{LeakyReLU}_{%s}\left(%s\right)" % (a, x)
+
+
+class softplus(sp.Function):  # noqa: N801
+    """log(1 + e^x), the smooth rectifier; its derivative is the sigmoid."""
+
+    is_real = True
+
+    @classmethod
+    def eval(cls, x: sp.Expr) -> sp.Expr | None:
+        if x.is_zero:
+            return sp.log(2)
+        if x is sp.oo:
+            return sp.oo
+        if x is sp.S.NegativeInfinity:
+            return sp.Integer(0)
+        if x.is_Float:
+            return sp.log(1 + sp.exp(x))
+        return None
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        if argindex != 1:
+            raise ArgumentIndexError(self, argindex)
+        return sigmoid(self.args[0])
+
+    def _eval_rewrite_as_log(self, x: sp.Expr, **kwargs: object) -> sp.Expr:
+        return sp.log(1 + sp.exp(x))
+
+    def _eval_evalf(self, prec: int) -> sp.Expr | None:
+        return sp.log(1 + sp.exp(self.args[0]))._eval_evalf(prec)
+
+    def _eval_is_positive(self) -> bool | None:
+        return self.args[0].is_extended_real
+
+
+class RealRoot(sp.Function):
+    """The real n-th root for odd n: RealRoot(-8, 3) = -2 (sympy's root would be complex)."""
+
+    nargs = 2
+    is_real = True
+
+    @classmethod
+    def eval(cls, x: sp.Expr, n: sp.Expr) -> sp.Expr | None:
+        if not (n.is_Integer and n > 1 and n % 2 == 1):
+            raise ValueError("RealRoot takes an odd integer degree >= 3")
+        if x.is_zero:
+            return sp.Integer(0)
+        if x.is_extended_nonnegative:
+            return sp.Pow(x, sp.Rational(1, n))
+        if x.is_extended_negative and x.is_number:
+            return -sp.Pow(-x, sp.Rational(1, n))
+        return None
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        x, n = self.args
+        if argindex != 1:
+            raise ArgumentIndexError(self, argindex)
+        return 1 / (n * RealRoot(x, n) ** (n - 1))
+
+    def _eval_rewrite_as_Abs(self, x: sp.Expr, n: sp.Expr, **kwargs: object) -> sp.Expr:
+        return sp.sign(x) * sp.Abs(x) ** sp.Rational(1, n)
+
+    def _eval_evalf(self, prec: int) -> sp.Expr | None:
+        x = self.args[0]._eval_evalf(prec)
+        if x is None or not x.is_number or not x.is_extended_real:
+            return None
+        n = self.args[1]
+        return (sp.sign(x) * sp.Abs(x) ** sp.Rational(1, n))._eval_evalf(prec)
+
+    def _sympystr(self, printer: object) -> str:
+        x, n = self.args
+        arg = printer._print(x)  # type: ignore[attr-defined]
+        return f"cbrt({arg})" if n == 3 else f"root({arg}, {n})"
+
+    def _latex(self, printer: object) -> str:
+        x, n = self.args
+        arg = printer._print(x)  # type: ignore[attr-defined]
+        return r"\sqrt[3]{%s}" % arg if n == 3 else r"\sqrt[%s]{%s}" % (n, arg)
+
+    def _pretty(self, printer: object) -> object:
+        x, n = self.args
+        return printer._print(sp.Pow(x, sp.Rational(1, n), evaluate=False))  # type: ignore[attr-defined]
+
+
+CUSTOM_FUNCTIONS = (sigmoid, relu, leaky_relu, softplus, RealRoot)
+
+# Functions with a kink or a jump: where their argument crosses 0 (or, for
+# Min/Max, where two arguments meet) a derivative may not exist.
+NONSMOOTH = (sp.Abs, sp.sign, sp.Heaviside, sp.Max, sp.Min, relu, leaky_relu,
+             sp.floor, sp.ceiling, sp.Piecewise, sp.DiracDelta, RealRoot)
+
+
+def to_elementary(expr: sp.Expr) -> sp.Expr:
+    """Rewrite our custom functions into sympy's own, for engines that need those (limits)."""
+    mapping = {
+        sigmoid: lambda x: 1 / (1 + sp.exp(-x)),
+        softplus: lambda x: sp.log(1 + sp.exp(x)),
+        relu: lambda x: sp.Max(0, x),
+        leaky_relu: lambda x, a: sp.Max(0, x) + a * sp.Min(0, x),
+        RealRoot: lambda x, n: sp.sign(x) * sp.Abs(x) ** sp.Rational(1, n),
+    }
+    for cls, rewrite in mapping.items():
+        if expr.has(cls):
+            expr = expr.replace(cls, rewrite)
+    return expr

@@ -1,0 +1,560 @@
+"""Text -> sympy expression, by a small hand-written parser.
+
+Nothing here evaluates the input as Python: the text is split into tokens
+(numbers, names, operators) and a recursive-descent parser builds the sympy
+tree by calling constructors from an allow-list. A name is a variable, a
+constant, a function from FUNCTIONS, or a single-letter abstract function;
+there is no attribute access, no call of anything not in the table, and
+names starting with `_` are refused, so `__import__('os').system('id')` is
+only a parse error.
+
+Grammar (lowest precedence first):
+
+    expr    := term (("+" | "-") term)*
+    term    := unary (("*" | "/") unary | <juxtaposition> power)*
+    unary   := ("+" | "-") unary | power
+    power   := postfix ("^" unary)?             right-associative; "**" is "^"
+    postfix := atom ("!" | "'")*
+    atom    := NUMBER | NAME | NAME "(" args ")" | "(" expr ")" | "[" expr "]"
+
+Juxtaposition (implicit multiplication) is allowed before a name or a
+bracket: `2x`, `3sin(x)`, `(x+1)(x-1)`, `x y`; a number after something else
+(`x 2`) is an error, since it is more often a typo than a product.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import sys
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import sympy as sp
+
+from calctool.core.errors import DomainError, ParseError, ResourceLimitError
+from calctool.core.functions import RealRoot, leaky_relu, relu, sigmoid, softplus
+
+MAX_LENGTH = 10_000
+MAX_DEPTH = 100
+# Exact integers are kept below this many bits (about 30,000 digits): beyond
+# it, exact arithmetic on huge numbers can run for minutes inside C code where
+# no timer can stop it, so such input is refused before it is evaluated.
+MAX_INT_BITS = 100_000
+MAX_FACTORIAL_ARG = 2_000
+MAX_DECIMAL_EXPONENT = 400
+# Exact answers may have up to ~30,000 digits; Python refuses to print more
+# than 4,300 by default.
+if sys.get_int_max_str_digits() and sys.get_int_max_str_digits() < 40_000:
+    sys.set_int_max_str_digits(40_000)
+
+# ---------------------------------------------------------------------------
+# Tokens
+
+_NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_NAME = re.compile(r"[A-Za-z\u0370-\u03ff][A-Za-z0-9_\u0370-\u03ff]*")
+_SPACE = re.compile(r"\s+")
+# Typographic variants people paste from notes and slides.
+_CHAR_ALIASES = {
+    "\u2212": "-",  # minus sign
+    "\u2013": "-",  # en dash
+    "\u00d7": "*",  # multiplication sign
+    "\u22c5": "*",  # dot operator
+    "\u00b7": "*",  # middle dot
+    "\u2217": "*",  # asterisk operator
+    "\u00f7": "/",
+    "\u2215": "/",
+}
+_SUPERSCRIPTS = {"\u00b2": "2", "\u00b3": "3", "\u00b9": "1", "\u2070": "0", "\u2074": "4",
+                 "\u2075": "5", "\u2076": "6", "\u2077": "7", "\u2078": "8", "\u2079": "9"}
+_OPERATORS = ("**", "+", "-", "*", "/", "^", "(", ")", "[", "]", ",", "!", "'")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: str  # "num", "name", "op", "sup" (superscript digits), "end"
+    text: str
+    pos: int
+    space_before: bool = False
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    i, n = 0, len(text)
+    space = False
+    while i < n:
+        ch = text[i]
+        m = _SPACE.match(text, i)
+        if m:
+            i = m.end()
+            space = True
+            continue
+        ch = _CHAR_ALIASES.get(ch, ch)
+        if ch.isdigit() and ch.isascii() or (ch == "." and i + 1 < n and text[i + 1].isdigit()):
+            m = _NUMBER.match(text, i)
+            assert m is not None
+            tokens.append(Token("num", m.group(), i, space))
+            i = m.end()
+        elif ch in _SUPERSCRIPTS:
+            j = i
+            while j < n and text[j] in _SUPERSCRIPTS:
+                j += 1
+            digits = "".join(_SUPERSCRIPTS[c] for c in text[i:j])
+            tokens.append(Token("sup", digits, i, space))
+            i = j
+        elif ch == "π":
+            tokens.append(Token("name", "pi", i, space))
+            i += 1
+        elif ch == "∞":
+            tokens.append(Token("name", "oo", i, space))
+            i += 1
+        elif ch == "_" or _NAME.match(text, i):
+            if ch == "_":
+                raise ParseError(
+                    "names cannot start with '_'", position=i, source=text,
+                    hint="variable names start with a letter, e.g. x_0",
+                )
+            m = _NAME.match(text, i)
+            assert m is not None
+            name = m.group()
+            if "__" in name:
+                raise ParseError("names cannot contain '__'", position=i + name.index("__"),
+                                 source=text)
+            tokens.append(Token("name", name, i, space))
+            i = m.end()
+        else:
+            op = next((o for o in _OPERATORS if text.startswith(o, i)), None)
+            if op is None and ch in "-*/":
+                op = ch  # a unicode alias of an operator
+            if op is None:
+                raise ParseError(f"unexpected character {_describe_char(text[i])}",
+                                 position=i, source=text, hint=_char_hint(text[i]))
+            tokens.append(Token("op", "^" if op == "**" else op, i, space))
+            i += len(op) if text.startswith(op, i) else 1
+        space = False
+    tokens.append(Token("end", "", n, space))
+    return tokens
+
+
+def _describe_char(ch: str) -> str:
+    if ch.isprintable() and not ch.isspace():
+        return repr(ch)
+    return f"U+{ord(ch):04X} ({unicodedata.name(ch, 'unnamed')})"
+
+
+def _char_hint(ch: str) -> str | None:
+    if ch == "=":
+        return "calctool takes an expression, not an equation: write the side you want"
+    if ch == ".":
+        return "attribute access is not part of the expression syntax"
+    if ch == "|":
+        return "write abs(x) for the absolute value"
+    if ch in "{}":
+        return "use ( ) or [ ] for grouping"
+    return None
+
+
+# ---------------------------------------------------------------------------
+# The function table: every name a user can call.
+
+def _log(x: sp.Expr, base: sp.Expr | None = None) -> sp.Expr:
+    return sp.log(x) if base is None else sp.log(x, base)
+
+
+def _leaky(x: sp.Expr, a: sp.Expr = sp.Rational(1, 100)) -> sp.Expr:
+    return leaky_relu(x, a)
+
+
+def _root(x: sp.Expr, n: sp.Expr) -> sp.Expr:
+    if not (n.is_Integer and n >= 2):
+        raise ValueError("the degree of root(x, n) must be a whole number >= 2")
+    return RealRoot(x, n) if n % 2 == 1 else sp.root(x, n)
+
+
+def _factorial(x: sp.Expr) -> sp.Expr:
+    if x.is_number and x.is_extended_real and x.is_finite and abs(x) > MAX_FACTORIAL_ARG:
+        raise ResourceLimitError(
+            f"factorial of {x} is too large to compute exactly (limit {MAX_FACTORIAL_ARG})"
+        )
+    return sp.factorial(x)
+
+
+def _gamma(x: sp.Expr) -> sp.Expr:
+    if x.is_number and x.is_extended_real and x.is_finite and abs(x) > MAX_FACTORIAL_ARG:
+        raise ResourceLimitError(
+            f"gamma of {x} is too large to compute exactly (limit {MAX_FACTORIAL_ARG})"
+        )
+    return sp.gamma(x)
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionSpec:
+    build: Callable[..., sp.Expr]
+    min_args: int = 1
+    max_args: int | None = 1  # None: any number
+
+
+_F = FunctionSpec
+_ONE_ARG: dict[str, Callable[..., sp.Expr]] = {
+    "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "cot": sp.cot, "sec": sp.sec, "csc": sp.csc,
+    "asin": sp.asin, "acos": sp.acos, "atan": sp.atan, "acot": sp.acot, "asec": sp.asec,
+    "acsc": sp.acsc,
+    "sinh": sp.sinh, "cosh": sp.cosh, "tanh": sp.tanh, "coth": sp.coth, "sech": sp.sech,
+    "csch": sp.csch, "asinh": sp.asinh, "acosh": sp.acosh, "atanh": sp.atanh,
+    "acoth": sp.acoth, "asech": sp.asech, "acsch": sp.acsch,
+    "exp": sp.exp, "ln": sp.log, "sqrt": sp.sqrt,
+    "log10": lambda x: sp.log(x, 10), "log2": lambda x: sp.log(x, 2),
+    "cbrt": lambda x: RealRoot(x, 3),
+    "abs": sp.Abs, "Abs": sp.Abs, "sign": sp.sign, "sgn": sp.sign,
+    "floor": sp.floor, "ceil": sp.ceiling, "ceiling": sp.ceiling,
+    "sigmoid": sigmoid, "relu": relu, "softplus": softplus,
+    "heaviside": sp.Heaviside, "Heaviside": sp.Heaviside, "step": sp.Heaviside,
+    "DiracDelta": sp.DiracDelta,
+    "factorial": _factorial, "gamma": _gamma, "erf": sp.erf, "erfc": sp.erfc,
+}
+# arcsin, arsinh, arcsinh... are the same functions under other names.
+for _name in list(_ONE_ARG):
+    if _name[0] == "a" and _name[1:] in _ONE_ARG:
+        _ONE_ARG["arc" + _name[1:]] = _ONE_ARG[_name]
+        if _name.endswith("h"):
+            _ONE_ARG["ar" + _name[1:]] = _ONE_ARG[_name]
+
+FUNCTIONS: dict[str, FunctionSpec] = {name: _F(fn) for name, fn in _ONE_ARG.items()}
+FUNCTIONS.update({
+    "log": _F(_log, 1, 2),
+    "leaky_relu": _F(_leaky, 1, 2),
+    "root": _F(_root, 2, 2),
+    "atan2": _F(sp.atan2, 2, 2),
+    "min": _F(sp.Min, 1, None), "Min": _F(sp.Min, 1, None),
+    "max": _F(sp.Max, 1, None), "Max": _F(sp.Max, 1, None),
+})
+
+CONSTANTS: dict[str, sp.Expr] = {
+    "e": sp.E, "E": sp.E, "pi": sp.pi, "oo": sp.oo, "inf": sp.oo, "infinity": sp.oo,
+}
+
+
+# Function names that are also common variable names (a learning rate gamma):
+# used without brackets they are variables.
+NAMES_ALSO_VARIABLES = frozenset({"gamma", "step"})
+
+
+@lru_cache(maxsize=4096)
+def symbol(name: str) -> sp.Symbol:
+    """The one real-valued Symbol for a variable name."""
+    return sp.Symbol(name, real=True)
+
+
+# ---------------------------------------------------------------------------
+# The parser
+
+
+class _Parser:
+    def __init__(self, text: str, tokens: list[Token]) -> None:
+        self.text = text
+        self.tokens = tokens
+        self.i = 0
+        self.depth = 0
+        # Single-letter names used as plain variables somewhere: `x(x+1)` then
+        # means x*(x+1), while `f(x)` (f never used alone) is a function.
+        self.variables = {
+            t.text for k, t in enumerate(tokens)
+            if t.kind == "name" and not (tokens[k + 1].kind == "op" and tokens[k + 1].text == "(")
+        }
+
+    # -- helpers -----------------------------------------------------------
+    @property
+    def tok(self) -> Token:
+        return self.tokens[self.i]
+
+    def advance(self) -> Token:
+        t = self.tokens[self.i]
+        self.i += 1
+        return t
+
+    def at_op(self, *ops: str) -> bool:
+        t = self.tok
+        return t.kind == "op" and t.text in ops
+
+    def error(self, message: str, tok: Token | None = None, hint: str | None = None) -> ParseError:
+        tok = tok or self.tok
+        return ParseError(message, position=tok.pos, source=self.text, hint=hint)
+
+    def expect(self, op: str, what: str) -> Token:
+        if not self.at_op(op):
+            raise self.error(f"expected {what}, found {self._describe(self.tok)}")
+        return self.advance()
+
+    @staticmethod
+    def _describe(tok: Token) -> str:
+        if tok.kind == "end":
+            return "the end of the input"
+        return repr(tok.text)
+
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ParseError(f"the expression is nested too deeply (limit {MAX_DEPTH} levels)",
+                             code="too_deep", position=self.tok.pos, source=self.text)
+
+    # -- grammar -----------------------------------------------------------
+    def parse(self) -> sp.Expr:
+        if self.tok.kind == "end":
+            raise ParseError("the expression is empty", code="empty_input", position=0,
+                             source=self.text, hint="give an expression such as x^2*sin(x)")
+        expr = self.expr()
+        if self.tok.kind != "end":
+            tok = self.tok
+            if tok.kind == "op" and tok.text in ")]":
+                raise self.error(f"unmatched {tok.text!r}", hint="remove it or add an opening bracket")
+            if tok.kind == "num":
+                raise self.error("expected an operator before this number",
+                                 hint="write * for multiplication, e.g. x*2")
+            raise self.error(f"unexpected {self._describe(tok)}")
+        return expr
+
+    def expr(self) -> sp.Expr:
+        self.enter()
+        left = self.term()
+        while self.at_op("+", "-"):
+            op = self.advance()
+            right = self.term()
+            left = self.combine(op, left, right)
+        self.depth -= 1
+        return left
+
+    def term(self) -> sp.Expr:
+        left = self.unary()
+        while True:
+            if self.at_op("*", "/"):
+                op = self.advance()
+                right = self.unary()
+                left = self.combine(op, left, right)
+            elif self.tok.kind == "name" or self.at_op("(", "["):
+                op = Token("op", "*", self.tok.pos)
+                right = self.power()
+                left = self.combine(op, left, right)
+            else:
+                return left
+
+    def unary(self) -> sp.Expr:
+        if self.at_op("-", "+"):
+            op = self.advance()
+            self.enter()
+            operand = self.unary()
+            self.depth -= 1
+            return -operand if op.text == "-" else operand
+        return self.power()
+
+    def power(self) -> sp.Expr:
+        base = self.postfix()
+        if self.tok.kind == "sup":
+            sup = self.advance()
+            return self.combine(Token("op", "^", sup.pos), base, sp.Integer(int(sup.text)))
+        if self.at_op("^"):
+            op = self.advance()
+            if self.tok.kind == "end":
+                raise self.error("expected an exponent after '^'")
+            self.enter()
+            exponent = self.unary()
+            self.depth -= 1
+            return self.combine(op, base, exponent)
+        return base
+
+    def postfix(self) -> sp.Expr:
+        start = self.tok
+        value = self.atom()
+        while self.at_op("!", "'"):
+            op = self.advance()
+            if op.text == "'":
+                raise self.error("prime notation is not an expression",
+                                 op, hint="use `calctool diff` to differentiate")
+            value = self.apply(start, FUNCTIONS["factorial"], "factorial", [value])
+        return value
+
+    def atom(self) -> sp.Expr:
+        tok = self.tok
+        if tok.kind == "num":
+            self.advance()
+            return self.number(tok)
+        if tok.kind == "name":
+            self.advance()
+            if self.at_op("("):
+                return self.call(tok)
+            if tok.text in CONSTANTS:
+                return CONSTANTS[tok.text]
+            if tok.text in FUNCTIONS and tok.text not in NAMES_ALSO_VARIABLES:
+                raise ParseError(f"{tok.text} is a function: write {tok.text}(...)",
+                                 code="parse_error", position=tok.pos, source=self.text,
+                                 hint=f"e.g. {tok.text}(x); arguments go in brackets")
+            return symbol(tok.text)
+        if self.at_op("(", "["):
+            open_ = self.advance()
+            close = ")" if open_.text == "(" else "]"
+            if self.at_op(close):
+                raise self.error("empty brackets: expected an expression inside")
+            inner = self.expr()
+            if not self.at_op(close):
+                if self.tok.kind == "end":
+                    raise ParseError(f"unclosed {open_.text!r}: expected {close!r}",
+                                     position=open_.pos, source=self.text,
+                                     hint=f"add {close!r} at the end")
+                raise self.error(f"expected {close!r} to close the {open_.text!r} "
+                                 f"at position {open_.pos + 1}, found {self._describe(self.tok)}")
+            self.advance()
+            return inner
+        if tok.kind == "end":
+            raise self.error("unexpected end of input: expected a number, a name or '('")
+        if tok.kind == "sup":
+            raise self.error("a superscript needs something before it")
+        raise self.error(f"unexpected {tok.text!r}: expected a number, a name or '('")
+
+    def number(self, tok: Token) -> sp.Expr:
+        mantissa, _, exp_text = tok.text.lower().partition("e")
+        if exp_text and abs(int(exp_text)) > MAX_DECIMAL_EXPONENT:
+            raise ResourceLimitError(
+                f"the number {tok.text} is out of range (exponent limit ±{MAX_DECIMAL_EXPONENT})",
+                position=tok.pos, source=self.text)
+        if len(mantissa.replace(".", "")) > 1000:
+            raise ResourceLimitError("a number has more than 1000 digits",
+                                     position=tok.pos, source=self.text)
+        # Decimals are exact rationals: 0.5 is 1/2, so x^0.5 is sqrt(x).
+        return sp.Rational(tok.text) if ("." in tok.text or exp_text) else sp.Integer(tok.text)
+
+    def call(self, name_tok: Token) -> sp.Expr:
+        name = name_tok.text
+        spec = FUNCTIONS.get(name)
+        if spec is None:
+            if name in CONSTANTS:
+                # `e(x+1)`, `pi(r^2)`: a constant times a bracket.
+                return CONSTANTS[name]
+            if len(name) == 1:
+                if name in self.variables:
+                    return symbol(name)  # `x(x+1)`: the caller multiplies
+                args = self.arguments(name_tok)
+                return sp.Function(name)(*args)  # an abstract function f(x)
+            close = difflib.get_close_matches(name, FUNCTIONS, n=1)
+            hint = (f"did you mean {close[0]}?" if close
+                    else f"for a product write {name}*(...)")
+            raise ParseError(f"unknown function {name!r}", code="unknown_function",
+                             position=name_tok.pos, source=self.text, hint=hint)
+        args = self.arguments(name_tok)
+        return self.apply(name_tok, spec, name, args)
+
+    def arguments(self, name_tok: Token) -> list[sp.Expr]:
+        open_ = self.advance()  # "("
+        args: list[sp.Expr] = []
+        if self.at_op(")"):
+            raise self.error(f"{name_tok.text}() needs an argument")
+        while True:
+            args.append(self.expr())
+            if self.at_op(","):
+                self.advance()
+                continue
+            if self.at_op(")"):
+                self.advance()
+                return args
+            if self.tok.kind == "end":
+                raise ParseError(f"unclosed '(' of {name_tok.text}(: expected ')'",
+                                 position=open_.pos, source=self.text, hint="add ')' at the end")
+            raise self.error(f"expected ',' or ')' in the arguments of {name_tok.text}, "
+                             f"found {self._describe(self.tok)}")
+
+    def apply(self, tok: Token, spec: FunctionSpec, name: str, args: Sequence[sp.Expr]) -> sp.Expr:
+        n = len(args)
+        if n < spec.min_args or (spec.max_args is not None and n > spec.max_args):
+            if spec.max_args is None:
+                want = f"at least {spec.min_args}"
+            elif spec.min_args == spec.max_args:
+                want = str(spec.min_args)
+            else:
+                want = f"{spec.min_args} or {spec.max_args}"
+            plural = "" if want == "1" else "s"
+            raise ParseError(f"{name}() takes {want} argument{plural}, got {n}",
+                             code="wrong_arguments", position=tok.pos, source=self.text)
+        try:
+            result = spec.build(*args)
+        except (ResourceLimitError, DomainError) as exc:
+            exc.position, exc.source = tok.pos, self.text
+            raise
+        except (ValueError, TypeError) as exc:
+            raise ParseError(f"{name}(): {exc}", code="wrong_arguments",
+                             position=tok.pos, source=self.text) from None
+        shown = ", ".join(sp.sstr(a) for a in args)
+        return self.check_defined(tok, result, args, f"{name}({shown})")
+
+    def combine(self, op: Token, left: sp.Expr, right: sp.Expr) -> sp.Expr:
+        if op.text == "^":
+            result = self.pow(op, left, right)
+        elif op.text == "*":
+            result = left * right
+        elif op.text == "/":
+            result = left / right
+        elif op.text == "+":
+            result = left + right
+        else:
+            result = left - right
+        if op.text in "+-*" and result not in (sp.nan, sp.zoo):
+            return result  # only oo - oo or 0*oo make these undefined, at the top
+        return self.check_defined(op, result, (left, right), op.text)
+
+    def pow(self, op: Token, base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
+        if base.is_number and exponent.is_number:
+            _check_power_size(base, exponent, op.pos, self.text)
+        # Odd roots of real quantities are real: x^(1/3) at -8 is -2.
+        if (exponent.is_Rational and not exponent.is_Integer and exponent.q % 2 == 1
+                and not base.is_extended_nonnegative):
+            return RealRoot(base, exponent.q) ** exponent.p
+        return base**exponent
+
+    def check_defined(self, tok: Token, result: sp.Expr, operands: Sequence[sp.Expr],
+                      what: str) -> sp.Expr:
+        bad = (sp.zoo, sp.nan)
+        if result.has(*bad) and not any(a.has(*bad) for a in operands):
+            if tok.text == "/" or (tok.text == "^" and result.has(sp.zoo)):
+                message = "division by zero"
+            elif tok.kind == "op":
+                message = "an indeterminate form (such as oo - oo or 0*oo)"
+            else:
+                message = f"{what} is undefined"
+            raise DomainError(message, code="undefined", position=tok.pos, source=self.text)
+        return result
+
+
+def _check_power_size(base: sp.Expr, exponent: sp.Expr, pos: int, text: str) -> None:
+    """Refuse exact powers whose result would have an enormous number of digits."""
+    if not (base.is_Rational and exponent.is_Rational) or base in (0, 1, -1):
+        return
+    magnitude = math.log2(max(abs(base.p), abs(base.q), 2))
+    if abs(exponent) * magnitude > MAX_INT_BITS:
+        raise ResourceLimitError(
+            f"{base}^{exponent} is too large to compute exactly",
+            position=pos, source=text,
+            hint="calctool keeps exact numbers below about 30,000 digits",
+        )
+
+
+def parse(text: str) -> sp.Expr:
+    """Parse one expression. Raises ParseError (exit 2) or DomainError/ResourceLimitError (3)."""
+    if len(text) > MAX_LENGTH:
+        raise ResourceLimitError(
+            f"the input is {len(text)} characters long (limit {MAX_LENGTH})", code="too_long")
+    tokens = tokenize(text)
+    return _Parser(text, tokens).parse()
+
+
+def parse_many(texts: Sequence[str]) -> list[sp.Expr]:
+    return [parse(t) for t in texts]
+
+
+def free_variables(expr: sp.Expr) -> list[sp.Symbol]:
+    """The expression's variables in sorted order (natural sort: x2 before x10)."""
+    return sorted(expr.free_symbols, key=lambda s: natural_key(s.name))  # type: ignore[attr-defined]
+
+
+def natural_key(name: str) -> tuple[Any, ...]:
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name))

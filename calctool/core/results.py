@@ -1,0 +1,163 @@
+"""Result objects: what each command computed, ready to render.
+
+Each result is a frozen dataclass; `to_dict()` gives exactly the JSON keys of
+SPEC section 3, with symbolic answers as sympy-parseable strings and
+non-finite numbers as the strings "inf", "-inf", "nan".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import sympy as sp
+
+from calctool.core.plotdata import PlotData
+from calctool.core.values import Value
+
+
+def json_number(x: float | None) -> float | str | None:
+    """A float for JSON: finite numbers as numbers, others as "inf"/"-inf"/"nan"."""
+    if x is None:
+        return None
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return x
+
+
+def json_value(v: Value) -> float | str | None:
+    """A Value for JSON: its float; a finite value too large for a float as its text."""
+    if v.number is not None and math.isinf(v.number) and v.problem is None:
+        return v.text
+    return json_number(v.number)
+
+
+def expr_str(e: sp.Expr) -> str:
+    return sp.sstr(e)
+
+
+def expr_number(e: sp.Expr) -> float | str | None:
+    """An exact constant as a JSON number ("inf" for oo)."""
+    if e in (sp.oo, sp.S.NegativeInfinity):
+        return "inf" if e is sp.oo else "-inf"
+    try:
+        return json_number(float(sp.N(e, 17)))
+    except (TypeError, ValueError):
+        return expr_str(e)
+
+
+def point_dict(point: dict[sp.Symbol, sp.Expr]) -> dict[str, Any]:
+    return {str(k): expr_number(v) for k, v in point.items()}
+
+
+@dataclass(frozen=True)
+class Result:
+    """Fields every result has (SPEC section 3)."""
+
+    command: ClassVar[str] = ""
+    input: str
+    expression: sp.Expr
+
+    def base_dict(self) -> dict[str, Any]:
+        return {"ok": True, "command": self.command, "input": self.input,
+                "expression": expr_str(self.expression)}
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.base_dict()
+
+
+@dataclass(frozen=True)
+class DiffResult(Result):
+    command: ClassVar[str] = "diff"
+    variables: tuple[sp.Symbol, ...] = ()  # the differentiation sequence, or the gradient's variables
+    derivative: sp.Expr | None = None  # None for a gradient
+    gradient: tuple[sp.Expr, ...] | None = None
+    point: dict[sp.Symbol, sp.Expr] | None = None
+    values: tuple[Value, ...] = ()  # one per gradient component, or one
+    simplified: bool = False
+    plot: PlotData | None = None
+
+    @property
+    def is_gradient(self) -> bool:
+        return self.gradient is not None
+
+    @property
+    def answer(self) -> sp.Expr:
+        """The derivative, or the gradient as a list."""
+        if self.gradient is not None:
+            return sp.Matrix(self.gradient).T
+        assert self.derivative is not None
+        return self.derivative
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self.base_dict()
+        if self.gradient is not None:
+            out["result"] = "[" + ", ".join(expr_str(g) for g in self.gradient) + "]"
+            out["latex"] = sp.latex(sp.Matrix(self.gradient))
+            out["gradient"] = {str(v): expr_str(g) for v, g in zip(self.variables, self.gradient)}
+        else:
+            assert self.derivative is not None
+            out["result"] = expr_str(self.derivative)
+            out["latex"] = sp.latex(self.derivative)
+        out["variables"] = [str(v) for v in self.variables]
+        if self.point is not None:
+            out["at"] = point_dict(self.point)
+            if self.gradient is not None:
+                out["value"] = {str(v): json_value(val) for v, val in zip(self.variables, self.values)}
+            else:
+                out["value"] = json_value(self.values[0])
+                if self.values[0].exact is not None:
+                    out["value_exact"] = expr_str(self.values[0].exact)
+                out["value_text"] = self.values[0].text
+        if self.plot is not None:
+            out["plot"] = self.plot.to_dict()
+        return out
+
+
+@dataclass(frozen=True)
+class EvalPoint:
+    point: dict[sp.Symbol, sp.Expr | float]
+    value: Value
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            str(k): (expr_number(v) if isinstance(v, sp.Basic) else json_number(v))
+            for k, v in self.point.items()
+        }
+        out["value"] = json_value(self.value)
+        if self.value.problem:
+            out["error"] = self.value.problem
+        return out
+
+
+@dataclass(frozen=True)
+class EvalResult(Result):
+    command: ClassVar[str] = "eval"
+    variables: tuple[sp.Symbol, ...] = ()
+    points: tuple[EvalPoint, ...] = ()
+    digits: int = 15
+    single: bool = True
+    exact: sp.Expr | None = None  # exact value for a single point, when affordable
+    undefined_count: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self.base_dict()
+        out["variables"] = [str(v) for v in self.variables]
+        if self.single:
+            p = self.points[0]
+            out["at"] = {k: v for k, v in p.to_dict().items() if k not in ("value", "error")}
+            out["value"] = json_value(p.value)
+            out["value_text"] = p.value.text
+            if p.value.exact is not None:
+                out["value_exact"] = expr_str(p.value.exact)
+            out["digits"] = self.digits
+        else:
+            out["points"] = [p.to_dict() for p in self.points]
+            out["count"] = len(self.points)
+            out["undefined"] = self.undefined_count
+        out.update(self.extra)
+        return out

@@ -1,0 +1,120 @@
+"""Exact and numeric values of expressions at points, safely.
+
+Substituting a point can create numbers too large to compute (x^(10^9) at
+x = 3): such values are computed numerically only, never exactly. A value
+that is not a finite real number is described in words (division by zero,
+not real, ...) so it can be reported per point.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import sympy as sp
+
+from calctool.core.parse import MAX_FACTORIAL_ARG, MAX_INT_BITS
+
+
+@dataclass(frozen=True)
+class Value:
+    """The value of an expression at a point."""
+
+    exact: sp.Expr | None  # None when too large to compute exactly, or undefined
+    number: float | None  # the float64 value; None when undefined
+    text: str  # the value to `digits` significant digits, or the reason it is undefined
+    problem: str | None = None  # why there is no finite real value
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def _too_big(expr: sp.Expr) -> bool:
+    """Would evaluating this unevaluated tree exactly make enormous numbers?"""
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Pow):
+            base, exp = node.args
+            if base.is_number and exp.is_number:
+                try:
+                    b = abs(complex(sp.N(base, 15)))
+                    e = abs(complex(sp.N(exp, 15)))
+                except (TypeError, ValueError):
+                    return True
+                if b > 1 and (math.isinf(b) or e * math.log2(b) > MAX_INT_BITS):
+                    return True
+        elif isinstance(node, (sp.factorial, sp.gamma)):
+            arg = node.args[0]
+            if arg.is_number:
+                try:
+                    if abs(complex(sp.N(arg, 15))) > MAX_FACTORIAL_ARG:
+                        return True
+                except (TypeError, ValueError):
+                    return True
+    return False
+
+
+def substitute(expr: sp.Expr, point: dict[sp.Symbol, sp.Expr]) -> sp.Expr | None:
+    """expr at the point, exactly; None when that would make enormous numbers."""
+    with sp.evaluate(False):
+        raw = expr.xreplace(point)
+    if _too_big(raw):
+        return None
+    return expr.xreplace(point)
+
+
+def describe_problem(value: sp.Expr) -> str | None:
+    """Why an exact value is not a finite real number, in words; None if it is one."""
+    if value is sp.zoo or value.has(sp.zoo):
+        return "infinite (division by zero or log(0))"
+    if value is sp.nan or value.has(sp.nan):
+        return "an indeterminate form"
+    if value in (sp.oo, sp.S.NegativeInfinity):
+        return "infinite"
+    if value.has(sp.DiracDelta):
+        return "an impulse (the function jumps here)"
+    if value.is_extended_real is False:
+        return "not a real number"
+    return None
+
+
+def evaluate(expr: sp.Expr, point: dict[sp.Symbol, sp.Expr], digits: int = 15) -> Value:
+    """The value of `expr` at `point`: exact when affordable, and to `digits` digits."""
+    exact = substitute(expr, point)
+    if exact is not None:
+        problem = describe_problem(exact)
+        if problem:
+            return Value(None, None, problem, problem)
+        target: sp.Expr = exact
+    else:
+        with sp.evaluate(False):
+            target = expr.xreplace(point)
+    approx = sp.N(target, digits)
+    if approx.has(sp.zoo, sp.nan) or not approx.is_number:
+        problem = describe_problem(approx) or "undefined"
+        return Value(None, None, problem, problem)
+    re_part, im_part = approx.as_real_imag()
+    if im_part != 0 and abs(im_part) > 10 ** (-digits) * max(1, abs(re_part)):
+        return Value(None, None, "not a real number", "not a real number")
+    if re_part in (sp.oo, sp.S.NegativeInfinity):
+        return Value(re_part, float(re_part), "infinite", "infinite")
+    number = float(re_part)
+    text = str(exact) if exact is not None and exact.is_Integer and len(str(exact)) <= digits \
+        else _format(re_part, digits)
+    return Value(exact, number, text)
+
+
+def _format(value: sp.Expr, digits: int) -> str:
+    if value.is_Integer:
+        return str(value)
+    text = sp.sstr(sp.Float(value, digits), full_prec=False)
+    return text
+
+
+def to_float(value: sp.Expr) -> float:
+    """A float of an exact constant (inf for oo); raises TypeError when not real."""
+    if value is sp.oo:
+        return math.inf
+    if value is sp.S.NegativeInfinity:
+        return -math.inf
+    return float(sp.N(value, 17))

@@ -1,0 +1,1 @@
+"""Renderers: rich (terminal), plain (pipes), JSON, LaTeX, plots. They never compute."""

@@ -1,0 +1,26 @@
+"""JSON output: exactly one document (or one line per input in batch mode)."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any, TextIO
+
+
+def _finite(obj: Any) -> Any:
+    """Replace non-finite floats by "inf"/"-inf"/"nan" anywhere in a JSON tree."""
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return "nan" if math.isnan(obj) else ("inf" if obj > 0 else "-inf")
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_finite(v) for v in obj]
+    return obj
+
+
+def dumps(obj: dict[str, Any]) -> str:
+    return json.dumps(_finite(obj), allow_nan=False, ensure_ascii=False)
+
+
+def write(obj: dict[str, Any], out: TextIO) -> None:
+    out.write(dumps(obj) + "\n")

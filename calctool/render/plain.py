@@ -1,0 +1,35 @@
+"""Plain text for pipes and files: no colour, no box drawing, one-line math."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from calctool.render.math import oneline
+from calctool.render.report import Report, TableView
+
+
+def render(report: Report, out: TextIO) -> None:
+    width = max((len(f.label) for f in report.fields), default=0)
+    for f in report.fields:
+        value = oneline(f.value)
+        if f.approx:
+            value += f" ≈ {f.approx}"
+        out.write(f"{f.label.ljust(width)} = {value}\n")
+    for table in report.tables:
+        render_table(table, out)
+    for note in report.notes:
+        out.write(f"note: {note}\n")
+
+
+def render_table(table: TableView, out: TextIO) -> None:
+    if table.title:
+        out.write(f"{table.title}\n")
+    rows = [[oneline(c) for c in row] for row in table.rows]
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(table.columns)]
+    out.write("  ".join(h.ljust(w) for h, w in zip(table.columns, widths)).rstrip() + "\n")
+    for r in rows:
+        cells = [c.rjust(w) if i in table.numeric_columns and not c.startswith("undefined")
+                 else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))]
+        out.write("  ".join(cells).rstrip() + "\n")
+    if table.note:
+        out.write(f"{table.note}\n")

@@ -1,0 +1,69 @@
+"""Terminal plots with plotext, sized to the terminal."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from calctool.cli.settings import Settings
+    from calctool.core.plotdata import PlotData
+
+COLORS = ("blue", "red", "green", "magenta", "cyan")
+
+
+def build(data: PlotData, *, width: int, height: int, color: bool) -> str:
+    """The plot as text (ANSI colour codes only when `color`)."""
+    import plotext as plt
+
+    plt.clear_figure()
+    plt.plotsize(width, height)
+    plt.theme("pro" if color else "clear")
+    for i, s in enumerate(data.series):
+        segments = _segments(s.x, s.y)
+        for j, (xs, ys) in enumerate(segments):
+            plt.plot(xs, ys, label=s.label if j == 0 else None,
+                     color=COLORS[i % len(COLORS)], marker="braille")
+    for label, x, y in data.points:
+        plt.scatter([x], [y], label=label, color="black" if color else None, marker="●")
+    if data.ylim:
+        plt.ylim(*data.ylim)
+    plt.title(data.title)
+    plt.xlabel(data.xlabel)
+    out = plt.build()
+    plt.clear_figure()
+    return out if color else _strip_ansi(out)
+
+
+def _segments(xs: Sequence[float], ys: Sequence[float | None]) -> list[tuple[list[float], list[float]]]:
+    """Split a series at its gaps so no line is drawn across a pole."""
+    out: list[tuple[list[float], list[float]]] = []
+    cur_x: list[float] = []
+    cur_y: list[float] = []
+    for x, y in zip(xs, ys):
+        if y is None:
+            if cur_x:
+                out.append((cur_x, cur_y))
+            cur_x, cur_y = [], []
+        else:
+            cur_x.append(x)
+            cur_y.append(y)
+    if cur_x:
+        out.append((cur_x, cur_y))
+    return out
+
+
+def _strip_ansi(text: str) -> str:
+    import re
+
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def render_plots(plots: Sequence[PlotData], settings: Settings) -> None:
+    size = shutil.get_terminal_size((100, 30))
+    width = max(40, min(size.columns, 160))
+    height = max(12, min(size.lines - 4, 30))
+    for data in plots:
+        sys.stdout.write(build(data, width=width, height=height, color=settings.color) + "\n")

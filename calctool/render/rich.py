@@ -1,0 +1,65 @@
+"""Rich output for a terminal: tables, colour (unless NO_COLOR), 2-D unicode math."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from calctool.render.math import pretty
+from calctool.render.report import Report, TableView
+
+MAX_ROWS = 40  # longer tables show their head and tail
+
+
+def render(report: Report, console: Console, *, unicode: bool = True) -> None:
+    console.print(Text(report.title, style="bold"))
+    if report.fields:
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="cyan", no_wrap=True)
+        grid.add_column()
+        label_width = max(len(f.label) for f in report.fields) + 3
+        width = max(20, console.width - label_width)
+        for f in report.fields:
+            text = Text(pretty(f.value, unicode=unicode, width=width))
+            if f.approx:
+                sep = "\n" if "\n" in text.plain else " "
+                text.append(f"{sep}≈ {f.approx}", style="green")
+            grid.add_row(f.label, Text("=", style="dim"), text)
+        console.print(grid)
+    for table in report.tables:
+        console.print(_table(table, unicode=unicode))
+    for note in report.notes:
+        console.print(Text(f"note: {note}", style="dim italic"))
+
+
+def _table(view: TableView, *, unicode: bool) -> Table:
+    from rich import box
+
+    table = Table(title=view.title, box=box.SIMPLE_HEAD if unicode else box.ASCII,
+                  caption=view.note, header_style="bold")
+    for i, column in enumerate(view.columns):
+        table.add_column(column, justify="right" if i in view.numeric_columns else "left")
+    rows = view.rows
+    if len(rows) > MAX_ROWS:
+        half = MAX_ROWS // 2
+        shown: list[Any] = rows[:half] + [None] + rows[-half:]
+    else:
+        shown = rows
+    for row in shown:
+        if row is None:
+            table.add_row(*(["⋮" if unicode else "..."] * len(view.columns)))
+            continue
+        cells = []
+        for cell in row:
+            text = pretty(cell, unicode=unicode)
+            style = "red" if isinstance(cell, str) and cell.startswith("undefined") else None
+            style = style or ("green" if text == "PASS" else "red bold" if text == "FAIL" else None)
+            cells.append(Text(text, style=style or ""))
+        table.add_row(*cells)
+    if len(rows) > MAX_ROWS:
+        table.caption = ((view.note + "; ") if view.note else "") + \
+            f"{len(rows)} rows, {len(rows) - MAX_ROWS} not shown (use --json for all)"
+    return table
