@@ -15,8 +15,6 @@ from typing import Annotated, Any
 import typer
 
 from calctool import __version__
-from calctool.cli.commands import diff as diff_cmd
-from calctool.cli.commands import eval as eval_cmd
 from calctool.core.errors import CalcError, ExitStatus
 
 app = typer.Typer(
@@ -30,8 +28,25 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-app.command("diff", epilog=diff_cmd.EXAMPLES)(diff_cmd.diff)
-app.command("eval", epilog=eval_cmd.EXAMPLES)(eval_cmd.eval_)
+# Each command lives in calctool/cli/commands/<name>.py, defining a function
+# of the same name (eval_ for eval) and an EXAMPLES epilog.
+COMMANDS = ("diff", "eval", "tangent", "limit", "gradcheck", "hessian")
+
+
+def _register() -> None:
+    import importlib
+    import importlib.util
+
+    for name in COMMANDS:
+        module_name = f"calctool.cli.commands.{name}"
+        if importlib.util.find_spec(module_name) is None:
+            continue  # not written yet
+        module = importlib.import_module(module_name)
+        function = getattr(module, name, None) or getattr(module, name + "_")
+        app.command(name, epilog=module.EXAMPLES)(function)
+
+
+_register()
 
 
 def _version(value: bool) -> None:
@@ -102,6 +117,10 @@ def main(argv: list[str] | None = None) -> None:
 
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--traceback" in argv or os.environ.get("CALCTOOL_DEBUG", "") not in ("", "0")
+    # --traceback works anywhere on the line (before --), not only before the command.
+    head = argv[: argv.index("--")] if "--" in argv else argv
+    if "--traceback" in head:
+        argv.remove("--traceback")
     exit_types = tuple({typer.Exit, getattr(click.exceptions, "Exit", typer.Exit)})
     abort_types = tuple({typer.Abort, getattr(click.exceptions, "Abort", typer.Abort)})
     try:

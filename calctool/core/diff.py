@@ -17,10 +17,12 @@ from calctool.core.values import Value
 MAX_ORDER = 100
 
 
-def differentiation_sequence(expr: sp.Expr, wrt: str | None, order: int) -> tuple[list[sp.Symbol], bool]:
+def differentiation_sequence(expr: sp.Expr, wrt: str | None,
+                             order: int) -> tuple[list[sp.Symbol], bool]:
     """The variables to differentiate by, in turn, and whether the answer is a gradient."""
     if not 1 <= order <= MAX_ORDER:
-        raise UsageError(f"--order must be between 1 and {MAX_ORDER}, not {order}", code="bad_value")
+        raise UsageError(f"--order must be between 1 and {MAX_ORDER}, not {order}",
+                         code="bad_value")
     variables = free_variables(expr)
     if wrt:
         names = [n.strip() for n in wrt.split(",")]

@@ -36,7 +36,8 @@ def compute_eval(text: str, *, at: Sequence[str] = (), ranges: Sequence[str] = (
             raise UsageError(f"give a point: --at {names}", code="missing_variable")
         at = ("",)
     points = [resolve_point(a, variables) if a else {} for a in at]
-    evaluated = tuple(EvalPoint(p, evaluate(expr, p, digits)) for p in points)
+    tidy = len(points) == 1
+    evaluated = tuple(EvalPoint(p, evaluate(expr, p, digits, tidy=tidy)) for p in points)
     if len(evaluated) == 1:
         only = evaluated[0]
         if not only.value.ok:
@@ -67,7 +68,7 @@ def _many(text: str, expr: sp.Expr, variables: list[sp.Symbol], at: Sequence[str
         columns.update(_grid_columns(grids, variables))
     if csv_text is not None and ranges:
         raise UsageError("use either --range or --csv, not both", code="bad_value")
-    for v, value in fixed.items():
+    for v in fixed:
         if v in columns:
             raise UsageError(f"{v} is given both by --at and by the grid", code="bad_value")
     n = len(next(iter(columns.values())))
@@ -102,7 +103,7 @@ def _many(text: str, expr: sp.Expr, variables: list[sp.Symbol], at: Sequence[str
         problems[int(i)] = evaluate(expr, exact_point).problem or "overflow"
     points = tuple(
         EvalPoint({v: float(columns[v][i]) for v in order},
-                  Value(None, float(values[i]), repr(float(values[i])), problems.get(i)))
+                  Value(None, float(values[i]), f"{values[i]:.{digits}g}", problems.get(i)))
         for i in range(n))
     return EvalResult(text, expr, tuple(variables), points, digits, single=False,
                       undefined_count=len(problems))

@@ -11,8 +11,9 @@ import sympy as sp
 from sympy.core.function import ArgumentIndexError
 
 
-def _is_finite_number(a: sp.Expr) -> bool:
-    return bool(a.is_number and a.is_finite and a.is_extended_real)
+def _with_exponent(body: str, exp: str | None) -> str:
+    """LaTeX of f(x)^exp: sympy's printer passes `exp` when the function is raised to a power."""
+    return body if exp is None else r"\left(%s\right)^{%s}" % (body, exp)
 
 
 class sigmoid(sp.Function):  # noqa: N801 - the name users type and read back
@@ -46,8 +47,9 @@ class sigmoid(sp.Function):  # noqa: N801 - the name users type and read back
     def _eval_is_positive(self) -> bool | None:
         return self.args[0].is_extended_real
 
-    def _latex(self, printer: object) -> str:
-        return r"\sigma\left(%s\right)" % printer._print(self.args[0])  # type: ignore[attr-defined]
+    def _latex(self, printer: object, exp: str | None = None) -> str:
+        body = r"\sigma\left(%s\right)" % printer._print(self.args[0])  # type: ignore[attr-defined]
+        return _with_exponent(body, exp)
 
     def _pretty(self, printer: object) -> object:
         return printer._print_Function(self, func_name="σ")  # type: ignore[attr-defined]
@@ -77,8 +79,9 @@ class relu(sp.Function):  # noqa: N801
     def _eval_evalf(self, prec: int) -> sp.Expr | None:
         return sp.Max(0, self.args[0])._eval_evalf(prec)
 
-    def _latex(self, printer: object) -> str:
-        return r"\operatorname{ReLU}\left(%s\right)" % printer._print(self.args[0])  # type: ignore[attr-defined]
+    def _latex(self, printer: object, exp: str | None = None) -> str:
+        body = r"\operatorname{ReLU}\left(%s\right)" % printer._print(self.args[0])  # type: ignore[attr-defined]
+        return _with_exponent(body, exp)
 
 
 class leaky_relu(sp.Function):  # noqa: N801
@@ -110,9 +113,9 @@ class leaky_relu(sp.Function):  # noqa: N801
         x, a = self.args
         return (sp.Max(0, x) + a * sp.Min(0, x))._eval_evalf(prec)
 
-    def _latex(self, printer: object) -> str:
+    def _latex(self, printer: object, exp: str | None = None) -> str:
         x, a = (printer._print(arg) for arg in self.args)  # type: ignore[attr-defined]
-        return r"\operatorname{LeakyReLU}_{%s}\left(%s\right)" % (a, x)
+        return _with_exponent(r"\operatorname{LeakyReLU}_{%s}\left(%s\right)" % (a, x), exp)
 
 
 class softplus(sp.Function):  # noqa: N801
@@ -186,10 +189,11 @@ class RealRoot(sp.Function):
         arg = printer._print(x)  # type: ignore[attr-defined]
         return f"cbrt({arg})" if n == 3 else f"root({arg}, {n})"
 
-    def _latex(self, printer: object) -> str:
+    def _latex(self, printer: object, exp: str | None = None) -> str:
         x, n = self.args
         arg = printer._print(x)  # type: ignore[attr-defined]
-        return r"\sqrt[3]{%s}" % arg if n == 3 else r"\sqrt[%s]{%s}" % (n, arg)
+        body = r"\sqrt[3]{%s}" % arg if n == 3 else r"\sqrt[%s]{%s}" % (n, arg)
+        return _with_exponent(body, exp)
 
     def _pretty(self, printer: object) -> object:
         x, n = self.args

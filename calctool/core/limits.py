@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from calctool.core.errors import ComputationTimeout
 
 DEFAULT_TIMEOUT = 10.0
+_REPEAT = 0.25  # after the first alarm, fire again this often until the work stops
 
 
 class _Interrupt(BaseException):
@@ -21,15 +23,20 @@ def time_limit(seconds: float | None, what: str = "the computation") -> Iterator
     """Raise ComputationTimeout if the block runs longer than `seconds`.
 
     Uses SIGALRM, so it works only in the main thread (elsewhere it does
-    nothing). The alarm repeats every 0.25 s after the first, in case a library
-    swallows the first interrupt. Work stuck inside one long C call (huge
-    integer arithmetic) cannot be interrupted this way: the parser refuses such
-    input before it is evaluated, and the CLI keeps a hard watchdog.
+    nothing). Limits nest: an inner limit never outlives the outer one, and the
+    outer limit is re-armed with its remaining time when the inner block ends.
+    The alarm repeats every 0.25 s after the first, in case a library swallows
+    the first interrupt. Work stuck inside one long C call (huge integer
+    arithmetic) cannot be interrupted this way: the parser refuses such input
+    before it is evaluated, and the CLI keeps a hard watchdog.
     """
     if not seconds or seconds <= 0 or threading.current_thread() is not threading.main_thread():
         yield
         return
 
+    start = time.monotonic()
+    outer_remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+    budget = min(seconds, outer_remaining) if outer_remaining > 0 else seconds
     active = [True]
 
     def on_alarm(signum: int, frame: object) -> None:
@@ -37,7 +44,7 @@ def time_limit(seconds: float | None, what: str = "the computation") -> Iterator
             raise _Interrupt
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)
+    signal.setitimer(signal.ITIMER_REAL, budget, _REPEAT)
     try:
         yield
     except _Interrupt:
@@ -49,3 +56,6 @@ def time_limit(seconds: float | None, what: str = "the computation") -> Iterator
         active[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer_remaining > 0:
+            left = outer_remaining - (time.monotonic() - start)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001), _REPEAT)

@@ -123,7 +123,7 @@ class FastNumPyPrinter(NumPyPrinter):
     def _print_erfc(self, expr: sp.erfc) -> str:
         return f"erfc({self._print(expr.args[0])})"
 
-    def _print_RealRoot(self, expr: RealRoot) -> str:  # noqa: N802
+    def _print_RealRoot(self, expr: RealRoot) -> str:
         x, n = expr.args
         return f"RealRoot({self._print(x)}, {int(n)})"
 

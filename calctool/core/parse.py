@@ -25,6 +25,7 @@ bracket: `2x`, `3sin(x)`, `(x+1)(x-1)`, `x y`; a number after something else
 from __future__ import annotations
 
 import difflib
+import keyword
 import math
 import re
 import sys
@@ -71,6 +72,8 @@ _CHAR_ALIASES = {
 }
 _SUPERSCRIPTS = {"\u00b2": "2", "\u00b3": "3", "\u00b9": "1", "\u2070": "0", "\u2074": "4",
                  "\u2075": "5", "\u2076": "6", "\u2077": "7", "\u2078": "8", "\u2079": "9"}
+# Python's keywords are never names here (`lambda` stays usable: a common parameter).
+_KEYWORDS = frozenset(keyword.kwlist) - {"lambda"}
 _OPERATORS = ("**", "+", "-", "*", "/", "^", "(", ")", "[", "]", ",", "!", "'")
 
 
@@ -94,7 +97,7 @@ def tokenize(text: str) -> list[Token]:
             space = True
             continue
         ch = _CHAR_ALIASES.get(ch, ch)
-        if ch.isdigit() and ch.isascii() or (ch == "." and i + 1 < n and text[i + 1].isdigit()):
+        if (ch.isdigit() and ch.isascii()) or (ch == "." and i + 1 < n and text[i + 1].isdigit()):
             m = _NUMBER.match(text, i)
             assert m is not None
             tokens.append(Token("num", m.group(), i, space))
@@ -121,6 +124,9 @@ def tokenize(text: str) -> list[Token]:
             m = _NAME.match(text, i)
             assert m is not None
             name = m.group()
+            if name in _KEYWORDS:
+                raise ParseError(f"{name!r} is a Python keyword, not part of an expression",
+                                 position=i, source=text)
             if "__" in name:
                 raise ParseError("names cannot contain '__'", position=i + name.index("__"),
                                  source=text)
@@ -165,8 +171,8 @@ def _log(x: sp.Expr, base: sp.Expr | None = None) -> sp.Expr:
     return sp.log(x) if base is None else sp.log(x, base)
 
 
-def _leaky(x: sp.Expr, a: sp.Expr = sp.Rational(1, 100)) -> sp.Expr:
-    return leaky_relu(x, a)
+def _leaky(x: sp.Expr, a: sp.Expr | None = None) -> sp.Expr:
+    return leaky_relu(x, sp.Rational(1, 100) if a is None else a)
 
 
 def _root(x: sp.Expr, n: sp.Expr) -> sp.Expr:
@@ -310,7 +316,8 @@ class _Parser:
         if self.tok.kind != "end":
             tok = self.tok
             if tok.kind == "op" and tok.text in ")]":
-                raise self.error(f"unmatched {tok.text!r}", hint="remove it or add an opening bracket")
+                raise self.error(f"unmatched {tok.text!r}",
+                                 hint="remove it or add an opening bracket")
             if tok.kind == "num":
                 raise self.error("expected an operator before this number",
                                  hint="write * for multiplication, e.g. x*2")
@@ -498,9 +505,9 @@ class _Parser:
             result = left + right
         else:
             result = left - right
-        if op.text in "+-*" and result not in (sp.nan, sp.zoo):
+        if op.text in "+-*" and result not in (sp.nan, sp.zoo) and not result.has(sp.I):
             return result  # only oo - oo or 0*oo make these undefined, at the top
-        return self.check_defined(op, result, (left, right), op.text)
+        return self.check_defined(op, result, (left, right), None)
 
     def pow(self, op: Token, base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
         if base.is_number and exponent.is_number:
@@ -512,7 +519,16 @@ class _Parser:
         return base**exponent
 
     def check_defined(self, tok: Token, result: sp.Expr, operands: Sequence[sp.Expr],
-                      what: str) -> sp.Expr:
+                      what: str | None) -> sp.Expr:
+        """Refuse a step that turns defined operands into an undefined or complex value."""
+        def described() -> str:
+            if what is not None:
+                return what
+            return f"({sp.sstr(operands[0])}){tok.text}({sp.sstr(operands[1])})"
+
+        if result.has(sp.I) and not any(a.has(sp.I) for a in operands):
+            raise DomainError(f"{described()} is not a real number (calctool works over the reals)",
+                              code="undefined", position=tok.pos, source=self.text)
         bad = (sp.zoo, sp.nan)
         if result.has(*bad) and not any(a.has(*bad) for a in operands):
             if tok.text == "/" or (tok.text == "^" and result.has(sp.zoo)):
@@ -520,7 +536,7 @@ class _Parser:
             elif tok.kind == "op":
                 message = "an indeterminate form (such as oo - oo or 0*oo)"
             else:
-                message = f"{what} is undefined"
+                message = f"{described()} is undefined"
             raise DomainError(message, code="undefined", position=tok.pos, source=self.text)
         return result
 

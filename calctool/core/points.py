@@ -79,7 +79,8 @@ def parse_assignments(text: str, *, option: str, allow_infinite: bool = False) -
     names = [a.name for a in out if a.name]
     dupes = {n for n in names if names.count(n) > 1}
     if dupes:
-        raise UsageError(f"{option} gives {', '.join(sorted(dupes))} more than once", code="bad_value")
+        raise UsageError(f"{option} gives {', '.join(sorted(dupes))} more than once",
+                         code="bad_value")
     if len(out) > 1 and any(a.name is None for a in out):
         raise UsageError(f"{option}: name each value when there are several (x=1,y=2)",
                          code="bad_value")

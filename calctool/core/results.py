@@ -72,7 +72,8 @@ class Result:
 @dataclass(frozen=True)
 class DiffResult(Result):
     command: ClassVar[str] = "diff"
-    variables: tuple[sp.Symbol, ...] = ()  # the differentiation sequence, or the gradient's variables
+    # The differentiation sequence, or the gradient's variables.
+    variables: tuple[sp.Symbol, ...] = ()
     derivative: sp.Expr | None = None  # None for a gradient
     gradient: tuple[sp.Expr, ...] | None = None
     point: dict[sp.Symbol, sp.Expr] | None = None
@@ -106,7 +107,8 @@ class DiffResult(Result):
         if self.point is not None:
             out["at"] = point_dict(self.point)
             if self.gradient is not None:
-                out["value"] = {str(v): json_value(val) for v, val in zip(self.variables, self.values)}
+                out["value"] = {str(v): json_value(val)
+                                for v, val in zip(self.variables, self.values)}
             else:
                 out["value"] = json_value(self.values[0])
                 if self.values[0].exact is not None:

@@ -78,9 +78,16 @@ def describe_problem(value: sp.Expr) -> str | None:
     return None
 
 
-def evaluate(expr: sp.Expr, point: dict[sp.Symbol, sp.Expr], digits: int = 15) -> Value:
-    """The value of `expr` at `point`: exact when affordable, and to `digits` digits."""
+def evaluate(expr: sp.Expr, point: dict[sp.Symbol, sp.Expr], digits: int = 15,
+             *, tidy: bool = False) -> Value:
+    """The value of `expr` at `point`: exact when affordable, and to `digits` digits.
+
+    With `tidy`, the exact value is simplified (log(8)/log(2) -> 3) when that
+    takes under a second.
+    """
     exact = substitute(expr, point)
+    if tidy and exact is not None and not exact.is_Number:
+        exact = _simplified(exact)
     if exact is not None:
         problem = describe_problem(exact)
         if problem:
@@ -102,6 +109,18 @@ def evaluate(expr: sp.Expr, point: dict[sp.Symbol, sp.Expr], digits: int = 15) -
     text = str(exact) if exact is not None and exact.is_Integer and len(str(exact)) <= digits \
         else _format(re_part, digits)
     return Value(exact, number, text)
+
+
+def _simplified(value: sp.Expr) -> sp.Expr:
+    from calctool.core.errors import ComputationTimeout
+    from calctool.core.limits import time_limit
+
+    try:
+        with time_limit(1.0):
+            simpler = sp.simplify(value)
+    except ComputationTimeout:
+        return value
+    return simpler if sp.count_ops(simpler) <= sp.count_ops(value) else value
 
 
 def _format(value: sp.Expr, digits: int) -> str:

@@ -28,8 +28,8 @@ def render_table(table: TableView, out: TextIO) -> None:
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(table.columns)]
     out.write("  ".join(h.ljust(w) for h, w in zip(table.columns, widths)).rstrip() + "\n")
     for r in rows:
-        cells = [c.rjust(w) if i in table.numeric_columns and not c.startswith("undefined")
-                 else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))]
+        cells = [c.rjust(w) if i in table.numeric_columns else c.ljust(w)
+                 for i, (c, w) in enumerate(zip(r, widths))]
         out.write("  ".join(cells).rstrip() + "\n")
     if table.note:
         out.write(f"{table.note}\n")

@@ -37,9 +37,12 @@ def build(data: PlotData, *, width: int, height: int, color: bool) -> str:
     return out if color else _strip_ansi(out)
 
 
-def _segments(xs: Sequence[float], ys: Sequence[float | None]) -> list[tuple[list[float], list[float]]]:
+Segment = tuple[list[float], list[float]]
+
+
+def _segments(xs: Sequence[float], ys: Sequence[float | None]) -> list[Segment]:
     """Split a series at its gaps so no line is drawn across a pole."""
-    out: list[tuple[list[float], list[float]]] = []
+    out: list[Segment] = []
     cur_x: list[float] = []
     cur_y: list[float] = []
     for x, y in zip(xs, ys):

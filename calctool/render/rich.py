@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from calctool.render.math import pretty
+from calctool.render.math import pretty, pretty_lines
 from calctool.render.report import Report, TableView
 
 MAX_ROWS = 40  # longer tables show their head and tail
@@ -23,11 +23,13 @@ def render(report: Report, console: Console, *, unicode: bool = True) -> None:
         label_width = max(len(f.label) for f in report.fields) + 3
         width = max(20, console.width - label_width)
         for f in report.fields:
-            text = Text(pretty(f.value, unicode=unicode, width=width))
+            body, baseline = pretty_lines(f.value, unicode=unicode, width=width)
+            text = Text(body)
             if f.approx:
-                sep = "\n" if "\n" in text.plain else " "
-                text.append(f"{sep}≈ {f.approx}", style="green")
-            grid.add_row(f.label, Text("=", style="dim"), text)
+                text.append(f" ≈ {f.approx}" if "\n" not in body else f"\n≈ {f.approx}",
+                            style="green")
+            pad = "\n" * baseline  # the label sits on the formula's baseline
+            grid.add_row(pad + f.label, Text(pad + "=", style="dim"), text)
         console.print(grid)
     for table in report.tables:
         console.print(_table(table, unicode=unicode))
@@ -55,7 +57,7 @@ def _table(view: TableView, *, unicode: bool) -> Table:
         cells = []
         for cell in row:
             text = pretty(cell, unicode=unicode)
-            style = "red" if isinstance(cell, str) and cell.startswith("undefined") else None
+            style = "red" if isinstance(cell, str) and cell == "undefined" else None
             style = style or ("green" if text == "PASS" else "red bold" if text == "FAIL" else None)
             cells.append(Text(text, style=style or ""))
         table.add_row(*cells)

@@ -1,0 +1,1 @@
+"""One module per command: `report(result) -> Report`."""

@@ -1,0 +1,243 @@
+"""The command line as scripts and people meet it: exit codes, JSON, batch, errors, start-up."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sympy as sp
+
+from calctool.core.parse import parse
+
+BASE_KEYS = {"ok", "command", "input", "expression"}
+
+
+def calctool(*args: str, stdin: str | None = None, env: dict[str, str] | None = None,
+             timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run the real program in a subprocess (for what in-process runs can't show)."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "calctool", *args], input=stdin,
+                          capture_output=True, text=True, timeout=timeout, env=full_env)
+
+
+def test_diff_prints_the_derivative(cli) -> None:
+    r = cli("diff", "x^3*cos(x)")
+    assert r.code == 0
+    assert "-x**3*sin(x) + 3*x**2*cos(x)" in r.stdout
+    assert r.stderr == ""
+
+
+def test_diff_json_contract(cli) -> None:
+    r = cli("diff", "x^3*cos(x)", "--json")
+    assert r.code == 0
+    d = r.json
+    assert BASE_KEYS | {"result", "latex", "variables"} <= d.keys()
+    assert d["ok"] is True and d["command"] == "diff" and d["input"] == "x^3*cos(x)"
+    x = sp.Symbol("x")
+    assert sp.simplify(sp.sympify(d["result"]) - (3 * x**2 * sp.cos(x) - x**3 * sp.sin(x))) == 0
+    assert d["expression"] == "x**3*cos(x)"
+
+
+def test_diff_json_at_and_gradient(cli) -> None:
+    d = cli("diff", "x^2*y", "--at", "x=1,y=2", "--json").json
+    assert d["gradient"] == {"x": "2*x*y", "y": "x**2"}
+    assert d["at"] == {"x": 1.0, "y": 2.0}
+    assert d["value"] == {"x": 4.0, "y": 1.0}
+    d = cli("diff", "x^2", "--at=-1", "--json").json
+    assert d["value"] == -2.0
+
+
+def test_eval_json_contract(cli) -> None:
+    d = cli("eval", "sin(x)", "--at", "x=pi/2", "--json").json
+    assert BASE_KEYS | {"value"} <= d.keys() and d["value"] == 1.0
+    d = cli("eval", "x^2", "--at", "1", "--at", "2", "--json").json
+    assert [p["value"] for p in d["points"]] == [1.0, 4.0]
+    assert [p["x"] for p in d["points"]] == [1.0, 2.0]
+
+
+@pytest.mark.parametrize(("args", "code", "error_code"), [
+    (["diff", "x+)"], 2, "parse_error"),
+    (["diff", "sin(x"], 2, "parse_error"),
+    (["diff", "foo(x)"], 2, "unknown_function"),
+    (["diff", ""], 2, "empty_input"),
+    (["diff", "1/0"], 3, "undefined"),
+    (["diff", "9^9^9^9"], 3, "resource_limit"),
+    (["diff", "factorial(10^9)"], 3, "resource_limit"),
+    (["diff", "abs(x)", "--at", "0"], 3, "not_differentiable"),
+    (["diff", "x*y", "--at", "3"], 2, "missing_variable"),
+    (["eval", "log(x)", "--at", "0"], 3, "undefined"),
+    (["eval", "x"], 2, "missing_variable"),
+    (["eval", "x", "--at", "y=1"], 2, "unknown_variable"),
+    (["diff", "x^2", "--bogus"], 2, "usage_error"),
+    (["diff", "x^2", "--order", "abc"], 2, "usage_error"),
+    (["diff", "x^2", "--order", "0"], 2, "usage_error"),
+    (["frobnicate", "x"], 2, "usage_error"),
+    (["diff"], 2, "usage_error"),
+    (["diff", "x", "--timeout", "-1"], 2, "bad_value"),
+    (["diff", "x", "--latex"], 2, "bad_option"),
+])
+def test_errors_have_exit_codes_and_json(cli, args: list[str], code: int,
+                                         error_code: str | None) -> None:
+    r = cli(*args, "--json")
+    assert r.code == code, r.stdout + r.stderr
+    assert "Traceback" not in r.stdout + r.stderr
+    if error_code is None:
+        return
+    d = r.json  # exactly one JSON document
+    assert d["ok"] is False
+    assert d["error"]["code"] == error_code
+    assert d["error"]["message"]
+
+
+def test_parse_error_shows_a_caret(cli) -> None:
+    r = cli("diff", "x^2 + )")
+    assert r.code == 2
+    lines = r.stderr.splitlines()
+    assert lines[0].startswith("calctool: error:")
+    assert lines[1] == "  x^2 + )"
+    assert lines[2] == "        ^"
+    assert r.stdout == ""
+
+
+def test_json_parse_error_has_position(cli) -> None:
+    d = cli("diff", "x^2 + )", "--json").json
+    assert d["error"]["position"] == 6
+
+
+def test_expression_starting_with_minus(cli) -> None:
+    r = cli("diff", "--", "-x^2")
+    assert r.code == 0 and "-2*x" in r.stdout
+    r = cli("diff", "-x^2")
+    assert r.code == 2
+    assert "calctool diff -- -x^2" in r.stderr
+
+
+def test_kink_error_gives_one_sided_values(cli) -> None:
+    d = cli("diff", "abs(x)", "--at", "0", "--json").json
+    assert d["error"]["left"] == -1.0 and d["error"]["right"] == 1.0
+    r = cli("diff", "abs(x)", "--at", "0")
+    assert "from the left -1" in r.stderr and "from the right 1" in r.stderr
+
+
+def test_non_finite_numbers_are_strings_in_json(cli) -> None:
+    r = cli("eval", "log(x)", "--range", "x=-1:1:3", "--json")
+    assert "NaN" not in r.stdout and "Infinity" not in r.stdout
+    d = r.json
+    assert d["points"][0]["value"] == "nan"
+    assert d["points"][1]["value"] == "-inf"
+
+
+def test_batch_json_lines_one_per_input_in_order(cli) -> None:
+    lines = ["x^2", "sin(x", "", "1/0", "__import__('os')", "x^3*cos(x)", "9^9^9^9"]
+    r = cli("diff", "-", "--json", stdin="\n".join(lines) + "\n")
+    out = r.json_lines
+    assert len(out) == len(lines)
+    assert [o["input"] for o in out] == lines
+    assert [o["ok"] for o in out] == [True, False, False, False, False, True, False]
+    assert out[0]["result"] == "2*x"
+    assert r.code == 2  # the first failure's status
+
+
+def test_batch_plain_one_answer_per_line(cli) -> None:
+    r = cli("diff", "-", stdin="x^2\nbad)\nsin(x)\n")
+    assert r.stdout.splitlines() == ["2*x", "error: unmatched ')'", "cos(x)"]
+
+
+def test_latex_output(cli) -> None:
+    r = cli("diff", "x^2", "--latex")
+    assert r.stdout.strip() == r"\frac{d}{dx}\left(x^{2}\right) = 2 x"
+
+
+def test_plain_output_has_no_colour_or_boxes(cli) -> None:
+    r = cli("eval", "x^2", "--range", "0:2:3")
+    assert "\x1b[" not in r.stdout
+    assert not set("│─┃━┏┓") & set(r.stdout)
+
+
+def test_diff_plot_draws_both_curves(cli) -> None:
+    r = cli("diff", "x^2", "--plot")
+    assert r.code == 0
+    assert "f(x)" in r.stdout and "f'(x)" in r.stdout
+    d = cli("diff", "x^2", "--plot", "--json", "--range", "0:1").json
+    series = d["plot"]["series"]
+    assert [s["label"] for s in series] == ["f(x)", "f'(x)"]
+    assert series[1]["y"][-1] == pytest.approx(2.0)
+
+
+def test_timeout_stops_runaway_work(cli) -> None:
+    r = cli("diff", "x^x^x^x^x^x", "--order", "12", "--simplify", "--timeout", "0.5", "--json")
+    assert r.code == 3
+    assert r.json["error"]["code"] == "timeout"
+
+
+# --- the real process -----------------------------------------------------------------
+
+
+def test_injection_runs_nothing(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    payloads = [
+        f"__import__('os').system('touch {marker}')",
+        f"exec(\"open('{marker}','w')\")",
+        f"eval(\"open('{marker}','w')\")",
+        f"open('{marker}', 'w')",
+        f"().__class__.__base__.__subclasses__()",
+        f"lambda: open('{marker}','w')",
+        f"[open('{marker}','w') for _ in '1']",
+    ]
+    stdin = "\n".join(payloads) + "\n"
+    r = calctool("diff", "-", "--json", stdin=stdin)
+    out = [json.loads(line) for line in r.stdout.splitlines()]
+    assert len(out) == len(payloads)
+    assert all(o["ok"] is False and o["error"]["code"] in ("parse_error", "unknown_function")
+               for o in out)
+    assert not marker.exists()
+
+
+def test_help_and_version_do_not_import_heavy_modules() -> None:
+    probe = ("import sys, runpy\n"
+             "sys.argv = ['calctool'] + sys.argv[1:]\n"
+             "try:\n    runpy.run_module('calctool', run_name='__main__')\n"
+             "except SystemExit:\n    pass\n"
+             "heavy = sorted(m for m in ('sympy', 'numpy', 'plotext', 'rich') if m in sys.modules)\n"
+             "sys.stderr.write('HEAVY=' + ','.join(heavy))\n")
+    for args in (["--help"], ["--version"], ["diff", "--help"], ["eval", "--help"]):
+        r = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True,
+                           timeout=60)
+        assert "HEAVY=" in r.stderr, r.stderr
+        heavy = r.stderr.rsplit("HEAVY=", 1)[1].strip()
+        assert heavy == "", f"{args} imported {heavy}"
+
+
+def test_traceback_only_on_request(monkeypatch: pytest.MonkeyPatch, cli) -> None:
+    import calctool.core.diff as diff_module
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(diff_module, "compute_diff", broken)
+    r = cli("diff", "x")
+    assert r.code == 70
+    assert "internal error" in r.stderr and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    r = cli("diff", "x", "--traceback")
+    assert r.code == 70 and "Traceback" in r.stderr
+
+
+def test_broken_pipe_is_quiet() -> None:
+    script = (f"{sys.executable} -m calctool eval 'x' --range x=0:1:200000 | head -1")
+    r = subprocess.run(["bash", "-c", "set -o pipefail; " + script], capture_output=True,
+                       text=True, timeout=120)
+    assert "Traceback" not in r.stderr
+    assert "BrokenPipe" not in r.stderr
+    assert r.stdout.strip() == "x  value" or r.stdout.startswith("x")
+
+
+def test_parse_of_printed_results_round_trips(cli) -> None:
+    for text in ("sigmoid(x)^2", "relu(x)*abs(x)", "cbrt(x)", "leaky_relu(x)", "softplus(x)"):
+        d = cli("diff", text, "--json").json
+        again = parse(d["result"])
+        assert sp.simplify(again - parse(d["result"])) == 0

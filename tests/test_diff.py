@@ -1,0 +1,240 @@
+"""diff: symbolic derivatives, checked against the lectures and against central differences."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from calctool.core.diff import compute_diff
+from calctool.core.errors import CalcError, DomainError, UsageError
+from calctool.core.functions import sigmoid
+from calctool.core.parse import parse, symbol
+
+x, y, t, z, w, b = (symbol(n) for n in "xytzwb")
+
+
+def central_difference(expr: sp.Expr, var: sp.Symbol, point: dict[sp.Symbol, float],
+                       h: float = 1e-6) -> float:
+    """An independent numeric derivative, in mpmath at 30 digits."""
+    def at(v: float) -> float:
+        subs = {**{k: sp.Float(val, 30) for k, val in point.items()}, var: sp.Float(v, 30)}
+        return float(sp.N(expr.xreplace(subs), 30))
+
+    x0 = point[var]
+    return (at(x0 + h) - at(x0 - h)) / (2 * h)
+
+
+def assert_matches_central_difference(expr: sp.Expr, derivative: sp.Expr, var: sp.Symbol,
+                                      seed: int = 0, points: int = 5,
+                                      low: float = -2.0, high: float = 2.0) -> None:
+    rng = random.Random(seed)
+    variables = sorted(expr.free_symbols, key=str)
+    checked = 0
+    for _ in range(points * 4):
+        point = {v: rng.uniform(low, high) for v in variables}
+        try:
+            exact = float(sp.N(derivative.xreplace({k: sp.Float(v, 30) for k, v in point.items()})))
+            numeric = central_difference(expr, var, point)
+        except (TypeError, ValueError):
+            continue  # outside the domain at this point
+        if not (math.isfinite(exact) and math.isfinite(numeric)):
+            continue
+        assert numeric == pytest.approx(exact, rel=1e-6, abs=1e-6), (expr, point)
+        checked += 1
+        if checked == points:
+            return
+    assert checked > 0, f"no point of the domain was found for {expr}"
+
+
+# The lectures' worked examples (seeds/): expression, variable, expected derivative.
+LECTURE_EXAMPLES = [
+    ("x^3*cos(x)", x, 3 * x**2 * sp.cos(x) - x**3 * sp.sin(x)),  # product rule
+    ("cos(x^3)", x, -3 * x**2 * sp.sin(x**3)),  # chain rule
+    ("2x^3 + 3x^4 + 5ln(x)", x, 6 * x**2 + 12 * x**3 + 5 / x),  # linearity and table
+    ("t^2 + ln(t) + 4sin(t)", t, 2 * t + 1 / t + 4 * sp.cos(t)),
+    ("sigmoid(z)", z, sigmoid(z) * (1 - sigmoid(z))),
+    ("tanh(x)", x, 1 - sp.tanh(x) ** 2),
+    ("exp(2x)", x, 2 * sp.exp(2 * x)),
+    ("x^2", x, 2 * x),
+    ("1/x", x, -1 / x**2),
+    ("sqrt(x)", x, 1 / (2 * sp.sqrt(x))),
+    ("sin(x)/x", x, sp.cos(x) / x - sp.sin(x) / x**2),
+    ("softplus(x)", x, sigmoid(x)),
+    ("log(x, 2)", x, 1 / (x * sp.log(2))),
+    ("asin(x)", x, 1 / sp.sqrt(1 - x**2)),
+    ("abs(x)", x, sp.sign(x)),
+    ("(sigmoid(w*x+b) - t)^2", w, 2 * (sigmoid(w * x + b) - t) * sigmoid(w * x + b)
+     * (1 - sigmoid(w * x + b)) * x),
+]
+
+
+@pytest.mark.parametrize(("text", "var", "expected"), LECTURE_EXAMPLES)
+def test_lecture_examples(text: str, var: sp.Symbol, expected: sp.Expr) -> None:
+    r = compute_diff(text, wrt=str(var) if len(parse(text).free_symbols) > 1 else None)
+    got = r.derivative
+    assert got is not None
+    assert sp.simplify(sp.expand(got - expected)) == 0 or sp.simplify(
+        got.rewrite(sp.exp) - expected.rewrite(sp.exp)) == 0
+    assert_matches_central_difference(parse(text), got, var, low=0.1, high=2.0)
+
+
+def test_sigmoid_derivative_reads_as_in_the_lecture() -> None:
+    r = compute_diff("sigmoid(z)")
+    assert r.to_dict()["result"] == "(1 - sigmoid(z))*sigmoid(z)"
+
+
+@pytest.mark.parametrize(("text", "order", "expected"), [
+    ("sin(x)", 2, -sp.sin(x)),
+    ("sin(x)", 4, sp.sin(x)),
+    ("x^5", 3, 60 * x**2),
+    ("exp(3x)", 5, 243 * sp.exp(3 * x)),
+])
+def test_higher_order(text: str, order: int, expected: sp.Expr) -> None:
+    r = compute_diff(text, order=order)
+    assert sp.simplify(r.derivative - expected) == 0
+    assert r.to_dict()["variables"] == ["x"] * order
+
+
+def test_partial_and_mixed_partials() -> None:
+    assert compute_diff("x^2*y + y^3", wrt="y").derivative == x**2 + 3 * y**2
+    mixed = compute_diff("x^2*y^3", wrt="x,y")
+    assert mixed.derivative == 6 * x * y**2
+    assert mixed.to_dict()["variables"] == ["x", "y"]
+    assert compute_diff("x^3*y", wrt="x", order=2).derivative == 6 * x * y
+
+
+def test_gradient_of_multivariable_function() -> None:
+    r = compute_diff("x^2 + 3*x*y - y^3")
+    d = r.to_dict()
+    assert d["gradient"] == {"x": "2*x + 3*y", "y": "3*x - 3*y**2"}
+    assert d["variables"] == ["x", "y"]
+    assert sp.sympify(d["result"]) == [sp.sympify("2*x + 3*y"), sp.sympify("3*x - 3*y**2")]
+
+
+def test_value_at_a_point() -> None:
+    d = compute_diff("x^3*cos(x)", at="2").to_dict()
+    assert d["at"] == {"x": 2.0}
+    expected = 12 * math.cos(2) - 8 * math.sin(2)
+    assert d["value"] == pytest.approx(expected, rel=1e-14)
+    assert sp.simplify(sp.sympify(d["value_exact"]) - (12 * sp.cos(2) - 8 * sp.sin(2))) == 0
+    d = compute_diff("x^2 + y^2", at="x=1,y=-2").to_dict()
+    assert d["value"] == {"x": 2.0, "y": -4.0}
+    d = compute_diff("sin(x)", at="x=pi/4").to_dict()
+    assert d["value"] == pytest.approx(math.sqrt(2) / 2)
+
+
+@pytest.mark.parametrize(("text", "at", "left", "right", "kind"), [
+    ("abs(x)", "0", -1.0, 1.0, "corner"),
+    ("relu(x)", "0", 0.0, 1.0, "corner"),
+    ("abs(x - 1)", "1", -1.0, 1.0, "corner"),
+    ("max(x, 0)", "0", 0.0, 1.0, "corner"),
+    ("leaky_relu(x)", "0", 0.01, 1.0, "corner"),
+])
+def test_kinks_are_reported_with_one_sided_values(text: str, at: str, left: float,
+                                                  right: float, kind: str) -> None:
+    with pytest.raises(DomainError) as info:
+        compute_diff(text, at=at)
+    err = info.value
+    assert err.code == "not_differentiable"
+    assert err.exit_status == 3
+    assert err.details["left"] == pytest.approx(left)
+    assert err.details["right"] == pytest.approx(right)
+    assert err.details["kind"] == kind
+
+
+def test_jump_and_vertical_tangent() -> None:
+    with pytest.raises(DomainError) as info:
+        compute_diff("heaviside(x)", at="0")
+    assert info.value.details["kind"] == "jump"
+    with pytest.raises(DomainError) as info:
+        compute_diff("cbrt(x)", at="0")
+    assert info.value.code == "infinite_derivative"
+    with pytest.raises(DomainError) as info:
+        compute_diff("x^(1/3)", at="0")
+    assert info.value.code == "infinite_derivative"
+
+
+def test_smooth_points_of_nonsmooth_functions_are_fine() -> None:
+    assert compute_diff("abs(x)", at="-3").values[0].number == -1.0
+    assert compute_diff("x*abs(x)", at="0").values[0].number == 0.0  # differentiable at 0
+    assert compute_diff("relu(x)", at="2").values[0].number == 1.0
+
+
+def test_second_derivative_of_abs_at_zero_does_not_exist() -> None:
+    with pytest.raises(DomainError):
+        compute_diff("abs(x)", order=2, at="0")
+
+
+def test_undefined_point() -> None:
+    with pytest.raises(DomainError) as info:
+        compute_diff("1/x", at="0")
+    assert info.value.code == "undefined"
+    with pytest.raises(DomainError):
+        compute_diff("log(x)", at="-1")
+
+
+def test_abstract_functions_product_and_chain_rule() -> None:
+    from calctool.render.views.diff import report
+
+    chain = compute_diff("f(g(x))")
+    assert "Derivative" in chain.to_dict()["result"]  # sympy-parseable
+    rep = report(chain)
+    assert sp.sstr(rep.primary) == "f'(g(x))*g'(x)"
+    product = report(compute_diff("f(x)*g(x)"))
+    assert sp.sstr(product.primary) in ("f(x)*g'(x) + f'(x)*g(x)", "f'(x)*g(x) + f(x)*g'(x)")
+
+
+@pytest.mark.parametrize(("kwargs", "code"), [
+    ({"order": 0}, "bad_value"),
+    ({"order": 2, "wrt": "x,y"}, "bad_value"),
+    ({"at": "z=1"}, "unknown_variable"),
+    ({"at": "x=1"}, "missing_variable"),
+    ({"at": "3"}, "missing_variable"),
+    ({"at": "x=a,y=1"}, "bad_value"),
+    ({"wrt": "2x"}, "bad_value"),
+])
+def test_bad_options(kwargs: dict[str, object], code: str) -> None:
+    with pytest.raises(UsageError) as info:
+        compute_diff("x*y", **kwargs)  # type: ignore[arg-type]
+    assert info.value.code == code
+    assert info.value.exit_status == 2
+
+
+def test_order_needs_wrt_for_several_variables() -> None:
+    with pytest.raises(UsageError) as info:
+        compute_diff("x*y", order=2)
+    assert "--wrt" in info.value.message
+
+
+_unary = ["sin", "cos", "exp", "atan", "tanh", "sigmoid", "softplus"]
+
+
+@st.composite
+def smooth_expressions(draw: st.DrawFn, depth: int = 3) -> str:
+    if depth == 0 or draw(st.integers(0, 3)) == 0:
+        return draw(st.sampled_from(["x", "2", "3x", "x^2", "0.5"]))
+    kind = draw(st.sampled_from(["+", "*", "fn", "pow"]))
+    if kind == "fn":
+        return f"{draw(st.sampled_from(_unary))}({draw(smooth_expressions(depth - 1))})"
+    if kind == "pow":
+        return f"({draw(smooth_expressions(depth - 1))})^{draw(st.integers(2, 4))}"
+    return f"({draw(smooth_expressions(depth - 1))}){kind}({draw(smooth_expressions(depth - 1))})"
+
+
+@settings(max_examples=60, deadline=None)
+@given(smooth_expressions(), st.integers(0, 10_000))
+def test_derivative_agrees_with_central_difference(text: str, seed: int) -> None:
+    try:
+        r = compute_diff(text)
+    except CalcError:
+        return
+    if not r.expression.free_symbols:
+        assert r.derivative == 0
+        return
+    assert_matches_central_difference(r.expression, r.derivative, x, seed=seed, points=2,
+                                      low=-1.5, high=1.5)
