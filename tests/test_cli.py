@@ -184,7 +184,7 @@ def test_injection_runs_nothing(tmp_path: Path) -> None:
         f"exec(\"open('{marker}','w')\")",
         f"eval(\"open('{marker}','w')\")",
         f"open('{marker}', 'w')",
-        f"().__class__.__base__.__subclasses__()",
+        "().__class__.__base__.__subclasses__()",
         f"lambda: open('{marker}','w')",
         f"[open('{marker}','w') for _ in '1']",
     ]
@@ -202,7 +202,8 @@ def test_help_and_version_do_not_import_heavy_modules() -> None:
              "sys.argv = ['calctool'] + sys.argv[1:]\n"
              "try:\n    runpy.run_module('calctool', run_name='__main__')\n"
              "except SystemExit:\n    pass\n"
-             "heavy = sorted(m for m in ('sympy', 'numpy', 'plotext', 'rich') if m in sys.modules)\n"
+             "heavy = sorted(m for m in ('sympy', 'numpy', 'plotext', 'rich')\n"
+             "               if m in sys.modules)\n"
              "sys.stderr.write('HEAVY=' + ','.join(heavy))\n")
     for args in (["--help"], ["--version"], ["diff", "--help"], ["eval", "--help"]):
         r = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True,

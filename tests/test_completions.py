@@ -46,7 +46,8 @@ def test_completing_does_not_import_heavy_modules() -> None:
     probe = ("import os, sys\n"
              "from calctool.cli.app import main\n"
              "try:\n    main([])\nexcept SystemExit:\n    pass\n"
-             "heavy = sorted(m for m in ('sympy', 'numpy', 'plotext', 'rich') if m in sys.modules)\n"
+             "heavy = sorted(m for m in ('sympy', 'numpy', 'plotext', 'rich')\n"
+             "               if m in sys.modules)\n"
              "sys.stderr.write('HEAVY=' + ','.join(heavy))\n")
     env = {**os.environ, "_CALCTOOL_COMPLETE": "complete_bash", "COMP_WORDS": "calctool diff --",
            "COMP_CWORD": "2"}
