@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from calctool.render.math import pretty, pretty_lines
+from calctool.render.math import pretty
 from calctool.render.report import Report, TableView
 
 MAX_ROWS = 40  # longer tables show their head and tail
@@ -23,13 +23,10 @@ def render(report: Report, console: Console, *, unicode: bool = True) -> None:
         label_width = max(len(f.label) for f in report.fields) + 3
         width = max(20, console.width - label_width)
         for f in report.fields:
-            body, baseline = pretty_lines(f.value, unicode=unicode, width=width)
-            text = Text(body)
+            text = Text(pretty(f.value, unicode=unicode, width=width))
             if f.approx:
-                text.append(f" ≈ {f.approx}" if "\n" not in body else f"\n≈ {f.approx}",
-                            style="green")
-            pad = "\n" * baseline  # the label sits on the formula's baseline
-            grid.add_row(pad + f.label, Text(pad + "=", style="dim"), text)
+                text.append(f" ≈ {f.approx}", style="green")
+            grid.add_row(f.label, Text("=", style="dim"), text)
         console.print(grid)
     for table in report.tables:
         console.print(_table(table, unicode=unicode))
