@@ -127,7 +127,8 @@ def test_non_finite_numbers_are_strings_in_json(cli) -> None:
     r = cli("eval", "log(x)", "--range", "x=-1:1:3", "--json")
     assert "NaN" not in r.stdout and "Infinity" not in r.stdout
     d = r.json
-    assert d["points"][0]["value"] == "nan"
+    assert d["points"][0]["value"] is None
+    assert d["points"][0]["error"] == "not a real number"
     assert d["points"][1]["value"] == "-inf"
 
 

@@ -125,3 +125,34 @@ def test_vectorised_matches_pointwise(text: str) -> None:
     for xi, gi in zip(xs, got):
         want = complex(sp.N(expr.subs(x, sp.Float(xi, 30)), 20))
         assert gi == pytest.approx(want.real, rel=1e-12, abs=1e-12), (text, xi)
+
+
+def test_summary_of_a_million_points(cli) -> None:
+    d = cli("eval", "x^2", "--range", "x=0:1:1000001", "--summary", "--json").json
+    assert "points" not in d
+    assert d["summary"]["count"] == 1_000_001
+    assert d["summary"]["max"] == 1.0 and d["summary"]["min"] == 0.0
+    assert d["summary"]["mean"] == pytest.approx(1 / 3, rel=1e-5)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".npy"])
+def test_output_file(cli, tmp_path, suffix: str) -> None:
+    path = tmp_path / f"points{suffix}"
+    r = cli("eval", "1/x", "--range", "x=-1:1:5", "--output", str(path))
+    assert r.code == 0
+    if suffix == ".npy":
+        data = np.load(path)
+    else:
+        assert path.read_text().splitlines()[0] == "x,value"
+        data = np.loadtxt(path, delimiter=",", skiprows=1)
+    assert data.shape == (5, 2)
+    assert list(data[:, 1][[0, 1, 3, 4]]) == [-1.0, -2.0, 2.0, 1.0]
+    assert math.isinf(data[2, 1])
+
+
+def test_plain_many_points_is_csv(cli) -> None:
+    r = cli("eval", "log(x)", "--range", "x=-1:1:3")
+    assert r.stdout.splitlines() == ["x,value,why", "-1,undefined,not a real number",
+                                     "0,undefined,infinite (division by zero or log(0))",
+                                     "1,0,"]
+    assert "note:" in r.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,47 +13,92 @@ import sympy as sp
 from calctool.core.errors import DomainError, UsageError
 from calctool.core.parse import free_variables, parse
 from calctool.core.points import Grid, parse_range, resolve_point
-from calctool.core.results import EvalPoint, EvalResult
-from calctool.core.values import Value, evaluate
+from calctool.core.results import EvalPoint, EvalResult, PointTable
+from calctool.core.values import evaluate
 
 MAX_DIGITS = 10_000
 MAX_POINTS = 10_000_000
+MAX_PRECISE_POINTS = 10_000
 # Undefined points of a vectorised evaluation are explained one by one
 # symbolically, up to this many; the rest are marked "undefined".
 MAX_EXPLAINED = 200
 
 
 def compute_eval(text: str, *, at: Sequence[str] = (), ranges: Sequence[str] = (),
-                 csv_text: str | None = None, digits: int = 15) -> EvalResult:
+                 csv_text: str | None = None, digits: int = 15, summary: bool = False,
+                 output: str | None = None) -> EvalResult:
+    """Evaluate `text` at one point, at several (`at`), on a grid or at CSV points.
+
+    Many points give a PointTable; with `summary` only its statistics are
+    reported, and with `output` the table is written to a .csv or .npy file.
+    """
     if not 1 <= digits <= MAX_DIGITS:
         raise UsageError(f"--digits must be between 1 and {MAX_DIGITS}", code="bad_value")
+    if output is not None and not output.endswith((".csv", ".npy")):
+        raise UsageError("--output takes a .csv or .npy file name", code="bad_value")
     expr = parse(text)
     variables = free_variables(expr)
     if ranges or csv_text is not None:
-        return _many(text, expr, variables, at, ranges, csv_text, digits)
-    if not at:
-        if variables:
-            names = ",".join(f"{v}=..." for v in variables)
-            raise UsageError(f"give a point: --at {names}", code="missing_variable")
-        at = ("",)
-    points = [resolve_point(a, variables) if a else {} for a in at]
-    tidy = len(points) == 1
-    evaluated = tuple(EvalPoint(p, evaluate(expr, p, digits, tidy=tidy)) for p in points)
-    if len(evaluated) == 1:
-        only = evaluated[0]
-        if not only.value.ok:
-            where = ", ".join(f"{k}={sp.sstr(v)}" for k, v in only.point.items())
-            where = f" at {where}" if where else ""
-            raise DomainError(f"{sp.sstr(expr)} has no real value{where}: {only.value.problem}",
-                              code="undefined")
-        return EvalResult(text, expr, tuple(variables), evaluated, digits, single=True)
-    bad = sum(1 for p in evaluated if not p.value.ok)
-    return EvalResult(text, expr, tuple(variables), evaluated, digits, single=False,
-                      undefined_count=bad)
+        table = _many(expr, variables, at, ranges, csv_text, digits)
+    else:
+        table = None
+    if table is None:
+        if not at:
+            if variables:
+                names = ",".join(f"{v}=..." for v in variables)
+                raise UsageError(f"give a point: --at {names}", code="missing_variable")
+            at = ("",)
+        points = [resolve_point(a, variables) if a else {} for a in at]
+        if len(points) == 1:
+            return EvalResult(text, expr, tuple(variables), point=_single(expr, points[0], digits),
+                              digits=digits)
+        table = _listed(expr, variables, points, digits)
+    if output is not None:
+        _write(table, output)
+    return EvalResult(text, expr, tuple(variables), table=table, digits=digits,
+                      summary_only=summary, output=output)
 
 
-def _many(text: str, expr: sp.Expr, variables: list[sp.Symbol], at: Sequence[str],
-          ranges: Sequence[str], csv_text: str | None, digits: int) -> EvalResult:
+def _single(expr: sp.Expr, point: dict[sp.Symbol, sp.Expr], digits: int) -> EvalPoint:
+    only = EvalPoint(point, evaluate(expr, point, digits, tidy=True))
+    if not only.value.ok:
+        where = ", ".join(f"{k}={sp.sstr(v)}" for k, v in point.items())
+        where = f" at {where}" if where else ""
+        raise DomainError(f"{sp.sstr(expr)} has no real value{where}: {only.value.problem}",
+                          code="undefined")
+    return only
+
+
+def _listed(expr: sp.Expr, variables: list[sp.Symbol], points: list[dict[sp.Symbol, sp.Expr]],
+            digits: int) -> PointTable:
+    """A few points given one by one (--at repeated): each evaluated exactly."""
+    values = [evaluate(expr, p, digits) for p in points]
+    columns = tuple([float(sp.N(p[v], 17)) for p in points] for v in variables)
+    return PointTable(
+        names=tuple(str(v) for v in variables), columns=columns,
+        values=[v.number if v.number is not None else math.nan for v in values],
+        problems={i: v.problem for i, v in enumerate(values) if v.problem},
+        texts=tuple(v.text for v in values))
+
+
+def _write(table: PointTable, path: str) -> None:
+    import numpy as np
+
+    data = np.column_stack([*(np.asarray(c, dtype=float) for c in table.columns),
+                            np.asarray(table.values, dtype=float)])
+    try:
+        if path.endswith(".npy"):
+            np.save(path, data)
+        else:
+            header = ",".join([*table.names, "value"])
+            np.savetxt(path, data, delimiter=",", header=header, comments="", fmt="%.17g")
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}", code="bad_file") from None
+
+
+def _many(expr: sp.Expr, variables: list[sp.Symbol], at: Sequence[str],
+          ranges: Sequence[str], csv_text: str | None, digits: int) -> PointTable:
+    """Points on a grid or from CSV, evaluated together with numpy."""
     import numpy as np
 
     if len(at) > 1:
@@ -80,16 +126,19 @@ def _many(text: str, expr: sp.Expr, variables: list[sp.Symbol], at: Sequence[str
                          f"with --at {','.join(m + '=...' for m in missing)}",
                          code="missing_variable")
     order = list(variables)
+    names = tuple(str(v) for v in order)
     if digits > 15:
         # Beyond float64: each point in arbitrary precision, one by one.
-        points = tuple(
-            EvalPoint({v: columns[v][i] for v in order},
-                      evaluate(expr, {v: sp.Float(columns[v][i], digits + 5) for v in order},
-                               digits))
-            for i in range(n))
-        bad = sum(1 for p in points if not p.value.ok)
-        return EvalResult(text, expr, tuple(variables), points, digits, single=False,
-                          undefined_count=bad)
+        if n > MAX_PRECISE_POINTS:
+            raise UsageError(f"--digits above 15 evaluates point by point: at most "
+                             f"{MAX_PRECISE_POINTS} points", code="bad_value")
+        values = [evaluate(expr, {v: sp.Float(columns[v][i], digits + 5) for v in order}, digits)
+                  for i in range(n)]
+        return PointTable(names, tuple(columns[v] for v in order),
+                          np.array([v.number if v.number is not None else np.nan
+                                    for v in values]),
+                          {i: v.problem for i, v in enumerate(values) if v.problem},
+                          tuple(v.text for v in values))
     from calctool.core.numeric import evaluate_many
 
     values = evaluate_many(expr, order, [columns[v] for v in order])
@@ -101,12 +150,7 @@ def _many(text: str, expr: sp.Expr, variables: list[sp.Symbol], at: Sequence[str
             continue
         exact_point = {v: sp.nsimplify(float(columns[v][i]), rational=True) for v in order}
         problems[int(i)] = evaluate(expr, exact_point).problem or "overflow"
-    points = tuple(
-        EvalPoint({v: float(columns[v][i]) for v in order},
-                  Value(None, float(values[i]), f"{values[i]:.{digits}g}", problems.get(i)))
-        for i in range(n))
-    return EvalResult(text, expr, tuple(variables), points, digits, single=False,
-                      undefined_count=len(problems))
+    return PointTable(names, tuple(columns[v] for v in order), values, problems)
 
 
 def _grid_columns(grids: Sequence[Grid], variables: Sequence[sp.Symbol]) -> dict[sp.Symbol, Any]:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import sympy as sp
 
 from calctool.core.plotdata import PlotData
 from calctool.core.values import Value
+
+if TYPE_CHECKING:
+    from calctool.core.steps import Step
 
 
 def json_number(x: float | None) -> float | str | None:
@@ -71,6 +74,30 @@ class Result:
 
 @dataclass(frozen=True)
 class DiffResult(Result):
+    """A derivative, partial, mixed partial or gradient; with `steps`, its derivation.
+
+    JSON `steps` (only with --steps) is a tree of nodes, each
+    {"rule", "expression", "variable", "result", "substeps": [...]} with
+    sympy-parseable strings, plus when they apply "note" (text),
+    "substitution" ({"variable": "u", "expression": "x**3"}: the chain rule's
+    u = inner), "applied" (the rule written out with the pieces' derivatives
+    unevaluated, as Derivative(...)) and "variables". A node means
+    d/d(variable) expression = result. The root:
+
+    * one differentiation: rule "differentiate"; substeps: the derivation
+      tree (rule "product", "chain", ...) and, when its result is written
+      differently from `result`, a last "rewrite" step (or "simplify" with
+      --simplify) whose "expression" is the derivation's result and whose
+      "result" is exactly `result`;
+    * n-th derivative or mixed partial: rule "repeated" with "variables" (the
+      sequence); substeps: one "differentiate" node per differentiation, each
+      differentiating the previous one's result, the last ending as above;
+    * gradient: rule "gradient" with "variables"; substeps: one
+      "differentiate" node per component, each ending in that component.
+
+    The root's "result" is always this result's `result` string.
+    """
+
     command: ClassVar[str] = "diff"
     # The differentiation sequence, or the gradient's variables.
     variables: tuple[sp.Symbol, ...] = ()
@@ -80,6 +107,7 @@ class DiffResult(Result):
     values: tuple[Value, ...] = ()  # one per gradient component, or one
     simplified: bool = False
     plot: PlotData | None = None
+    steps: Step | None = None  # the derivation (diff --steps)
 
     @property
     def is_gradient(self) -> bool:
@@ -116,6 +144,8 @@ class DiffResult(Result):
                 out["value_text"] = self.values[0].text
         if self.plot is not None:
             out["plot"] = self.plot.to_dict()
+        if self.steps is not None:
+            out["steps"] = self.steps.to_dict()
         return out
 
 
@@ -136,30 +166,77 @@ class EvalPoint:
 
 
 @dataclass(frozen=True)
+class PointTable:
+    """Many points and their values, column by column (numpy arrays, or lists for a few)."""
+
+    names: tuple[str, ...]
+    columns: tuple[Any, ...]
+    values: Any  # floats; nan where undefined
+    problems: dict[int, str] = field(default_factory=dict)  # row -> why it has no value
+    texts: tuple[str, ...] | None = None  # values to more than float precision (--digits)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def row(self, i: int) -> dict[str, Any]:
+        out: dict[str, Any] = {n: json_number(float(c[i]))
+                               for n, c in zip(self.names, self.columns)}
+        problem = self.problems.get(i)
+        value = float(self.values[i])
+        # An undefined point has no value (null), except a signed infinity (log at 0: -inf).
+        out["value"] = None if problem and not math.isinf(value) else json_number(value)
+        if problem:
+            out["error"] = problem
+        elif self.texts is not None:
+            out["value_text"] = self.texts[i]
+        return out
+
+    def summary(self) -> dict[str, Any]:
+        import numpy as np
+
+        values = np.asarray(self.values, dtype=float)
+        good = values[np.isfinite(values)]
+        stats = ({"min": float(good.min()), "max": float(good.max()),
+                  "mean": float(good.mean())} if good.size else
+                 {"min": None, "max": None, "mean": None})
+        return {"count": len(values), "undefined": len(self.problems), **stats}
+
+
+@dataclass(frozen=True)
 class EvalResult(Result):
+    """One value (`single`), or a table of points."""
+
     command: ClassVar[str] = "eval"
     variables: tuple[sp.Symbol, ...] = ()
-    points: tuple[EvalPoint, ...] = ()
+    point: EvalPoint | None = None
+    table: PointTable | None = None
     digits: int = 15
-    single: bool = True
-    exact: sp.Expr | None = None  # exact value for a single point, when affordable
-    undefined_count: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
+    summary_only: bool = False
+    output: str | None = None  # the file the points were written to
+
+    @property
+    def single(self) -> bool:
+        return self.point is not None
 
     def to_dict(self) -> dict[str, Any]:
         out = self.base_dict()
         out["variables"] = [str(v) for v in self.variables]
-        if self.single:
-            p = self.points[0]
+        if self.point is not None:
+            p = self.point
             out["at"] = {k: v for k, v in p.to_dict().items() if k not in ("value", "error")}
             out["value"] = json_value(p.value)
             out["value_text"] = p.value.text
             if p.value.exact is not None:
                 out["value_exact"] = expr_str(p.value.exact)
             out["digits"] = self.digits
-        else:
-            out["points"] = [p.to_dict() for p in self.points]
-            out["count"] = len(self.points)
-            out["undefined"] = self.undefined_count
-        out.update(self.extra)
+            return out
+        assert self.table is not None
+        summary = self.table.summary()
+        if not self.summary_only and self.output is None:
+            out["points"] = [self.table.row(i) for i in range(len(self.table))]
+        out["count"] = summary["count"]
+        out["undefined"] = summary["undefined"]
+        out["summary"] = summary
+        if self.output is not None:
+            out["output"] = self.output
         return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TextIO
 
 from calctool.render.math import oneline
@@ -17,11 +18,16 @@ def render(report: Report, out: TextIO) -> None:
         out.write(f"{f.label.ljust(width)} = {value}\n")
     for table in report.tables:
         render_table(table, out)
+    # Under a CSV table, notes would corrupt the data: they go to stderr.
+    note_stream = sys.stderr if any(t.csv for t in report.tables) else out
     for note in report.notes:
-        out.write(f"note: {note}\n")
+        note_stream.write(f"note: {note}\n")
 
 
 def render_table(table: TableView, out: TextIO) -> None:
+    if table.csv:
+        _write_csv(table, out)
+        return
     if table.title:
         out.write(f"{table.title}\n")
     rows = [[oneline(c) for c in row] for row in table.rows]
@@ -33,3 +39,11 @@ def render_table(table: TableView, out: TextIO) -> None:
         out.write("  ".join(cells).rstrip() + "\n")
     if table.note:
         out.write(f"{table.note}\n")
+
+
+def _write_csv(table: TableView, out: TextIO) -> None:
+    import csv
+
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(table.columns)
+    writer.writerows([oneline(c) for c in row] for row in table.rows)

@@ -28,6 +28,7 @@ class TableView:
     title: str | None = None
     note: str | None = None
     numeric_columns: frozenset[int] = frozenset()
+    csv: bool = False  # data rather than a display: plain output writes it as CSV
 
 
 @dataclass

@@ -20,6 +20,7 @@ Examples:
   calctool eval "sqrt(2)" --digits 50
   calctool eval "x^2*y" --at x=1,y=2 --at x=3,y=4
   calctool eval "exp(-x^2)" --range x=-2:2:9
+  calctool eval "x^3*cos(x)" --range x=0:1:1000000 --summary
   calctool eval "x*y" --csv points.csv
   calctool eval "log(x)" --at 0
 """
@@ -41,6 +42,12 @@ def eval_(
         show_default=False, allow_dash=True)] = None,
     digits: Annotated[int, typer.Option("--digits", "-d", min=1, max=10_000,
                                         help="Significant digits of the answer.")] = 15,
+    summary: Annotated[bool, typer.Option(
+        "--summary", help="For many points, print only count, undefined, min, max, mean.")] = False,
+    output: Annotated[str | None, typer.Option(
+        "--output", "-o", metavar="FILE.csv|FILE.npy",
+        help="Write the points and values to a CSV or NumPy file; print the summary.",
+        show_default=False)] = None,
     json: opt.Json = False,
     latex: opt.Latex = False,
     ascii: opt.Ascii = False,
@@ -60,7 +67,7 @@ def eval_(
         from calctool.core.evaluate import compute_eval
 
         return compute_eval(text, at=at or (), ranges=range_ or (), csv_text=csv_text,
-                            digits=digits)
+                            digits=digits, summary=summary, output=output)
 
     raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]
 

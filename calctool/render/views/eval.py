@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import sympy as sp
 
 from calctool.core.results import EvalResult
@@ -12,8 +10,9 @@ from calctool.render.report import Field, Report, TableView, function_label
 
 def report(r: EvalResult) -> Report:
     rep = Report(title=f"Value of {sp.sstr(r.expression)}")
-    if r.single:
-        p = r.points[0]
+    rep.latex.append(sp.latex(r.expression))
+    if r.point is not None:
+        p = r.point
         where = ", ".join(f"{k}={sp.sstr(v)}" for k, v in p.point.items())
         rep.fields.append(Field(function_label(list(r.variables)) if r.variables else "value",
                                 r.expression))
@@ -24,28 +23,41 @@ def report(r: EvalResult) -> Report:
         else:
             rep.fields.append(Field(label, p.value.text))
         rep.primary = p.value.text
-        rep.latex.append(sp.latex(exact) if exact is not None else p.value.text)
+        rep.latex[0] = sp.latex(exact) if exact is not None else p.value.text
         return rep
-    names = [str(v) for v in r.variables]
+    table = r.table
+    assert table is not None
+    summary = table.summary()
+    if r.summary_only or r.output:
+        if r.output:
+            rep.fields.append(Field("written to", r.output))
+        for key in ("count", "undefined", "min", "max", "mean"):
+            value = summary[key]
+            rep.fields.append(Field(key, "-" if value is None else f"{value:.{r.digits}g}"
+                                    if isinstance(value, float) else str(value)))
+        rep.primary = f"count={summary['count']} min={summary['min']} max={summary['max']}"
+        return rep
+    undefined = bool(table.problems)
     rows = []
-    for p in r.points:
-        cells = [_num(p.point[v]) for v in r.variables]
-        cells.append(p.value.text if p.value.ok else "undefined")
-        if r.undefined_count:
-            cells.append(p.value.problem or "")
+    for i in range(len(table)):
+        cells = [_num(float(c[i])) for c in table.columns]
+        problem = table.problems.get(i)
+        if problem:
+            cells += ["undefined", problem]
+        else:
+            text = table.texts[i] if table.texts else f"{float(table.values[i]):.{r.digits}g}"
+            cells += [text, ""] if undefined else [text]
         rows.append(cells)
-    numeric = frozenset(range(len(names) + 1))
-    columns = names + ["value"] + (["why"] if r.undefined_count else [])
-    rep.tables.append(TableView(columns, rows, numeric_columns=numeric))
-    if r.undefined_count:
-        rep.notes.append(f"{r.undefined_count} of {len(r.points)} points have no real value")
-    values = [row[len(names)] for row in rows]
+    columns = [*table.names, "value"] + (["why"] if undefined else [])
+    rep.tables.append(TableView(columns, rows, numeric_columns=frozenset(range(len(table.names)
+                                                                                + 1)),
+                                csv=True))
+    if undefined:
+        rep.notes.append(f"{len(table.problems)} of {len(table)} points have no real value")
+    values = [row[len(table.names)] for row in rows]
     rep.primary = "; ".join(values[:20]) + (" ..." if len(values) > 20 else "")
-    rep.latex.append(sp.latex(r.expression))
     return rep
 
 
-def _num(v: Any) -> str:
-    if isinstance(v, sp.Basic):
-        return sp.sstr(v)
-    return repr(float(v)) if float(v) != int(v) or abs(v) >= 1e16 else str(int(v))
+def _num(v: float) -> str:
+    return str(int(v)) if v == int(v) and abs(v) < 1e16 else repr(v)
