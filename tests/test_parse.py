@@ -117,6 +117,8 @@ def test_cube_root_of_negative_is_real() -> None:
     ("|x|", 0, "'|'"),
     ("f()", 2, "needs an argument"),
     ("x'", 1, "prime"),
+    (".²", 0, "unexpected character '.'"),
+    ("x٣", 1, "unexpected character"),
     ("sin(x, y)", 0, "takes 1 argument"),
     ("root(x, 2.5)", 0, "degree"),
 ])

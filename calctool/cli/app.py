@@ -116,6 +116,7 @@ def main(argv: list[str] | None = None) -> None:
     click = _click()
 
     argv = list(sys.argv[1:] if argv is None else argv)
+    _limit_memory()
     debug = "--traceback" in argv or os.environ.get("CALCTOOL_DEBUG", "") not in ("", "0")
     # --traceback works anywhere on the line (before --), not only before the command.
     head = argv[: argv.index("--")] if "--" in argv else argv
@@ -123,9 +124,13 @@ def main(argv: list[str] | None = None) -> None:
         argv.remove("--traceback")
     exit_types = tuple({typer.Exit, getattr(click.exceptions, "Exit", typer.Exit)})
     abort_types = tuple({typer.Abort, getattr(click.exceptions, "Abort", typer.Abort)})
+    from calctool.cli.runner import OutputClosed
+
     try:
         status = app(args=argv, prog_name="calctool", standalone_mode=False)
         code = int(status) if isinstance(status, int) else 0
+        if code == ExitStatus.INTERRUPTED:  # typer turns Ctrl-C into a silent exit 130
+            sys.stderr.write("\ncalctool: interrupted\n")
     except exit_types as exc:
         code = exc.exit_code
     except click.exceptions.ClickException as exc:
@@ -136,10 +141,14 @@ def main(argv: list[str] | None = None) -> None:
 
         emit_error(Settings(_command_name(argv), json=_wants_json(argv)), exc, None)
         code = int(exc.exit_status)
+    except MemoryError:
+        sys.stderr.write(f"calctool: error: the computation ran out of memory "
+                         f"(limit {_memory_limit_text()})\n")
+        code = int(ExitStatus.CANNOT_COMPUTE)
     except (KeyboardInterrupt, *abort_types):
         sys.stderr.write("\ncalctool: interrupted\n")
         code = int(ExitStatus.INTERRUPTED)
-    except BrokenPipeError:
+    except (BrokenPipeError, OutputClosed):
         code = _broken_pipe()
     except Exception as exc:  # noqa: BLE001 - the one boundary: a bug becomes exit 70
         if debug:
@@ -157,8 +166,41 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(code)
 
 
+# The most address space one run may use (CALCTOOL_MEMORY_LIMIT, in MiB; 0 for no
+# limit): a runaway expansion fails with a clear error instead of swapping.
+DEFAULT_MEMORY_LIMIT_MIB = 4096
+
+
+def _limit_memory() -> None:
+    import resource
+
+    try:
+        mib = int(os.environ.get("CALCTOOL_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT_MIB))
+    except ValueError:
+        mib = DEFAULT_MEMORY_LIMIT_MIB
+    if mib <= 0:
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    wanted = mib * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    if soft == resource.RLIM_INFINITY or soft > wanted:
+        resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+
+
+def _memory_limit_text() -> str:
+    import resource
+
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    return "none" if soft == resource.RLIM_INFINITY else f"{soft // (1024 * 1024)} MiB"
+
+
+# What a shell reports for a program killed by SIGPIPE (128 + 13), as `yes | head` shows.
+BROKEN_PIPE_STATUS = 141
+
+
 def _broken_pipe() -> int:
-    """The reader went away (`| head`): stop quietly, as other Unix tools do."""
+    """The reader went away (`| head`): stop quietly, with the conventional status."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
-    return 0
+    return BROKEN_PIPE_STATUS

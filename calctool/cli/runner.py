@@ -27,8 +27,20 @@ Compute = Callable[[str], "Result"]
 HARD_GRACE_SECONDS = 5.0
 
 
+class OutputClosed(Exception):
+    """The reader of stdout went away (`| head -1`)."""
+
+
 def run(settings: Settings, text: str, compute: Compute) -> int:
     """Compute and print; return the exit status."""
+    try:
+        return _run(settings, text, compute)
+    except BrokenPipeError:
+        # Raised past typer, which would turn it into exit 1 ("a check failed").
+        raise OutputClosed from None
+
+
+def _run(settings: Settings, text: str, compute: Compute) -> int:
     if text == "-":
         return _run_batch(settings, compute)
     try:
@@ -51,6 +63,12 @@ def _run_batch(settings: Settings, compute: Compute) -> int:
         except CalcError as exc:
             _batch_error(settings, exc, line)
             status = status or int(exc.exit_status)
+            continue
+        except MemoryError:
+            error = CalcError("the computation ran out of memory", code="resource_limit")
+            error.exit_status = ExitStatus.CANNOT_COMPUTE
+            _batch_error(settings, error, line)
+            status = status or int(ExitStatus.CANNOT_COMPUTE)
             continue
         except Exception as exc:  # noqa: BLE001 - a bug on one line must not stop the batch
             internal = CalcError(f"internal error: {type(exc).__name__}: {exc}",

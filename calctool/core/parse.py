@@ -59,6 +59,7 @@ if sys.get_int_max_str_digits() and sys.get_int_max_str_digits() < 40_000:
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _NAME = re.compile(r"[A-Za-z\u0370-\u03ff][A-Za-z0-9_\u0370-\u03ff]*")
 _SPACE = re.compile(r"\s+")
+_DIGITS = frozenset("0123456789")  # str.isdigit() is also true of ², ³ and other scripts
 # Typographic variants people paste from notes and slides.
 _CHAR_ALIASES = {
     "\u2212": "-",  # minus sign
@@ -97,7 +98,7 @@ def tokenize(text: str) -> list[Token]:
             space = True
             continue
         ch = _CHAR_ALIASES.get(ch, ch)
-        if (ch.isdigit() and ch.isascii()) or (ch == "." and i + 1 < n and text[i + 1].isdigit()):
+        if ch in _DIGITS or (ch == "." and i + 1 < n and text[i + 1] in _DIGITS):
             m = _NUMBER.match(text, i)
             assert m is not None
             tokens.append(Token("num", m.group(), i, space))
