@@ -45,7 +45,9 @@ def differentiation_sequence(expr: sp.Expr, wrt: str | None,
 
 def compute_diff(text: str, *, wrt: str | None = None, order: int = 1, at: str | None = None,
                  simplify: bool = False, digits: int = 15, plot: bool = False,
-                 plot_range: str | None = None) -> DiffResult:
+                 plot_range: str | None = None, steps: bool = False) -> DiffResult:
+    """Differentiate `text`; with `steps`, also the derivation rule by rule
+    (`calctool.core.steps`), ending in exactly the derivative returned."""
     expr = parse(text)
     sequence, is_gradient = differentiation_sequence(expr, wrt, order)
     tidy = sp.simplify if simplify else (lambda e: e)
@@ -58,13 +60,23 @@ def compute_diff(text: str, *, wrt: str | None = None, order: int = 1, at: str |
         if plot:
             raise UsageError("--plot draws a function of one variable and its derivative; "
                              "give --wrt and fix the others with --at", code="bad_option")
+        derivation = None
+        if steps:
+            from calctool.core.steps import explain_gradient
+
+            derivation = explain_gradient(expr, sequence, components, simplify)
         return DiffResult(text, expr, tuple(sequence), gradient=components, point=point,
-                          values=values, simplified=simplify)
+                          values=values, simplified=simplify, steps=derivation)
     derivative = tidy(differentiate(expr, sequence))
     values = (_value_at(expr, sequence, point, digits),) if point is not None else ()
     plot_data = _plot(expr, derivative, sequence, point, plot_range) if plot else None
+    derivation = None
+    if steps:
+        from calctool.core.steps import explain
+
+        derivation = explain(expr, sequence, derivative, simplify)
     return DiffResult(text, expr, tuple(sequence), derivative=derivative, point=point,
-                      values=values, simplified=simplify, plot=plot_data)
+                      values=values, simplified=simplify, plot=plot_data, steps=derivation)
 
 
 def _plot(expr: sp.Expr, derivative: sp.Expr, sequence: Sequence[sp.Symbol],
@@ -95,10 +107,18 @@ def _value_at(expr: sp.Expr, sequence: Sequence[sp.Symbol], point: dict[sp.Symbo
                           details={"left": _side(info.left), "right": _side(info.right)})
     if info is not None and not info.exists:
         left, right = _side(info.left), _side(info.right)
+        def shown(v: sp.Expr | None) -> str:
+            return "undefined" if v is None else sp.sstr(v)
+
+        if info.kind == "domain edge":
+            side = "left" if info.left is None else "right"
+            why = (f"the function is not defined to the {side} of it "
+                   f"(from the left {shown(info.left)}, from the right {shown(info.right)})")
+        else:
+            why = (f"the function has a {info.kind} there "
+                   f"(from the left {shown(info.left)}, from the right {shown(info.right)})")
         raise DomainError(
-            f"{label} does not exist at {where}: the function has a {info.kind} there "
-            f"(from the left {left if left is not None else 'undefined'}, "
-            f"from the right {right if right is not None else 'undefined'})",
+            f"{label} does not exist at {where}: {why}",
             code="not_differentiable",
             details={"kind": info.kind, "left": left, "right": right})
     raise DomainError(f"{label} is undefined at {where}: {value.problem}", code="undefined")

@@ -81,7 +81,8 @@ class DiffResult(Result):
     sympy-parseable strings, plus when they apply "note" (text),
     "substitution" ({"variable": "u", "expression": "x**3"}: the chain rule's
     u = inner), "applied" (the rule written out with the pieces' derivatives
-    unevaluated, as Derivative(...)) and "variables". A node means
+    unevaluated, as Derivative(...); for the chain rule the outer derivative
+    is in terms of u) and "variables". A node means
     d/d(variable) expression = result. The root:
 
     * one differentiation: rule "differentiate"; substeps: the derivation

@@ -40,7 +40,7 @@ class UnicodePrinter(StrPrinter):
             return self.parenthesize(base, precedence(expr), strict=True) + \
                 str(exp).translate(_SUPERSCRIPT)
         if exp.is_Rational and exp < 0:
-            positive = sp.Pow(base, -exp, evaluate=False)
+            positive = base if exp == -1 else sp.Pow(base, -exp, evaluate=False)
             return "1/" + self.parenthesize(positive, precedence(sp.Mul(2, base, evaluate=False)))
         base_text = self.parenthesize(base, precedence(expr), strict=True)
         exp_text = self._print(exp)

@@ -6,7 +6,7 @@ import sys
 from typing import TextIO
 
 from calctool.render.math import oneline
-from calctool.render.report import Report, TableView
+from calctool.render.report import Report, StepLine, TableView, linear
 
 
 def render(report: Report, out: TextIO) -> None:
@@ -16,12 +16,32 @@ def render(report: Report, out: TextIO) -> None:
         if f.approx:
             value += f" ≈ {f.approx}"
         out.write(f"{f.label.ljust(width)} = {value}\n")
+    if report.steps:
+        render_steps(report.steps, out)
     for table in report.tables:
         render_table(table, out)
     # Under a CSV table, notes would corrupt the data: they go to stderr.
     note_stream = sys.stderr if any(t.csv for t in report.tables) else out
     for note in report.notes:
         note_stream.write(f"note: {note}\n")
+
+
+def render_steps(lines: list[StepLine], out: TextIO) -> None:
+    """A derivation, one line per step (sympy's text for the math), indented by depth."""
+    out.write("steps:\n")
+    for line in lines:
+        if line.heading:
+            out.write(f"  {line.title}:\n")
+            continue
+        indent = "  " * (line.depth + 1)
+        number = f"{line.number}." if line.depth == 0 else line.number
+        title = line.title
+        if line.substitution is not None:
+            title += f", {' = '.join(linear(v, unicode=False) for v in line.substitution)}"
+        math = " = ".join(linear(p, unicode=False) for p in line.parts)
+        out.write(f"{indent}{number} {title}: {math}\n")
+        if line.note:
+            out.write(f"{indent}{' ' * len(number)} note: {line.note}\n")
 
 
 def render_table(table: TableView, out: TextIO) -> None:

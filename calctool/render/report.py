@@ -6,8 +6,10 @@ renderers draw any Report, so a command's output is described once.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from typing import Any, ClassVar
 
 import sympy as sp
 
@@ -19,6 +21,35 @@ class Field:
     label: str
     value: Any  # a sympy expression (math) or a str (text)
     approx: str | None = None  # a decimal shown after an exact value: "≈ 0.7071"
+
+
+@dataclass
+class StepLine:
+    """One line of a derivation: a numbered rule application, or a heading.
+
+    `parts` are equal to each other, left to right: what is differentiated
+    (d/dx(...), an unevaluated sympy Derivative, after a `Rate` du/dx for the
+    chain rule's inner part), the rule written out, the result; sympy
+    expressions, drawn by `linear`. `substitution` is the chain rule's (u, inner).
+    """
+
+    depth: int  # 0 for a top-level step
+    number: str  # "1", "1.2"; "" for a heading
+    title: str  # the rule's name, or a heading's text
+    parts: list[Any] = field(default_factory=list)
+    note: str | None = None
+    substitution: tuple[Any, Any] | None = None
+    heading: bool = False
+    # Variables whose derivatives here are partial (∂/∂x): the function has others.
+    partial: frozenset[Any] = frozenset()
+
+
+@dataclass(frozen=True)
+class Rate:
+    """du/dx as a part of a step line (the chain rule's inner derivative)."""
+
+    top: Any
+    bottom: Any
 
 
 @dataclass
@@ -40,6 +71,7 @@ class Report:
     primary: Any = None  # the answer on one line (batch mode): expression or text
     latex: list[str] = field(default_factory=list)
     plots: list[Any] = field(default_factory=list)
+    steps: list[StepLine] = field(default_factory=list)  # a derivation (diff --steps)
 
 
 def prime_notation(expr: sp.Expr) -> sp.Expr:
@@ -58,9 +90,90 @@ def prime_notation(expr: sp.Expr) -> sp.Expr:
         mark = "'" * k if k <= 3 else f"^({k})"
         return sp.Function(name + mark)(fn.args[0])
 
+    def is_simple_subs(e: sp.Basic) -> bool:
+        # f'(a) as sympy writes it for a non-symbol a: Subs(Derivative(f(t), t), t, a)
+        return (isinstance(e, sp.Subs) and len(e.variables) == 1
+                and isinstance(e.expr, sp.Derivative) and is_simple(e.expr)
+                and e.expr.expr.args[0] == e.variables[0])
+
+    def primed_subs(e: sp.Subs) -> sp.Expr:
+        f = primed(e.expr)
+        return f.func(e.point[0])
+
     if not expr.has(sp.Derivative):
         return expr
+    if expr.has(sp.Subs):
+        expr = expr.replace(is_simple_subs, primed_subs)
     return expr.replace(lambda e: isinstance(e, sp.Derivative) and is_simple(e), primed)
+
+
+def linear(value: Any, *, unicode: bool = True, partial: frozenset[Any] = frozenset()) -> str:
+    """Math on one line, derivatives included: d/dx(x³)·cos(x) (unicode), or
+    d/dx(x**3)*cos(x) (ASCII, otherwise sympy's own text); ∂/∂x in unicode for
+    the variables in `partial`.
+
+    Sums and products that contain an unevaluated derivative keep their order,
+    so a rule written out reads as the rule: d/dx(f)·g + f·d/dx(g).
+    """
+    from calctool.render.math import _minus, oneline
+
+    if isinstance(value, Rate):
+        d = "∂" if unicode and value.bottom in partial else "d"
+        return f"{d}{value.top}/{d}{value.bottom}"
+    if isinstance(value, sp.MatrixBase) and not unicode:
+        return oneline(value)
+    if not isinstance(value, (sp.Basic, sp.MatrixBase)):
+        return str(value)
+    text = _step_printer(unicode)({"order": None, "partial": partial}).doprint(value)
+    return _minus(text) if unicode else str(text)
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+@lru_cache(maxsize=2)
+def _step_printer(unicode: bool) -> type:
+    from sympy.printing.precedence import PRECEDENCE
+    from sympy.printing.str import StrPrinter
+
+    from calctool.render.math import UnicodePrinter
+
+    base: Any = UnicodePrinter if unicode else StrPrinter
+
+    class StepPrinter(base):  # type: ignore[misc, valid-type]
+        _default_settings: ClassVar[dict[str, Any]] = {**base._default_settings,
+                                                        "partial": frozenset()}
+
+        def _in_order(self, expr: sp.Basic, method: Any) -> str:
+            saved = self._settings.get("order")
+            self._settings["order"] = "none" if expr.has(sp.Derivative) else None
+            try:
+                return str(method(expr))
+            finally:
+                self._settings["order"] = saved
+
+        def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
+            return self._in_order(expr, super()._print_Add)
+
+        def _print_Mul(self, expr: sp.Mul) -> str:
+            text = self._in_order(expr, super()._print_Mul)
+            return re.sub(r"(?<=\d)([d∂])/", r"·\1/", text) if unicode else text
+
+        def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
+            if unicode and expr.exp == -1:  # UnicodePrinter would write 1/x^1
+                return "1/" + self.parenthesize(expr.base, PRECEDENCE["Mul"], strict=True)
+            return str(super()._print_Pow(expr, rational))
+
+        def _print_Derivative(self, expr: sp.Derivative) -> str:
+            ops = []
+            for v, n in expr.variable_count:
+                name = self._print(v)
+                k = str(n).translate(_SUPERSCRIPTS) if unicode else f"^{n}"
+                d = "∂" if unicode and v in self._settings["partial"] else "d"
+                ops.append(f"{d}/{d}{name}" if n == 1 else f"{d}{k}/{d}{name}{k}")
+            return "".join(reversed(ops)) + f"({self._in_order(expr.expr, self._print)})"
+
+    return StepPrinter
 
 
 def function_label(variables: list[sp.Symbol]) -> str:

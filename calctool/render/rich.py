@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from calctool.render.math import pretty
-from calctool.render.report import Report, TableView
+from calctool.render.report import Report, StepLine, TableView, linear
 
 MAX_ROWS = 40  # longer tables show their head and tail
 
@@ -28,10 +28,50 @@ def render(report: Report, console: Console, *, unicode: bool = True) -> None:
                 text.append(f" ≈ {f.approx}", style="green")
             grid.add_row(f.label, Text("=", style="dim"), text)
         console.print(grid)
+    if report.steps:
+        _steps(report.steps, console, unicode=unicode)
     for table in report.tables:
         console.print(_table(table, unicode=unicode))
     for note in report.notes:
         console.print(Text(f"note: {note}", style="dim italic"))
+
+
+def _steps(lines: list[StepLine], console: Console, *, unicode: bool) -> None:
+    """A derivation: numbered steps indented by depth, math on one line each.
+
+    A step that fits the width reads "1.2 power rule: d/dx(x³) = 3x²"; a longer
+    one puts its title on a line and each "= ..." under the first part.
+    """
+    from rich.padding import Padding
+
+    console.print(Text("Steps", style="bold"))
+    for line in lines:
+        if line.heading:
+            console.print(Padding(Text(line.title, style="bold"), (0, 0, 0, 1), expand=False))
+            continue
+        indent = 1 + 2 * line.depth
+        number = f"{line.number}." if line.depth == 0 else line.number
+        title = line.title
+        if line.substitution is not None:
+            title += ", " + " = ".join(linear(v, unicode=unicode) for v in line.substitution)
+        parts = [linear(p, unicode=unicode, partial=line.partial) for p in line.parts]
+        width = console.width - indent - len(number) - 1
+        body = Text(title, style="cyan")
+        # One line when it fits; else "title: a", then one "  = b" line per part.
+        if len(title) + 2 + len(" = ".join(parts)) <= width:
+            body.append(": " + " = ".join(parts), style="default")
+        else:
+            fits = len(title) + 2 + len(parts[0]) <= width
+            body.append((": " if fits else "\n") + parts[0], style="default")
+            for p in parts[1:]:
+                body.append("\n  = " + p, style="default")
+        if line.note:
+            body.append("\n" + line.note, style="dim italic")
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True, style="bold")
+        grid.add_column(overflow="fold")
+        grid.add_row(number, body)
+        console.print(Padding(grid, (0, 0, 0, indent), expand=False))
 
 
 def _table(view: TableView, *, unicode: bool) -> Table:

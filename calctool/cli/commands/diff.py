@@ -15,6 +15,7 @@ Examples:
 
 \b
   calctool diff "x^3*cos(x)"
+  calctool diff "x^3*cos(x)" --steps
   calctool diff "sin(x)" --order 3
   calctool diff "x^2*y + y^3" --wrt x,y
   calctool diff "x^2 + 3*x*y" --at x=1,y=2
@@ -35,7 +36,9 @@ def diff(
                                        help="The order of the derivative.")] = 1,
     at: opt.At = None,
     simplify: Annotated[bool, typer.Option("--simplify", help="Simplify the answer.")] = False,
-    # --steps (the derivation rule by rule) is tracked in its own issue.
+    steps: Annotated[bool, typer.Option(
+        "--steps", help="Show the derivation rule by rule (linearity, power, product, "
+                        "quotient, chain, table derivatives).")] = False,
     plot: opt.Plot = False,
     range_: opt.Range = None,
     json: opt.Json = False,
@@ -55,6 +58,6 @@ def diff(
         from calctool.core.diff import compute_diff
 
         return compute_diff(text, wrt=wrt, order=order, at=at, simplify=simplify,
-                            plot=plot, plot_range=range_)
+                            plot=plot, plot_range=range_, steps=steps)
 
     raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import sympy as sp
 
 from calctool.core.results import DiffResult
 from calctool.render.report import (
     Field,
+    Rate,
     Report,
+    StepLine,
     derivative_label,
     function_label,
     prime_notation,
 )
+
+if TYPE_CHECKING:
+    from calctool.core.steps import Step
+
+# Text output shows at most about this many steps (the deepest levels go first);
+# --json always has the whole tree.
+MAX_STEP_LINES = 120
 
 
 def report(r: DiffResult) -> Report:
@@ -43,6 +53,8 @@ def report(r: DiffResult) -> Report:
             rep.primary = r.values[0].text
     if r.plot is not None:
         rep.plots.append(r.plot)
+    if r.steps is not None:
+        _add_steps(rep, r.steps)
     if r.expression.has(sp.Heaviside, sp.sign, sp.DiracDelta):
         rep.notes.append("sign, Heaviside and DiracDelta come from kinks and jumps: at those "
                          "points the derivative does not exist (ask with --at to check a point)")
@@ -65,3 +77,154 @@ def _leibniz_latex(r: DiffResult) -> str:
         top = r"\frac{\partial^{%d}}{%s}" % (k, " ".join(r"\partial %s" % sp.latex(v)
                                                          for v in reversed(seq)))
     return top + r"\left(" + sp.latex(r.expression) + r"\right)"
+
+
+# ---------------------------------------------------------------------------
+# The derivation (--steps)
+
+
+def _sections(root: Step) -> list[tuple[str | None, tuple[Step, ...]]]:
+    """(heading, top-level steps) per differentiation."""
+    if root.rule == "differentiate":
+        note = root.note
+        return [(note[:1].upper() + note[1:] if note else None, root.substeps)]
+    out: list[tuple[str | None, tuple[Step, ...]]] = []
+    for child in root.substeps:
+        heading = child.note or f"by {child.variable}"
+        out.append((heading[:1].upper() + heading[1:], child.substeps))
+    return out
+
+
+def _add_steps(rep: Report, root: Step) -> None:
+    sections = _sections(root)
+    free = root.expression.free_symbols
+    partial = frozenset(free) if len(free) > 1 else frozenset()
+    # Show as many levels as fit in MAX_STEP_LINES.
+    depth_limit = 0
+    while depth_limit < 50:
+        shown = sum(1 for _, top in sections for s in top for d, _ in s.walk()
+                    if d <= depth_limit + 1)
+        if shown > MAX_STEP_LINES:
+            break
+        depth_limit += 1
+    total = sum(s.count() for _, top in sections for s in top)
+    number = 0
+    for heading, top in sections:
+        if heading:
+            rep.steps.append(StepLine(0, "", heading, heading=True))
+        for step in top:
+            number += 1
+            _add_step_lines(rep.steps, step, str(number), 0, depth_limit, None, partial)
+    hidden = total - sum(1 for line in rep.steps if not line.heading)
+    if hidden > 0:
+        rep.notes.append(f"{hidden} deeper steps are not shown; --json has them all")
+    rep.latex.append(_steps_latex(rep.steps))
+
+
+def _add_step_lines(lines: list[StepLine], step: Step, number: str, depth: int,
+                    depth_limit: int, chain_of: Step | None, partial: frozenset[Any]) -> None:
+    lines.append(_step_line(step, number, depth, chain_of, partial))
+    if depth >= depth_limit:
+        return
+    for k, child in enumerate(step.substeps, start=1):
+        inner_of = step if step.rule == "chain" and k == 2 else None
+        _add_step_lines(lines, child, f"{number}.{k}", depth + 1, depth_limit, inner_of,
+                        partial)
+
+
+def _step_line(step: Step, number: str, depth: int, chain_of: Step | None,
+               partial: frozenset[Any]) -> StepLine:
+    """lhs = the rule written out = result; the chain rule's inner part reads du/dx = ..."""
+    if step.rule in ("rewrite", "simplify"):
+        parts: list[Any] = [prime_notation(step.expression), prime_notation(step.result)]
+    else:
+        parts = []
+        if chain_of is not None and chain_of.substitution is not None:
+            parts.append(Rate(chain_of.substitution[0], step.variable))
+        parts.append(sp.Derivative(prime_notation(step.expression), step.variable))
+        if step.applied is not None:
+            applied = prime_notation(step.applied)
+            if applied.has(sp.Derivative):  # else it is the result already
+                parts.append(applied)
+        parts.append(prime_notation(step.result))
+        if parts[-1] == parts[-2]:  # an unevaluated derivative (floor): say it once
+            parts.pop()
+    substitution = None
+    if step.substitution is not None:
+        substitution = (step.substitution[0], prime_notation(step.substitution[1]))
+    return StepLine(depth, number, step.title, parts, step.note, substitution, partial=partial)
+
+
+def _steps_latex(lines: list[StepLine]) -> str:
+    """The derivation as an aligned environment: d/dx(...) &= ... && (1.2) the rule."""
+    rows = []
+    for line in lines:
+        if line.heading:
+            rows.append(r"&\text{%s}" % _tex_text(line.title))
+            continue
+        tag = f"({line.number}) {line.title}"
+        sub = ""
+        if line.substitution is not None:
+            sub = ", " + " = ".join(_tex(v) for v in line.substitution)
+        first, *rest = (_tex(p, line.partial) for p in line.parts)
+        head = first
+        if len(rest) > 1 and isinstance(line.parts[0], Rate):  # du/dx = d/dx(inner) = ...
+            head += " = " + rest.pop(0)
+        if rest:
+            rows.append(f"{head} &= {rest[0]} && \\text{{{_tex_text(tag)}}}{sub}")
+            rows.extend(f"&= {p}" for p in rest[1:])
+        else:  # an unevaluated derivative
+            rows.append(f"{head} & && \\text{{{_tex_text(tag)}}}{sub}")
+        if line.note:
+            rows.append(r"& && \text{\footnotesize %s}" % _tex_text(line.note))
+    return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
+
+
+_TEX_ESCAPES = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+                "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
+                "^": r"\textasciicircum{}", "·": r"$\cdot$", "∂": r"$\partial$",
+                "σ": r"$\sigma$", "−": "-"}
+
+
+def _tex_text(text: str) -> str:
+    return "".join(_TEX_ESCAPES.get(c, c) for c in text)
+
+
+def _tex(value: Any, partial: frozenset[Any] = frozenset()) -> str:
+    if isinstance(value, Rate):  # du/dx
+        d = r"\partial " if value.bottom in partial else "d"
+        return r"\frac{%s%s}{%s%s}" % (d, sp.latex(value.top), d, sp.latex(value.bottom))
+    return str(_latex_printer()({"partial": partial}).doprint(value))
+
+
+@lru_cache(maxsize=1)
+def _latex_printer() -> type:
+    from sympy.printing.latex import LatexPrinter
+
+    class StepLatexPrinter(LatexPrinter):  # type: ignore[misc]
+        """d/dx(...) with brackets, and a rule written out in the rule's order."""
+
+        _default_settings: ClassVar[dict[str, Any]] = {**LatexPrinter._default_settings,
+                                                        "partial": frozenset()}
+
+        def _print_Derivative(self, expr: sp.Derivative) -> str:
+            ops = []
+            for v, n in expr.variable_count:
+                name = self._print(v)
+                d = r"\partial " if v in self._settings["partial"] else "d"
+                ops.append(r"\frac{%s}{%s%s}" % (d, d, name) if n == 1
+                           else r"\frac{%s^{%s}}{%s%s^{%s}}" % (d, n, d, name, n))
+            return " ".join(reversed(ops)) + r"\left(%s\right)" % self._print(expr.expr)
+
+        def _print_Add(self, expr: sp.Add, order: str | None = None) -> str:
+            return str(super()._print_Add(expr, "none" if expr.has(sp.Derivative) else order))
+
+        def _print_Mul(self, expr: sp.Mul) -> str:
+            saved = self._settings.get("order")
+            self._settings["order"] = "none" if expr.has(sp.Derivative) else saved
+            try:
+                return str(super()._print_Mul(expr))
+            finally:
+                self._settings["order"] = saved
+
+    return StepLatexPrinter
