@@ -77,7 +77,7 @@ def _command_name(argv: list[str]) -> str:
 def _click() -> Any:
     """The click that typer runs on: recent typer vendors it as typer._click."""
     try:
-        from typer import _click as click
+        from typer import _click as click  # type: ignore[attr-defined]
     except ImportError:  # typer < 0.20 depends on click itself
         import click  # type: ignore[no-redef]
     return click

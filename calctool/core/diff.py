@@ -37,9 +37,9 @@ def differentiation_sequence(expr: sp.Expr, wrt: str | None,
         var = variables[0] if variables else symbol("x")
         return [var] * order, False
     if order != 1:
-        names = ", ".join(v.name for v in variables)  # type: ignore[attr-defined]
-        raise UsageError(f"--order needs --wrt when the expression has several variables ({names})",
-                         code="missing_variable")
+        listing = ", ".join(v.name for v in variables)  # type: ignore[attr-defined]
+        raise UsageError(f"--order needs --wrt when the expression has several variables "
+                         f"({listing})", code="missing_variable")
     return list(variables), True
 
 
@@ -54,7 +54,7 @@ def compute_diff(text: str, *, wrt: str | None = None, order: int = 1, at: str |
     point = resolve_point(at, free_variables(expr)) if at is not None else None
     if is_gradient:
         components = tuple(tidy(g) for g in gradient(expr, sequence))
-        values = ()
+        values: tuple[Value, ...] = ()
         if point is not None:
             values = tuple(_value_at(expr, [v], point, digits) for v in sequence)
         if plot:

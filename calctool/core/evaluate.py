@@ -132,13 +132,13 @@ def _many(expr: sp.Expr, variables: list[sp.Symbol], at: Sequence[str],
         if n > MAX_PRECISE_POINTS:
             raise UsageError(f"--digits above 15 evaluates point by point: at most "
                              f"{MAX_PRECISE_POINTS} points", code="bad_value")
-        values = [evaluate(expr, {v: sp.Float(columns[v][i], digits + 5) for v in order}, digits)
-                  for i in range(n)]
+        precise = [evaluate(expr, {v: sp.Float(columns[v][i], digits + 5) for v in order},
+                            digits) for i in range(n)]
         return PointTable(names, tuple(columns[v] for v in order),
                           np.array([v.number if v.number is not None else np.nan
-                                    for v in values]),
-                          {i: v.problem for i, v in enumerate(values) if v.problem},
-                          tuple(v.text for v in values))
+                                    for v in precise]),
+                          {i: v.problem for i, v in enumerate(precise) if v.problem},
+                          tuple(v.text for v in precise))
     from calctool.core.numeric import evaluate_many
 
     values = evaluate_many(expr, order, [columns[v] for v in order])
