@@ -54,6 +54,8 @@ RATIOS = [
 def run_once(argv: list[str], extra_env: dict[str, str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB) of one run."""
     env = {**os.environ, **extra_env}
+    # As installed for real: bytecode is cached (the warm-up run writes it).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(proc.pid, 0)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
 from calctool.core.calculus import derivative_value, differentiate, gradient
 from calctool.core.errors import DomainError, UsageError
 from calctool.core.parse import free_variables, parse, symbol
-from calctool.core.plotdata import PlotData, parse_plot_range, sample
 from calctool.core.points import resolve_point
 from calctool.core.results import DiffResult, expr_number
 from calctool.core.values import Value
+
+if TYPE_CHECKING:
+    from calctool.core.plotdata import PlotData
 
 MAX_ORDER = 100
 
@@ -81,6 +84,8 @@ def compute_diff(text: str, *, wrt: str | None = None, order: int = 1, at: str |
 
 def _plot(expr: sp.Expr, derivative: sp.Expr, sequence: Sequence[sp.Symbol],
           point: dict[sp.Symbol, sp.Expr] | None, plot_range: str | None) -> PlotData:
+    from calctool.core.plotdata import parse_plot_range, sample
+
     var = sequence[-1]
     if len(set(sequence)) > 1:
         raise UsageError("--plot needs a derivative by one variable", code="bad_option")

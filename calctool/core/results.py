@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import sympy as sp
 
-from calctool.core.plotdata import PlotData
 from calctool.core.values import Value
 
 if TYPE_CHECKING:
+    from calctool.core.plotdata import PlotData
     from calctool.core.steps import Step
 
 
