@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -30,8 +31,10 @@ BARE_LOOP = (
 
 
 def timed(argv: list[str], text: str) -> tuple[float, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     start = time.perf_counter()
-    out = subprocess.run(argv, input=text, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(argv, input=text, capture_output=True, text=True, check=True,
+                         env=env).stdout
     return time.perf_counter() - start, out
 
 
