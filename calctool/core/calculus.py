@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 
 from calctool.core.errors import DomainError
 from calctool.core.functions import NONSMOOTH, to_elementary
@@ -80,7 +81,10 @@ def derivative_at(f: sp.Expr, var: sp.Symbol, point: Point) -> PointDerivative:
         raise DomainError(f"{sp.sstr(f)} has no real value at {_show(point)} ({here.problem}), "
                           "so it has no derivative there", code="undefined")
     d = sp.diff(f, var)
-    if _is_smooth_at(f, point):
+    # sympy leaves some derivatives unevaluated (d/dx floor(x)): those can't be
+    # evaluated at a point, so they take the careful way below.
+    unevaluated = any(not isinstance(u.expr, AppliedUndef) for u in d.atoms(sp.Derivative))
+    if _is_smooth_at(f, point) and not unevaluated:
         value = substitute(d, point)
         if value is None:  # too large to compute exactly: the caller evaluates numerically
             return PointDerivative(True, None, None, None, "smooth")

@@ -1,0 +1,66 @@
+"""`calctool limit`: limits from both sides, from one side, at ±∞."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from calctool.cli import options as opt
+from calctool.cli.runner import run
+from calctool.cli.settings import make_settings
+
+EXAMPLES = """\
+Examples:
+
+\b
+  calctool limit "sin(x)/x" --to 0
+  calctool limit "abs(x)/x" --to 0
+  calctool limit "1/x" --to 0 --dir +
+  calctool limit "(1 + 1/x)^x" --to oo
+  calctool limit "sin(1/x)" --to x=0 --table
+  calctool limit "(1 - cos(x))/x^2" --to 0 --plot
+  calctool limit "tan(x)" --to x=pi/2 --json
+"""
+
+
+def limit(
+    expression: opt.Expression,
+    to: Annotated[str | None, typer.Option(
+        "--to", metavar="[VAR=]A",
+        help="The point approached: x=0, 0, pi/2, oo or -oo.", show_default=False)] = None,
+    direction: Annotated[str | None, typer.Option(
+        "--dir", metavar="+|-",
+        help="+ from above, - from below; absent: both sides (the two-sided limit).",
+        show_default=False)] = None,
+    table: Annotated[bool, typer.Option(
+        "--table", help="Numeric evidence: f(a ± 10^-k) for k = 1..K (x = ±10^k at ±oo).")
+    ] = False,
+    k_max: Annotated[int, typer.Option(
+        "--k-max", metavar="K", min=1, max=30, help="The last row of --table is k = K.")] = 8,
+    numeric: Annotated[bool, typer.Option(
+        "--numeric", help="Skip the symbolic engine: estimate the limit numerically.")] = False,
+    plot: opt.Plot = False,
+    range_: opt.Range = None,
+    json: opt.Json = False,
+    latex: opt.Latex = False,
+    ascii: opt.Ascii = False,
+    timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
+) -> None:
+    """The limit of an expression as a variable approaches a point or ±∞.
+
+    Two-sided unless --dir is given: when the limits from below and from
+    above differ, the limit does not exist and both are shown. When the
+    symbolic engine fails or runs out of time, a numeric estimate is given
+    and marked as numeric.
+    """
+    settings = make_settings("limit", json=json, latex=latex, timeout=timeout, ascii=ascii)
+
+    def compute(text: str) -> object:
+        from calctool.core.limit import compute_limit
+
+        return compute_limit(text, to=to, direction=direction, table=table, k_max=k_max,
+                             plot=plot, plot_range=range_, numeric_only=numeric,
+                             timeout=settings.timeout)
+
+    raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]

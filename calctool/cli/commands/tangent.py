@@ -1,0 +1,57 @@
+"""`calctool tangent`: the tangent line (or plane) at a point."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from calctool.cli import options as opt
+from calctool.cli.runner import run
+from calctool.cli.settings import make_settings
+
+EXAMPLES = """\
+Examples:
+
+\b
+  calctool tangent "x^2" --at 3
+  calctool tangent "sin(x)" --at pi/4 --secants
+  calctool tangent "x^2" --at 3 --plot
+  calctool tangent "abs(x)" --at 0
+  calctool tangent "cbrt(x)" --at 0
+  calctool tangent "x^2 + y^2" --at x=1,y=2
+  calctool tangent "x^3" --at=-1 --json
+"""
+
+
+def tangent(
+    expression: opt.Expression,
+    at: opt.At = None,
+    secants: Annotated[bool, typer.Option(
+        "--secants", help="A table of secant slopes (f(a+h) - f(a))/h for h = ±10^-k, "
+                          "k = 0..K, computed in float64.")] = False,
+    k_max: Annotated[int, typer.Option(
+        "--k-max", metavar="K", min=0, max=20,
+        help="The smallest step of --secants is 10^-K.")] = 8,
+    plot: opt.Plot = False,
+    range_: opt.Range = None,
+    json: opt.Json = False,
+    latex: opt.Latex = False,
+    ascii: opt.Ascii = False,
+    timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
+) -> None:
+    """The tangent line to y = f(x) at x = a: slope f'(a), y = f(a) + f'(a)(x - a), normal.
+
+    At a corner or a jump (abs(x) at 0) there is no tangent: both one-sided
+    slopes are shown. A vertical tangent (cbrt(x) at 0) is x = a. With
+    several variables the answer is the tangent plane z = f(p) + ∇f(p)·(x - p).
+    """
+    settings = make_settings("tangent", json=json, latex=latex, timeout=timeout, ascii=ascii)
+
+    def compute(text: str) -> object:
+        from calctool.core.tangent import compute_tangent
+
+        return compute_tangent(text, at=at, secants=secants, k_max=k_max, plot=plot,
+                               plot_range=range_)
+
+    raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]

@@ -1,0 +1,637 @@
+"""The `limit` operation: two-sided unless asked otherwise, with numeric evidence.
+
+sympy's `limit` is one-sided from above by default; here both one-sided
+limits are computed and compared, so |x|/x at 0 does not exist (-1 from
+below, 1 from above) and 1/x at 0 does not exist (-oo, oo), while 1/x^2 at 0
+is oo. An oscillating function (sympy answers AccumBounds) has no limit.
+
+sympy also works in the complex plane: it says sqrt(x) tends to 0 from below
+0. A calculus student means real values, so each side is first checked
+numerically for real values; a side without them is reported as undefined.
+
+Numbers near the target are computed with sympy's adaptive-precision evalf
+from exact points, so cancellation in (1 - cos x)/x^2 never fakes the
+evidence. When the symbolic engine fails or runs past its share of the time
+limit, the limit is estimated from such values and marked numeric.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import sympy as sp
+from sympy.core.function import AppliedUndef, PoleError
+
+from calctool.core.errors import ComputationTimeout, ComputeError, DomainError, UsageError
+from calctool.core.functions import to_elementary
+from calctool.core.limits import time_limit
+from calctool.core.parse import free_variables, parse, symbol
+from calctool.core.plotdata import PlotData, Series, parse_plot_range, sample
+from calctool.core.points import choose_variable, parse_assignments
+from calctool.core.results_calculus import LimitResult, LimitRow
+
+DEFAULT_K_MAX = 8
+MAX_K = 30
+SYMBOLIC_SHARE = 0.6  # of --timeout for sympy; the rest is left for the numeric fallback
+DIGITS = 30  # significant digits of each numeric value
+NUMERIC_KS = range(1, 16)  # the numeric estimate looks at a ± 10^-k (or 10^k) for these k
+DOMAIN_KS = (4, 8, 12)  # where each side is probed for real values
+MAX_EXPONENT_BITS = 10_000  # see _astronomical
+DISPLAY_EXPONENT_BITS = 64  # beyond about 10^(10^18), a table shows "about 10^(10^N)"
+PROBE_SECONDS = 0.5  # the most one numeric value may take (exp(exp(x)) at 10^12 never ends)
+NOT_REAL, UNDEFINED, TOO_LARGE = "not a real number", "undefined", "too large to compute"
+
+DIRECTIONS = {
+    None: "+-", "": "+-", "+-": "+-", "-+": "+-", "both": "+-", "two-sided": "+-",
+    "+": "+", "right": "+", "above": "+",
+    "-": "-", "left": "-", "below": "-",
+}
+
+Number = sp.Expr  # a Float, an exact number, oo or -oo
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the one-sided limits add up to."""
+
+    exists: bool
+    value: sp.Expr | None
+    kind: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Side:
+    """One one-sided limit, or why there is none."""
+
+    sign: str  # "-" (from below) or "+" (from above)
+    value: sp.Expr | None = None  # the limit, possibly oo/-oo; None: see problem/oscillates
+    oscillates: bool = False
+    bounds: tuple[sp.Expr, sp.Expr] | None = None  # where it oscillates, when known
+    problem: str | None = None  # f has no real values on this side
+
+
+def compute_limit(text: str, *, to: str | None, direction: str | None = None,
+                  table: bool = False, k_max: int = DEFAULT_K_MAX, plot: bool = False,
+                  plot_range: str | None = None, numeric_only: bool = False,
+                  timeout: float | None = None) -> LimitResult:
+    """lim f(x) as x -> a (`to`: `x=0`, `0`, `oo`, `x=pi/2`); `direction` "+", "-" or None.
+
+    `timeout` is the whole budget (--timeout): sympy gets SYMBOLIC_SHARE of
+    it, and the numeric fallback what is left.
+    """
+    expr = parse(text)
+    if to is None:
+        raise UsageError("give the point to approach with --to, e.g. --to x=0 (or --to oo)",
+                         code="missing_option")
+    if not 1 <= k_max <= MAX_K:
+        raise UsageError(f"--k-max must be between 1 and {MAX_K}, not {k_max}", code="bad_value")
+    var, a = _target(expr, to)
+    sides = _sides(direction, a)
+    f = expr
+    numeric_ok = _numeric_ok(f, var)
+
+    symbolic: dict[str, Side] | None = None
+    numeric_reason = None
+    if numeric_only:
+        numeric_reason = "a numeric estimate was asked for (--numeric)"
+    else:
+        budget = timeout * SYMBOLIC_SHARE if timeout else None
+        symbolic, numeric_reason = _symbolic(f, var, a, sides, budget)
+    if symbolic is None:
+        if not numeric_ok:
+            raise ComputeError(f"the limit could not be computed: {numeric_reason}; and a "
+                               "numeric estimate needs a function of "
+                               f"{var} alone", code="cannot_compute")
+        found = {s: numeric_side(f, var, a, s) for s in sides}
+        numeric = True
+    else:
+        found = symbolic
+        numeric = False
+        if numeric_ok:  # sympy answers in the complex plane: check each side is real
+            found = {s: _check_real(side, f, var, a) for s, side in found.items()}
+
+    if all(side.problem for side in found.values()):
+        problems = "; ".join(side.problem for side in found.values() if side.problem)
+        raise DomainError(f"{sp.sstr(expr)} has no real values near {var} = {sp.sstr(a)} "
+                          f"({problems}), so it has no limit there", code="undefined")
+    result = _combine(found, a, var)
+    rows: tuple[LimitRow, ...] = ()
+    auto = False
+    oscillates = result.kind == "oscillates"
+    if (table or oscillates or numeric) and numeric_ok:
+        rows = _table(f, var, a, sides, k_max)
+        auto = not table
+    elif table:
+        raise UsageError(f"--table needs a function of {var} alone", code="bad_option")
+    guess = _guess(result.value) if numeric and result.exists else None
+    plot_data = _plot(f, var, a, found, result, plot_range) if plot else None
+    return LimitResult(
+        text, expr, variable=var, target=a, direction=_direction_of(sides),
+        exists=result.exists, value=result.value,
+        left=_one_value(found.get("-")), right=_one_value(found.get("+")),
+        left_problem=found["-"].problem if "-" in found else None,
+        right_problem=found["+"].problem if "+" in found else None,
+        kind=result.kind, reason=result.reason, numeric=numeric,
+        numeric_reason=numeric_reason if numeric else None, guess=guess,
+        table=rows, table_auto=auto, plot=plot_data)
+
+
+def _direction_of(sides: Sequence[str]) -> str:
+    """The direction of the result: "+-" two-sided, or the one side asked (or forced by ±oo)."""
+    return "+-" if len(sides) == 2 else sides[0]
+
+
+# ---------------------------------------------------------------------------
+# Reading the question
+
+
+def _target(expr: sp.Expr, to: str) -> tuple[sp.Symbol, sp.Expr]:
+    items = parse_assignments(to, option="--to", allow_infinite=True)
+    if len(items) != 1:
+        raise UsageError("--to takes one variable and the value it approaches, e.g. --to x=0; "
+                         "limits in several variables at once are not supported",
+                         code="bad_value")
+    item = items[0]
+    variables = free_variables(expr)
+    if item.name is None and not variables:
+        var = symbol("x")  # a constant: its limit is itself
+    else:
+        var = choose_variable(variables, item.name, option="--to", purpose="take a limit in")
+    a = item.value
+    if a.has(sp.zoo, sp.nan) or (a.is_number and a.is_extended_real is False):
+        raise UsageError("--to must be a real number, oo or -oo", code="bad_value")
+    return var, a
+
+
+def _sides(direction: str | None, a: sp.Expr) -> list[str]:
+    key = direction.strip().lower() if direction is not None else None
+    if key not in DIRECTIONS:
+        raise UsageError(f"--dir {direction}: expected + (from above), - (from below), "
+                         "or nothing for the two-sided limit", code="bad_value")
+    d = DIRECTIONS[key]
+    if a is sp.oo:
+        if d == "+":
+            raise UsageError("--dir +: x → oo can only be approached from below",
+                             code="bad_value")
+        return ["-"]
+    if a is sp.S.NegativeInfinity:
+        if d == "-":
+            raise UsageError("--dir -: x → -oo can only be approached from above",
+                             code="bad_value")
+        return ["+"]
+    return ["-", "+"] if d == "+-" else [d]
+
+
+def _numeric_ok(f: sp.Expr, var: sp.Symbol) -> bool:
+    """Can f be evaluated at numbers (no other variables, no abstract functions)?"""
+    return not (f.free_symbols - {var}) and not f.atoms(AppliedUndef)
+
+
+# ---------------------------------------------------------------------------
+# The symbolic engine
+
+
+def _symbolic(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sides: Sequence[str],
+              budget: float | None) -> tuple[dict[str, Side] | None, str | None]:
+    """sympy's one-sided limits; (None, why) when it fails or runs out of its time."""
+    g = to_elementary(f)
+    out: dict[str, Side] = {}
+    try:
+        with time_limit(budget, "the symbolic limit"):
+            for s in sides:
+                out[s] = _side_from_sympy(s, sp.limit(g, var, a, s))
+    except ComputationTimeout:
+        return None, f"the symbolic engine took longer than its {budget:g} s share of --timeout"
+    except (NotImplementedError, PoleError, ValueError, TypeError, RecursionError) as exc:
+        detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        return None, f"the symbolic engine could not compute it ({detail})"
+    if any(side.value is not None and not _usable(side.value) for side in out.values()):
+        return None, "the symbolic engine left the limit unevaluated"
+    return out, None
+
+
+def _usable(value: sp.Expr) -> bool:
+    """A finished answer: a number, ±oo, or an expression in other variables (not gamma(-oo))."""
+    if value in (sp.oo, sp.S.NegativeInfinity):
+        return True
+    if value.has(sp.Limit, sp.oo, sp.S.NegativeInfinity, sp.zoo, sp.nan):
+        return False
+    return not (value.is_number and value.is_finite is not True)
+
+
+def _side_from_sympy(sign: str, value: sp.Expr) -> Side:
+    if isinstance(value, sp.AccumBounds):
+        return Side(sign, oscillates=True, bounds=(value.min, value.max))
+    if value.has(sp.AccumBounds):
+        return Side(sign, oscillates=True)
+    if value is sp.zoo or value is sp.nan:  # no usable answer: let the numbers decide
+        raise ValueError(f"the symbolic engine answered {value}")
+    return Side(sign, value=value)
+
+
+def _check_real(side: Side, f: sp.Expr, var: sp.Symbol, a: sp.Expr) -> Side:
+    """A side where f has no real values has no (real) limit, whatever sympy says."""
+    problem = _no_real_values(f, var, a, side.sign)
+    if problem is None and side.value is not None and side.value.is_extended_real is False:
+        problem = "not real"
+    if problem is not None:
+        return Side(side.sign, problem=f"{problem} for {var} {_side_words(side.sign, a)}")
+    return side
+
+
+def _no_real_values(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sign: str) -> str | None:
+    """"not real" or "undefined" when f has no real values on that side of a, else None."""
+    problems = []
+    for k in DOMAIN_KS:
+        value, problem = _probe(f, var, _near(a, sign, k, jitter=True))
+        if value is not None and _astronomical(value):
+            return None  # a real value, and the next ones would be too large to compute
+        problems.append(problem)
+    if all(p in (NOT_REAL, UNDEFINED) for p in problems):
+        return "not real" if NOT_REAL in problems else "undefined"
+    return None
+
+
+def has_real_values(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sign: str) -> bool:
+    """Does f have real values just below (sign "-") or above ("+") a? (f of var alone.)"""
+    return _no_real_values(f, var, a, sign) is None
+
+
+def _side_words(sign: str, a: sp.Expr) -> str:
+    if a is sp.oo:
+        return "large"
+    if a is sp.S.NegativeInfinity:
+        return "large and negative"
+    return f"{'<' if sign == '-' else '>'} {sp.sstr(a)}"
+
+
+# ---------------------------------------------------------------------------
+# Putting the sides together
+
+
+def _combine(found: dict[str, Side], a: sp.Expr, var: sp.Symbol) -> Verdict:
+    """exists, value, kind and the reason in words, from the one-sided limits."""
+    a_text = sp.sstr(a)
+    if len(found) == 1:
+        side = next(iter(found.values()))
+        if side.oscillates:
+            return Verdict(False, None, "oscillates", _oscillation_words(side, a, var))
+        assert side.value is not None
+        kind = "infinite" if side.value in (sp.oo, sp.S.NegativeInfinity) else "finite"
+        return Verdict(True, side.value, kind, None)
+    left, right = found["-"], found["+"]
+    if left.problem or right.problem:
+        bad, good = (left, right) if left.problem else (right, left)
+        words = "from above" if good.sign == "+" else "from below"
+        have = (f"the limit {words} is {_words(good.value)}" if good.value is not None
+                else f"{words} it oscillates")
+        return Verdict(False, None, "one side undefined",
+                       f"f is {bad.problem}, so there is no two-sided limit at "
+                       f"{var} = {a_text}; {have} (ask for it with --dir {good.sign})")
+    if left.oscillates or right.oscillates:
+        which = left if left.oscillates else right
+        return Verdict(False, None, "oscillates", _oscillation_words(which, a, var))
+    assert left.value is not None and right.value is not None
+    if _same(left.value, right.value):
+        kind = "infinite" if left.value in (sp.oo, sp.S.NegativeInfinity) else "finite"
+        return Verdict(True, left.value, kind, None)
+    infinite = {left.value, right.value} <= {sp.oo, sp.S.NegativeInfinity}
+    reason = (f"the one-sided limits differ: {_words(left.value)} from below, "
+              f"{_words(right.value)} from above")
+    if infinite:
+        reason += " (f blows up with opposite signs on the two sides)"
+    return Verdict(False, None, "sides differ", reason)
+
+
+def _words(v: sp.Expr) -> str:
+    """A value inside a sentence: ∞ rather than oo, 10 digits for an estimate."""
+    if v is sp.oo:
+        return "∞"
+    if v is sp.S.NegativeInfinity:
+        return "-∞"
+    if isinstance(v, sp.Float):
+        return sp.sstr(sp.Float(v, 10), full_prec=False)
+    return sp.sstr(v)
+
+
+def _same(u: sp.Expr, v: sp.Expr) -> bool:
+    if u == v:
+        return True
+    if u.is_Float or v.is_Float:  # numeric estimates
+        if not (u.is_finite and v.is_finite):
+            return False
+        return bool(abs(u - v) <= 1e-9 * max(1, abs(u), abs(v)))
+    if not (u.is_finite and v.is_finite):
+        return False
+    return bool(sp.simplify(u - v) == 0)
+
+
+def _oscillation_words(side: Side, a: sp.Expr, var: sp.Symbol) -> str:
+    where = (f"as {var} grows" if a is sp.oo else f"as {var} → -oo"
+             if a is sp.S.NegativeInfinity else f"as {var} approaches {sp.sstr(a)}")
+    if side.bounds is not None:
+        lo, hi = side.bounds
+        return (f"f oscillates between {_words(lo)} and {_words(hi)} without settling "
+                f"{where}, so the limit does not exist")
+    return f"f keeps oscillating without settling {where}, so the limit does not exist"
+
+
+def _one_value(side: Side | None) -> sp.Expr | None:
+    if side is None or side.problem:
+        return None
+    if side.oscillates:
+        if side.bounds is not None:
+            return sp.AccumBounds(*side.bounds)
+        return None
+    return side.value
+
+
+# ---------------------------------------------------------------------------
+# Numbers near the target
+
+
+def _near(a: sp.Expr, sign: str, k: int, jitter: bool = False) -> sp.Expr:
+    """An exact point near a: a ± 10^-k, or x = ±10^k when a is ±oo.
+
+    `jitter` moves it off round numbers (by a factor 8/7), for probes that
+    should not land on special points such as the poles of gamma at -10^k.
+    """
+    scale = sp.Rational(8, 7) if jitter else sp.Integer(1)
+    if a is sp.oo:
+        return scale * sp.Integer(10) ** k
+    if a is sp.S.NegativeInfinity:
+        return -scale * sp.Integer(10) ** k
+    h = scale * sp.Rational(1, 10 ** k)
+    return a + h if sign == "+" else a - h
+
+
+def _astronomical(value: sp.Expr, limit: int = MAX_EXPONENT_BITS) -> bool:
+    """Is the number's binary exponent itself a huge number (exp(exp(x)) at x = 10^4)?
+
+    The next value along could need an exponent with millions of digits, which
+    takes longer than any time limit can interrupt; tables stop there.
+    """
+    mpf = getattr(value, "_mpf_", None)
+    if mpf is None or not mpf[1]:
+        return False
+    _, _, exponent, bits = mpf
+    return bool(abs(exponent + bits).bit_length() > limit)
+
+
+def _astronomical_text(value: sp.Expr) -> str:
+    """An astronomical number in words: about 10^(10^4342), or its sign and inverse."""
+    sign, _, exponent, bits = value._mpf_
+    binary = exponent + bits  # |value| is about 2^binary
+    # log10|value| = binary*log10(2); and log10 of that from the bit length alone.
+    digits = round((abs(binary).bit_length() - 1) * 0.30103 + math.log10(0.30103 * 1.5))
+    power = f"10^(10^{digits})" if binary > 0 else f"10^(-10^{digits})"
+    return f"about {'-' if sign else ''}{power}"
+
+
+def _probe(f: sp.Expr, var: sp.Symbol, x: sp.Expr) -> tuple[sp.Expr | None, str | None]:
+    """`_value_at` within PROBE_SECONDS: exp(exp(x)) at 10^12 is beyond any arithmetic."""
+    start = time.monotonic()
+    try:
+        with time_limit(PROBE_SECONDS, "a numeric value"):
+            return _value_at(f, var, x)
+    except ComputationTimeout:
+        if time.monotonic() - start < 0.9 * PROBE_SECONDS:
+            raise  # the whole computation ran out of time, not just this value
+        return None, TOO_LARGE
+
+
+def _value_at(f: sp.Expr, var: sp.Symbol, x: sp.Expr,
+              digits: int = DIGITS) -> tuple[sp.Expr | None, str | None]:
+    """f(x) to `digits` digits (x exact); (None, why) when it has no real value.
+
+    The point is substituted without evaluation (so (1+1/x)^x at 10^15 never
+    becomes a huge exact number) and evalf's adaptive precision does the rest.
+    """
+    with sp.evaluate(False):
+        raw = f.xreplace({var: x})
+    try:
+        value = sp.N(raw, digits)
+        if not isinstance(value, (sp.Float, sp.Integer, sp.Rational)) \
+                and value.free_symbols == set() and value.atoms(sp.Function):
+            # Something evalf left alone (Heaviside of an unevaluated number): use floats.
+            value = sp.N(f.xreplace({var: sp.Float(sp.N(x, digits + 20), digits + 20)}), digits)
+    except (ValueError, ZeroDivisionError, OverflowError):  # mpmath: "gamma function pole"
+        return None, UNDEFINED
+    if not value.is_number or value.has(AppliedUndef, sp.zoo, sp.nan):
+        return None, UNDEFINED
+    if value in (sp.oo, sp.S.NegativeInfinity):
+        return value, None
+    re_part, im_part = value.as_real_imag()
+    if im_part != 0 and abs(im_part) > sp.Float(10) ** (-digits + 5) * max(1, abs(re_part)):
+        return None, NOT_REAL
+    if not re_part.is_number or not (re_part.is_Float or re_part.is_Rational):
+        return None, UNDEFINED
+    return re_part, None
+
+
+def _table(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sides: Sequence[str],
+           k_max: int) -> tuple[LimitRow, ...]:
+    rows = []
+    infinite = a in (sp.oo, sp.S.NegativeInfinity)
+    stuck: set[str] = set()  # sides whose values got too large to compute: stop trying
+    for k in range(1, k_max + 1):
+        cells: dict[str, sp.Expr | str | None] = {"-": None, "+": None}
+        for s in sides:
+            value, problem = (None, TOO_LARGE) if s in stuck else _probe(f, var, _near(a, s, k))
+            if problem == TOO_LARGE:
+                stuck.add(s)
+            elif value is not None and _astronomical(value, DISPLAY_EXPONENT_BITS):
+                # Never print it in full: the exponent alone has thousands of digits.
+                if _astronomical(value):
+                    stuck.add(s)
+                value, problem = None, _astronomical_text(value)
+            cells[s] = value if value is not None else (problem or UNDEFINED)
+        step = _near(a, sides[0], k) if infinite else sp.Rational(1, 10 ** k)
+        rows.append(LimitRow(k, step, cells["-"], cells["+"]))
+    return tuple(rows)
+
+
+def numeric_side(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sign: str) -> Side:
+    """A one-sided limit estimated from f at a ± 10^-k (or ±10^k), k = 1..15.
+
+    The values are exact to DIGITS digits, so what is left is the truncation
+    of the sequence: it has converged when the last steps change f by less
+    than 1e-9 of its size; when the steps shrink by a steady ratio (cbrt(x),
+    sqrt(x)*log(x)) the limit is extrapolated (Aitken); it diverges when it
+    keeps moving the same way by steps that do not shrink (1/x, log x); it
+    oscillates when the steps keep changing sign without shrinking
+    (sin(1/x)). Anything else is an honest "could not determine".
+    """
+    values: list[tuple[sp.Expr | None, str | None]] = []
+    for k in NUMERIC_KS:
+        v, problem = _probe(f, var, _near(a, sign, k))
+        if problem == TOO_LARGE:
+            raise ComputeError(f"the numeric estimate failed: f({var}) is too large to "
+                               f"compute near {var} = {sp.sstr(a)}", code="cannot_compute")
+        if v is not None and _astronomical(v):
+            # Beyond 10^(10^3000) or below its inverse: it is on its way to ±oo or to 0.
+            huge = v._mpf_[2] + v._mpf_[3] > 0
+            return Side(sign, value=(sp.oo if v > 0 else sp.S.NegativeInfinity) if huge
+                        else sp.Integer(0))
+        values.append((v, problem))
+    tail = values[-6:]
+    if all(v is None for v, _ in tail):
+        if has_real_values(f, var, a, sign):
+            raise ComputeError(f"the numeric estimate failed: f has no value at the sample "
+                               f"points {var} = {sp.sstr(_near(a, sign, NUMERIC_KS[-1]))} "
+                               "and before", code="cannot_compute")
+        reason = "not real" if any(p == NOT_REAL for _, p in tail) else "undefined"
+        return Side(sign, problem=f"{reason} for {var} {_side_words(sign, a)}")
+    if any(v is None for v, _ in tail):
+        raise ComputeError("the numeric estimate failed: f has no value at some points near "
+                           "the target", code="cannot_compute")
+    seq: list[sp.Expr] = [v for v, _ in tail if v is not None]
+    if seq[-1] in (sp.oo, sp.S.NegativeInfinity):
+        return Side(sign, value=seq[-1])
+    if any(v in (sp.oo, sp.S.NegativeInfinity) for v in seq):
+        raise ComputeError("the numeric estimate failed: f jumps between finite and infinite "
+                           "values near the target", code="cannot_compute")
+    steps = [seq[i + 1] - seq[i] for i in range(len(seq) - 1)]
+    last = seq[-1]
+    scale = max(sp.Integer(1), abs(last))
+    if abs(steps[-1]) <= sp.Float("1e-9") * scale and abs(steps[-2]) <= sp.Float("1e-7") * scale:
+        estimate = sp.Float(last, 12)
+        if abs(estimate) < sp.Float("1e-12"):
+            estimate = sp.Integer(0)
+        return Side(sign, value=estimate)
+    extrapolated = _geometric_limit(seq, steps)
+    if extrapolated is not None:
+        return Side(sign, value=extrapolated)
+    same_sign = all(s > 0 for s in steps) or all(s < 0 for s in steps)
+    not_shrinking = all(abs(steps[i + 1]) >= sp.Float("0.99") * abs(steps[i])
+                        for i in range(len(steps) - 1))
+    if same_sign and not_shrinking:
+        return Side(sign, value=sp.oo if steps[-1] > 0 else sp.S.NegativeInfinity)
+    changes = sum(1 for i in range(len(steps) - 1) if (steps[i] > 0) != (steps[i + 1] > 0))
+    if changes >= 2 and not all(abs(steps[i + 1]) < sp.Float("0.5") * abs(steps[i])
+                                for i in range(len(steps) - 1)):
+        lo, hi = min(seq), max(seq)
+        return Side(sign, oscillates=True,
+                    bounds=(sp.Float(lo, 4), sp.Float(hi, 4)) if lo != hi else None)
+    shown = ", ".join(sp.sstr(sp.Float(v, 6), full_prec=False) for v in seq[-3:])
+    raise ComputeError(
+        f"the symbolic engine failed and the numeric values do not settle near "
+        f"{var} = {sp.sstr(a)} (last values: {shown}), so the limit could not be determined",
+        code="cannot_compute", hint="try --table to see the values, or raise --timeout")
+
+
+def _geometric_limit(seq: Sequence[sp.Expr], steps: Sequence[sp.Expr]) -> sp.Expr | None:
+    """The limit of a sequence whose steps shrink by a steady ratio (h^(1/3), h*log h).
+
+    Such steps form a geometric series, whose sum Aitken's extrapolation gives
+    from the last three values: the Richardson-style step that turns slowly
+    converging values into an estimate. None when the ratio is not steady.
+    """
+    if any(s == 0 for s in steps):
+        return None
+    ratios = [steps[i + 1] / steps[i] for i in range(len(steps) - 1)]
+    if not all(0 < r < sp.Float("0.9") for r in ratios):
+        return None
+    if max(ratios) - min(ratios) > sp.Float("0.1") * max(ratios):
+        return None
+
+    def aitken(i: int) -> sp.Expr:  # from seq[i-2], seq[i-1], seq[i]
+        r = steps[i - 1] / steps[i - 2]
+        return seq[i] + steps[i - 1] * r / (1 - r)
+
+    n = len(seq)
+    limit = aitken(n - 1)
+    # Two windows agree exactly for a geometric series; their gap is the uncertainty.
+    uncertainty = max(abs(limit - aitken(n - 2)), abs(limit - aitken(n - 3)))
+    scale = max(abs(v) for v in seq)
+    if uncertainty > sp.Float("1e-6") * max(1, abs(limit)):
+        return None
+    if abs(limit) <= max(3 * uncertainty, sp.Float("1e-10") * scale):
+        return sp.Integer(0)
+    return sp.Float(limit, 10)
+
+
+def _guess(value: object) -> sp.Expr | None:
+    """A short closed form (1/2, e, pi/4, sqrt(2)) matching a numeric estimate, if any."""
+    if not isinstance(value, sp.Float):
+        return None
+    guess = sp.nsimplify(value, [sp.pi, sp.E], tolerance=1e-10, rational=False)
+    if guess == value or guess.is_Float or len(sp.sstr(guess)) > 12:
+        return None
+    if abs(sp.N(guess, 20) - value) > 1e-10 * max(1, abs(value)):
+        return None
+    return guess
+
+
+# ---------------------------------------------------------------------------
+# The plot
+
+
+def _plot(f: sp.Expr, var: sp.Symbol, a: sp.Expr, found: dict[str, Side],
+          result: Verdict, plot_range: str | None) -> PlotData:
+    import numpy as np
+
+    if a is sp.oo:
+        lo, hi = parse_plot_range(plot_range, 10.0, 10.0)
+    elif a is sp.S.NegativeInfinity:
+        lo, hi = parse_plot_range(plot_range, -10.0, 10.0)
+    else:
+        a_f = float(sp.N(a, 17))
+        lo, hi = parse_plot_range(plot_range, a_f, max(2.0, abs(a_f) / 2))
+    marks: list[tuple[str, float, float]] = []
+    value = result.value
+    infinite_target = a in (sp.oo, sp.S.NegativeInfinity)
+    if not infinite_target:
+        a_f = float(sp.N(a, 17))
+        if result.exists and _finite(value):
+            marks.append((f"limit {_label(value)}", a_f, float(sp.N(value, 17))))
+        else:
+            for s, side in found.items():
+                if side.value is not None and _finite(side.value):
+                    words = "from below" if s == "-" else "from above"
+                    marks.append((f"{words}: {_label(side.value)}", a_f,
+                                  float(sp.N(side.value, 17))))
+    arrow = f"{var} → {_words(a)}"
+    data = sample([(f"f({var})", f)], var, lo, hi, title=f"{sp.sstr(f)} as {arrow}",
+                  points=marks)
+    if not infinite_target:
+        # Never join the two sides across a: a jump must not be drawn as a wall.
+        data = replace(data, series=(break_at(data.series[0], float(sp.N(a, 17))),
+                                     *data.series[1:]))
+    if infinite_target and result.exists and _finite(value):
+        level = float(sp.N(value, 17))
+        xs = np.linspace(lo, hi, 100)
+        line = Series(f"limit {_label(value)}", tuple(float(x) for x in xs),
+                      (level,) * len(xs))
+        ylim = data.ylim
+        if ylim is not None:
+            # Room around the asymptote, so the legend in a corner does not hide it.
+            pad = 0.15 * (ylim[1] - ylim[0])
+            ylim = (min(ylim[0], level - pad), max(ylim[1], level + pad))
+        data = replace(data, series=data.series + (line,), ylim=ylim)
+    return data
+
+
+def break_at(series: Series, x0: float) -> Series:
+    """The series with a gap at x0 (the plot draws no line across it)."""
+    if not series.x[0] < x0 < series.x[-1]:
+        return series
+    i = next(j for j, x in enumerate(series.x) if x >= x0)
+    return Series(series.label, (*series.x[:i], x0, *series.x[i:]),
+                  (*series.y[:i], None, *series.y[i:]))
+
+
+def _label(v: sp.Expr) -> str:
+    """A value in a plot legend: exact when it is a plain number, else a decimal."""
+    if v.is_Rational:
+        return sp.sstr(v)
+    return f"≈ {float(sp.N(v, 17)):.6g}"
+
+
+def _finite(v: object) -> bool:
+    return isinstance(v, sp.Expr) and v.is_number and v.is_finite is True \
+        and v.is_extended_real is not False

@@ -1,0 +1,354 @@
+"""The `tangent` operation: the tangent line (or plane) at a point, honestly.
+
+The slope comes from `calculus.derivative_at`, which checks the definition
+where f is not smooth: at a corner or a jump there is no tangent and the two
+one-sided limits of the difference quotient are reported; where both are
++oo (or both -oo) the tangent is vertical, x = a.
+
+The secant table is computed in float64 on purpose: it shows the secant
+slopes converging to f'(a) as h shrinks, and then floating-point
+cancellation in f(a+h) - f(a) taking over.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import replace
+
+import sympy as sp
+from sympy.core.function import PoleError
+
+from calctool.core.calculus import PointDerivative, derivative_at
+from calctool.core.errors import ComputeError, DomainError, UsageError
+from calctool.core.parse import free_variables, parse, symbol
+from calctool.core.plotdata import PlotData, Series, parse_plot_range, sample
+from calctool.core.points import Point, parse_assignments, resolve_point
+from calctool.core.results_calculus import Line, SecantRow, TangentResult
+from calctool.core.values import Value, evaluate
+
+DEFAULT_K_MAX = 8
+MAX_K = 20  # h = 1e-20: far past where float64 has anything left to say
+
+
+def compute_tangent(text: str, *, at: str | None, secants: bool = False,
+                    k_max: int = DEFAULT_K_MAX, plot: bool = False,
+                    plot_range: str | None = None) -> TangentResult:
+    """The tangent to the graph of `text` at the point `at` (`x=1`, `3`, `x=1,y=2`)."""
+    expr = parse(text)
+    if at is None:
+        raise UsageError("give the point of tangency with --at, e.g. --at x=1 (or --at 1)",
+                         code="missing_option")
+    if not 0 <= k_max <= MAX_K:
+        raise UsageError(f"--k-max must be between 0 and {MAX_K}, not {k_max}", code="bad_value")
+    variables = free_variables(expr)
+    if not variables:
+        # A constant: its graph is still a curve over the variable --at names.
+        items = parse_assignments(at, option="--at")
+        if len(items) != 1:
+            raise UsageError("--at: the expression is a constant; give one value, e.g. --at x=1",
+                             code="bad_value")
+        variables = [symbol(items[0].name or "x")]
+    point = resolve_point(at, variables)
+    if len(variables) > 1:
+        if secants:
+            raise UsageError("--secants needs a function of one variable (the tangent plane of "
+                             "a surface has no single slope)", code="bad_option")
+        if plot:
+            raise UsageError("--plot draws a curve and its tangent line; a function of several "
+                             "variables has a tangent plane, which is not plotted",
+                             code="bad_option")
+        return _plane(text, expr, variables, point)
+    return _curve(text, expr, variables[0], point, secants=secants, k_max=k_max,
+                  plot=plot, plot_range=plot_range)
+
+
+# ---------------------------------------------------------------------------
+# One variable: the tangent line
+
+
+def _curve(text: str, expr: sp.Expr, var: sp.Symbol, point: Point, *, secants: bool,
+           k_max: int, plot: bool, plot_range: str | None) -> TangentResult:
+    numeric = False
+    try:
+        info = derivative_at(expr, var, point)  # DomainError when f(a) is undefined
+    except (NotImplementedError, PoleError):  # sympy's limits gave up (max(x, x^2) at 1)
+        info = _numeric_derivative(expr, var, point)
+        numeric = True
+    info = _real_sides(expr, var, point, info)
+    value = evaluate(expr, point)
+    a = point[var]
+    fa = _exact_or_float(value)
+    y = sp.Symbol("z" if var.name == "y" else "y")  # type: ignore[attr-defined]
+    derivative = sp.diff(expr, var)
+
+    slope: sp.Expr | None = None
+    intercept = line = normal = None
+    if info.vertical:
+        slope = info.value
+        line = Line(var, a)
+        normal = Line(y, fa)
+    elif info.exists:
+        slope = info.value if info.value is not None else _float_value(derivative, point)
+        intercept = _tidy(fa - slope * a)
+        line = Line(y, slope * var + intercept)
+        # The normal is perpendicular: slope -1/m, or vertical when the tangent is flat.
+        normal = Line(var, a) if slope == 0 else Line(y, -var / slope + _tidy(fa + a / slope))
+
+    rows: tuple[SecantRow, ...] = ()
+    best = None
+    if secants:
+        rows, best = _secant_table(expr, var, a, info, k_max)
+    plot_data = _plot(expr, var, a, value, info, slope, intercept, plot_range) if plot else None
+    return TangentResult(
+        text, expr, variables=(var,), point=point, value=value, dependent=y,
+        exists=info.exists, vertical=info.vertical, kind=info.kind, derivative=derivative,
+        slope=slope, left_slope=info.left, right_slope=info.right, intercept=intercept,
+        line=line, normal=normal, secants=rows, secant_turnover=best, plot=plot_data,
+        numeric=numeric)
+
+
+def _numeric_derivative(expr: sp.Expr, var: sp.Symbol, point: Point) -> PointDerivative:
+    """derivative_at done with numbers: one-sided limits of the difference quotient
+    and of f, estimated from 30-digit values at h = 10^-k (see limit.numeric_side)."""
+    from calctool.core.limit import numeric_side
+
+    if expr.free_symbols - {var}:
+        raise ComputeError("the symbolic engine could not decide whether f is differentiable "
+                           "here", code="cannot_compute")
+    a = point[var]
+    fa = evaluate(expr, point)
+    assert fa.exact is not None or fa.number is not None
+    f_a = fa.exact if fa.exact is not None else sp.Float(fa.number, 30)
+    h = sp.Dummy("h", positive=True)
+    with sp.evaluate(False):
+        right_q = (expr.xreplace({var: a + h}) - f_a) / h
+        left_q = (expr.xreplace({var: a - h}) - f_a) / (-h)
+    left = numeric_side(left_q, h, sp.Integer(0), "+")
+    right = numeric_side(right_q, h, sp.Integer(0), "+")
+    if left.oscillates or right.oscillates:
+        raise ComputeError("the difference quotient oscillates without settling here, so f "
+                           "has no derivative (and no tangent) at this point",
+                           code="not_differentiable")
+    lv, rv = left.value, right.value
+    if lv is None or rv is None:
+        return PointDerivative(False, None, lv, rv, "domain edge")
+    below, above = numeric_side(expr, var, a, "-"), numeric_side(expr, var, a, "+")
+    tolerance = sp.Float("1e-9") * max(1, abs(sp.N(f_a)))
+    continuous = all(s.value is not None and s.value.is_finite
+                     and abs(s.value - f_a) <= tolerance for s in (below, above))
+    if not continuous:
+        return PointDerivative(False, None, lv, rv, "jump")
+    infinite = (sp.oo, sp.S.NegativeInfinity)
+    if lv == rv and lv in infinite:
+        return PointDerivative(True, lv, lv, rv, "vertical")
+    if lv not in infinite and rv not in infinite \
+            and abs(lv - rv) <= sp.Float("1e-9") * max(1, abs(lv)):
+        return PointDerivative(True, lv, lv, rv, "one-sided limits agree")
+    if {lv, rv} == set(infinite):
+        return PointDerivative(False, None, lv, rv, "cusp")
+    return PointDerivative(False, None, lv, rv, "corner")
+
+
+def _real_sides(expr: sp.Expr, var: sp.Symbol, point: Point,
+                info: PointDerivative) -> PointDerivative:
+    """Where f is not smooth, a side without real values has no slope (x^x left of 0).
+
+    sympy computes one-sided limits in the complex plane, so a side where f is
+    not real can still come back with a real-looking limit.
+    """
+    if info.kind == "smooth":
+        return info
+    from calctool.core.limit import has_real_values
+
+    a = point[var]
+    left_ok = info.left is not None and has_real_values(expr, var, a, "-")
+    right_ok = info.right is not None and has_real_values(expr, var, a, "+")
+    if left_ok == (info.left is not None) and right_ok == (info.right is not None):
+        return info
+    if not (left_ok or right_ok):
+        raise DomainError(f"{sp.sstr(expr)} has no real values on either side of "
+                          f"{var} = {sp.sstr(a)}, so it has no tangent there", code="undefined")
+    return PointDerivative(False, None, info.left if left_ok else None,
+                           info.right if right_ok else None, "domain edge")
+
+
+def _exact_or_float(value: Value) -> sp.Expr:
+    if value.exact is not None:
+        return value.exact
+    assert value.number is not None
+    if not math.isfinite(value.number):
+        raise ComputeError("the function's value here is too large to work with "
+                           f"(about {value.text})", code="resource_limit")
+    return sp.Float(value.number, 15)
+
+
+def _float_value(expr: sp.Expr, point: Point) -> sp.Expr:
+    """A derivative too large to compute exactly, numerically."""
+    v = evaluate(expr, point)
+    if not v.ok or v.number is None:
+        raise DomainError(f"the derivative has no finite value here ({v.problem})",
+                          code="undefined")
+    if not math.isfinite(v.number):
+        raise ComputeError(f"the slope here is too large to work with (about {v.text})",
+                           code="resource_limit")
+    return sp.Float(v.number, 15)
+
+
+def _tidy(e: sp.Expr) -> sp.Expr:
+    """An intercept in a readable form: expanded, so y = m*x + b reads term by term."""
+    return sp.expand(e) if e.is_number and not e.is_Float else e
+
+
+def _secant_table(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, info: PointDerivative,
+                  k_max: int) -> tuple[tuple[SecantRow, ...], dict[str, float]]:
+    """(f(a+h) - f(a))/h for h = ±10^-k in float64, with the error against f'(a)."""
+    import numpy as np
+
+    from calctool.core.numeric import evaluate_many
+
+    a_f = float(sp.N(a, 17))
+    hs = np.array([10.0 ** -k for k in range(k_max + 1)])
+    xs = np.concatenate(([a_f], a_f + hs, a_f - hs))
+    ys = evaluate_many(expr, [var], [xs])
+    n = len(hs)
+    fa = ys[0]
+    with np.errstate(all="ignore"):
+        above = (ys[1:n + 1] - fa) / hs
+        below = (ys[n + 1:] - fa) / (-hs)
+    rows: list[SecantRow] = []
+    best: dict[str, float] = {}
+    for side, slopes, reference, sign in (("+", above, info.right, 1.0),
+                                          ("-", below, info.left, -1.0)):
+        ref = _finite_float(reference)
+        errors = [float(s - ref) if ref is not None and math.isfinite(s) else None
+                  for s in slopes]
+        rows.extend(SecantRow(sign * float(h), float(s), e) for h, s, e in zip(hs, slopes, errors))
+        turnover = _turnover([abs(e) if e is not None else None for e in errors])
+        if turnover is not None:
+            best[side] = float(hs[turnover])
+    return tuple(rows), best
+
+
+def _turnover(errors: Sequence[float | None]) -> int | None:
+    """The first k from which the error never again shrinks in step with h.
+
+    The truncation error of a secant falls like h (10x per row); rounding
+    error in f(a+h) - f(a) grows like 1/h. From the row where the error stops
+    falling by at least ~3x per row, and never resumes, rounding has won.
+    """
+    if len(errors) < 2 or any(e is None for e in errors):
+        return None
+    values = [float(e) for e in errors]  # type: ignore[arg-type]
+
+    def stalled(j: int) -> bool:
+        prev, cur = values[j - 1], values[j]
+        return cur > 0.3 * prev if prev > 0 else cur > 0
+
+    start = None
+    for j in range(len(values) - 1, 0, -1):
+        if not stalled(j):
+            break
+        start = j
+    return start
+
+
+def _finite_float(v: sp.Expr | None) -> float | None:
+    if v is None or v in (sp.oo, sp.S.NegativeInfinity) or not v.is_number:
+        return None
+    try:
+        f = float(sp.N(v, 17))
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def _plot(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, value: Value, info: PointDerivative,
+          slope: sp.Expr | None, intercept: sp.Expr | None,
+          plot_range: str | None) -> PlotData:
+    """The curve, the tangent (or the two one-sided tangents at a corner) and the point."""
+    import numpy as np
+
+    a_f = float(sp.N(a, 17))
+    fa = float(value.number)  # type: ignore[arg-type]
+    lo, hi = parse_plot_range(plot_range, a_f, half_width=max(2.0, abs(a_f) / 2))
+    if not lo <= a_f <= hi:
+        raise UsageError(f"--range {plot_range}: the point x = {a_f:g} is outside the range",
+                         code="bad_value")
+    mark = (f"({_short(a)}, {_short(_exact_or_float(value))})", a_f, fa)
+    data = sample([(f"f({var})", expr)], var, lo, hi, title=f"Tangent to {sp.sstr(expr)} "
+                  f"at {var} = {_short(a)}", points=[mark])
+    if info.kind == "jump":
+        from calctool.core.limit import break_at
+
+        data = replace(data, series=(break_at(data.series[0], a_f),))
+    xs = np.array(data.series[0].x)
+    ylo, yhi = data.ylim if data.ylim else (fa - 1.0, fa + 1.0)
+    extra: list[Series] = []
+
+    def ray(label: str, m: float, keep: np.ndarray) -> Series:
+        ys = fa + m * (xs - a_f)
+        ok = keep & (ys >= ylo) & (ys <= yhi)
+        return Series(label, tuple(float(x) for x in xs),
+                      tuple(float(v) if good else None for v, good in zip(ys, ok)))
+
+    everywhere = np.ones_like(xs, dtype=bool)
+    if info.vertical:
+        n = len(xs)
+        extra.append(Series(f"tangent {var} = {_short(a)}", (a_f,) * n,
+                            tuple(float(v) for v in np.linspace(ylo, yhi, n))))
+    elif info.exists and slope is not None:
+        extra.append(ray("tangent", float(sp.N(slope, 17)), everywhere))
+    else:
+        left, right = _finite_float(info.left), _finite_float(info.right)
+        if left is not None:
+            extra.append(ray("slope from below", left, xs <= a_f))
+        if right is not None:
+            extra.append(ray("slope from above", right, xs >= a_f))
+    return replace(data, series=data.series + tuple(extra))
+
+
+def _short(v: sp.Expr) -> str:
+    """A coordinate for a label: exact when short, else 4 significant digits."""
+    text = sp.sstr(v)
+    if len(text) <= 8:
+        return text
+    return f"{float(sp.N(v, 17)):.4g}"
+
+
+# ---------------------------------------------------------------------------
+# Several variables: the tangent plane z = f(p) + grad f(p) . (x - p)
+
+
+def _plane(text: str, expr: sp.Expr, variables: Sequence[sp.Symbol],
+           point: Point) -> TangentResult:
+    value = evaluate(expr, point)
+    if not value.ok:
+        where = ", ".join(f"{k}={sp.sstr(v)}" for k, v in point.items())
+        raise DomainError(f"{sp.sstr(expr)} has no real value at {where} ({value.problem}), "
+                          "so it has no tangent plane there", code="undefined")
+    fa = _exact_or_float(value)
+    names = {v.name for v in variables}  # type: ignore[attr-defined]
+    z = sp.Symbol(next(n for n in ("z", "w", "u", "f", "F") if n not in names))
+    partials: list[sp.Expr] = []
+    smooth = True
+    for v in variables:
+        try:
+            info = derivative_at(expr, v, point)
+        except (NotImplementedError, PoleError):
+            raise ComputeError(f"the symbolic engine could not decide whether ∂f/∂{v} exists "
+                               "at this point", code="cannot_compute") from None
+        if not info.exists or info.vertical:
+            return TangentResult(
+                text, expr, variables=tuple(variables), point=point, value=value, dependent=z,
+                exists=False, vertical=False, kind=info.kind, left_slope=info.left,
+                right_slope=info.right, failed_variable=v)
+        smooth = smooth and info.kind == "smooth"
+        d = info.value if info.value is not None else _float_value(sp.diff(expr, v), point)
+        partials.append(d)
+    intercept = _tidy(fa - sum(g * point[v] for g, v in zip(partials, variables)))
+    rhs = sum((g * v for g, v in zip(partials, variables)), sp.Integer(0)) + intercept
+    return TangentResult(
+        text, expr, variables=tuple(variables), point=point, value=value, dependent=z,
+        exists=True, vertical=False, kind="smooth" if smooth else "partials exist",
+        intercept=intercept, line=Line(z, rhs), gradient=tuple(partials))

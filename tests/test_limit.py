@@ -1,0 +1,431 @@
+"""limit: two-sided by default, one-sided on request, at ±∞, with numeric evidence.
+
+Every classic limit is checked twice: calctool's symbolic answer, and an
+independent table of f(a ± 10^-k) (x = 10^k at ∞) computed here with mpmath
+at 50 digits from hand-written formulas, which must approach that answer.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+from collections.abc import Callable
+
+import mpmath
+import pytest
+import sympy as sp
+
+from calctool.core import limit as limit_module
+from calctool.core.errors import ComputeError, DomainError, UsageError
+from calctool.core.limit import compute_limit
+from calctool.core.limits import time_limit
+from calctool.core.parse import symbol
+from calctool.render.plot import build
+from calctool.render.report import build_report
+
+x = symbol("x")
+SPEC_KEYS = {"ok", "command", "input", "expression", "exists", "result", "left", "right",
+             "numeric"}
+mp = mpmath.mp
+mp.dps = 50
+
+Fn = Callable[[mpmath.mpf], mpmath.mpf]
+
+
+def table(f: Fn, a: object, sign: int, ks: range = range(1, 13)) -> list[mpmath.mpf]:
+    """f at a + sign*10^-k, or at ±10^k when a is ±oo."""
+    if a in ("oo", "-oo"):
+        direction = 1 if a == "oo" else -1
+        return [f(direction * mpmath.mpf(10) ** k) for k in ks]
+    a_mp = mpmath.mpf(a)  # type: ignore[arg-type]
+    return [f(a_mp + sign * mpmath.mpf(10) ** -k) for k in ks]
+
+
+def approaches(values: list[mpmath.mpf], target: sp.Expr) -> bool:
+    """The numbers settle on a finite target, or grow without bound toward ±oo."""
+    if target in (sp.oo, -sp.oo):
+        sign = 1 if target == sp.oo else -1
+        return all(sign * v > 0 for v in values[-4:]) and abs(values[-1]) > 1e6 * abs(values[0])
+    t = mpmath.mpf(str(sp.N(target, 60)))
+    errors = [abs(v - t) for v in values]
+    return errors[-1] < 1e-9 and errors[-1] <= errors[0]
+
+
+def settles(values: list[mpmath.mpf]) -> bool:
+    tail = values[-5:]
+    return max(tail) - min(tail) < 1e-6
+
+
+# (expression, --to, mpmath formula, expected limit) for two-sided limits that exist.
+EXISTING = [
+    ("sin(x)/x", "0", lambda v: mpmath.sin(v) / v, sp.Integer(1)),
+    ("(1-cos(x))/x^2", "0", lambda v: (1 - mpmath.cos(v)) / v**2, sp.Rational(1, 2)),
+    ("(1+1/x)^x", "oo", lambda v: (1 + 1 / v) ** v, sp.E),
+    ("x*exp(-x)", "x=oo", lambda v: v * mpmath.exp(-v), sp.Integer(0)),
+    ("1/x^2", "0", lambda v: 1 / v**2, sp.oo),
+    ("(x^2-1)/(x-1)", "x=1", lambda v: (v**2 - 1) / (v - 1), sp.Integer(2)),
+    ("(exp(x)-1)/x", "0", lambda v: (mpmath.exp(v) - 1) / v, sp.Integer(1)),
+    ("x*sin(1/x)", "0", lambda v: v * mpmath.sin(1 / v), sp.Integer(0)),
+]
+
+
+@pytest.mark.parametrize(("text", "to", "f", "expected"), EXISTING,
+                         ids=[c[0] for c in EXISTING])
+def test_classic_limits(text: str, to: str, f: Fn, expected: sp.Expr) -> None:
+    r = compute_limit(text, to=to)
+    assert r.exists and not r.numeric
+    assert r.value == expected
+    target = to.split("=")[-1]
+    sides = [-1] if target == "oo" else [-1, 1]
+    for sign in sides:
+        assert approaches(table(f, target, sign), expected), (text, sign)
+
+
+@pytest.mark.parametrize(("sign", "direction", "expected"), [(1, "+", sp.oo), (-1, "-", -sp.oo)])
+def test_one_over_x_one_sided(sign: int, direction: str, expected: sp.Expr) -> None:
+    r = compute_limit("1/x", to="0", direction=direction)
+    assert r.exists and r.value == expected and r.infinite
+    assert r.direction == direction
+    assert approaches(table(lambda v: 1 / v, 0, sign), expected)
+
+
+def test_one_over_x_two_sided_does_not_exist() -> None:
+    r = compute_limit("1/x", to="0")
+    assert not r.exists and r.value is None
+    assert (r.left, r.right) == (-sp.oo, sp.oo)
+    assert approaches(table(lambda v: 1 / v, 0, -1), -sp.oo)
+    assert approaches(table(lambda v: 1 / v, 0, 1), sp.oo)
+
+
+def test_abs_x_over_x_does_not_exist() -> None:
+    r = compute_limit("abs(x)/x", to="0")
+    assert not r.exists and r.kind == "sides differ"
+    assert (r.left, r.right) == (-1, 1)
+    f = lambda v: abs(v) / v  # noqa: E731
+    assert approaches(table(f, 0, -1), sp.Integer(-1))
+    assert approaches(table(f, 0, 1), sp.Integer(1))
+
+
+def test_sin_one_over_x_oscillates() -> None:
+    r = compute_limit("sin(1/x)", to="0")
+    assert not r.exists and r.kind == "oscillates"
+    assert r.reason and "oscillates" in r.reason
+    # Evidence comes with it, and it is right: the values jump around in [-1, 1].
+    assert r.table and r.table_auto
+    f = lambda v: mpmath.sin(1 / v)  # noqa: E731
+    for sign in (-1, 1):
+        values = table(f, 0, sign)
+        assert not settles(values) and max(values) - min(values) > 0.5
+        assert all(abs(v) <= 1 for v in values)
+    shown = [float(row.above) for row in r.table]
+    independent = [float(v) for v in table(f, 0, 1, range(1, len(r.table) + 1))]
+    assert shown == pytest.approx(independent, abs=1e-12)
+
+
+def test_infinite_limit_is_reported_as_infinite(cli) -> None:
+    d = cli("limit", "1/x^2", "--to", "0", "--json").json
+    assert d["exists"] is True and d["result"] == "oo" and d["infinite"] is True
+    text = cli("limit", "1/x^2", "--to", "0").stdout
+    assert "infinite" in text
+
+
+def test_limit_at_minus_infinity() -> None:
+    r = compute_limit("exp(x)", to="-oo")
+    assert r.exists and r.value == 0 and r.right == 0 and r.left is None
+    assert approaches(table(mpmath.exp, "-oo", 1, range(1, 6)), sp.Integer(0))
+
+
+def test_limit_at_pi_over_2() -> None:
+    r = compute_limit("tan(x)", to="x=pi/2")
+    assert not r.exists and (r.left, r.right) == (sp.oo, -sp.oo)
+    half_pi = mp.pi / 2
+    assert approaches([mpmath.tan(half_pi - mpmath.mpf(10) ** -k) for k in range(1, 13)], sp.oo)
+
+
+def test_exp_one_over_x_differs() -> None:
+    r = compute_limit("exp(1/x)", to="0")
+    assert not r.exists and (r.left, r.right) == (0, sp.oo)
+
+
+def test_function_not_real_on_one_side() -> None:
+    r = compute_limit("sqrt(x)", to="0")  # sympy alone would say 0 from below too
+    assert not r.exists and r.kind == "one side undefined"
+    assert r.left is None and r.left_problem and "not real" in r.left_problem
+    assert r.right == 0
+    one = compute_limit("sqrt(x)", to="0", direction="+")
+    assert one.exists and one.value == 0
+
+
+def test_function_not_real_on_either_side() -> None:
+    with pytest.raises(DomainError):
+        compute_limit("log(x)", to="-1")
+
+
+def test_limits_of_activations() -> None:
+    assert compute_limit("sigmoid(x)", to="oo").value == 1
+    assert compute_limit("sigmoid(x)", to="-oo").value == 0
+    r = compute_limit("relu(x)/x", to="0")
+    assert not r.exists and (r.left, r.right) == (0, 1)
+    assert compute_limit("heaviside(x)", to="0", direction="-").value == 0
+
+
+# ---------------------------------------------------------------------------
+# JSON contract
+
+
+def test_json_contract(cli) -> None:
+    r = cli("limit", "sin(x)/x", "--to", "x=0", "--json")
+    assert r.code == 0, r.stderr
+    d = r.json
+    assert d.keys() >= SPEC_KEYS
+    assert d["ok"] is True and d["command"] == "limit" and d["input"] == "sin(x)/x"
+    assert d["expression"] == "sin(x)/x"
+    assert (d["exists"], d["result"], d["left"], d["right"], d["numeric"]) == \
+        (True, "1", "1", "1", False)
+    assert d["value"] == 1
+
+
+def test_json_when_it_does_not_exist(cli) -> None:
+    d = cli("limit", "abs(x)/x", "--to", "0", "--json").json
+    assert (d["exists"], d["result"], d["left"], d["right"]) == (False, None, "-1", "1")
+    d = cli("limit", "1/x", "--to", "0", "--json").json
+    assert (d["exists"], d["result"], d["left"], d["right"]) == (False, None, "-oo", "oo")
+
+
+def test_json_one_sided_and_at_infinity(cli) -> None:
+    d = cli("limit", "1/x", "--to", "0", "--dir", "-", "--json").json
+    assert (d["exists"], d["result"], d["left"], d["right"]) == (True, "-oo", "-oo", None)
+    assert d["direction"] == "-"
+    d = cli("limit", "(1+1/x)^x", "--to", "oo", "--json").json
+    assert d["result"] == "E" and d["value"] == pytest.approx(2.718281828459045)
+    assert sp.sympify(d["result"]) == sp.E
+
+
+def test_table_json(cli) -> None:
+    d = cli("limit", "(1-cos(x))/x^2", "--to", "0", "--table", "--k-max", "6", "--json").json
+    rows = d["table"]
+    assert [row["k"] for row in rows] == [1, 2, 3, 4, 5, 6]
+    assert [row["h"] for row in rows] == [10.0 ** -k for k in range(1, 7)]
+    f = lambda v: (1 - mpmath.cos(v)) / v**2  # noqa: E731
+    for row, below, above in zip(rows, table(f, 0, -1, range(1, 7)), table(f, 0, 1, range(1, 7))):
+        assert row["below"] == pytest.approx(float(below), rel=1e-13)
+        assert row["above"] == pytest.approx(float(above), rel=1e-13)
+    # float64 would have said 0 at h = 1e-8; the table must not.
+    d8 = cli("limit", "(1-cos(x))/x^2", "--to", "0", "--table", "--json").json
+    assert d8["table"][-1]["above"] == pytest.approx(0.5, rel=1e-12)
+
+
+def test_table_at_infinity(cli) -> None:
+    d = cli("limit", "(1+1/x)^x", "--to", "oo", "--table", "--k-max", "5", "--json").json
+    assert [row["x"] for row in d["table"]] == [10.0 ** k for k in range(1, 6)]
+    values = [row["value"] for row in d["table"]]
+    assert values == pytest.approx([float((1 + mpmath.mpf(10) ** -k) ** (10 ** k))
+                                    for k in range(1, 6)], rel=1e-13)
+
+
+# ---------------------------------------------------------------------------
+# Numeric fallback
+
+
+def _refuse(*args: object, **kwargs: object) -> sp.Expr:
+    raise NotImplementedError("not today")
+
+
+@pytest.mark.parametrize(("text", "to", "expected"), [
+    ("(1-cos(x))/x^2", "0", 0.5),
+    ("sin(x)/x", "0", 1.0),
+    ("(1+1/x)^x", "oo", 2.718281828459045),
+    ("x*exp(-x)", "oo", 0.0),
+])
+def test_numeric_fallback_when_sympy_fails(monkeypatch: pytest.MonkeyPatch, text: str, to: str,
+                                           expected: float) -> None:
+    monkeypatch.setattr(limit_module.sp, "limit", _refuse)
+    r = compute_limit(text, to=to)
+    assert r.numeric and r.exists
+    assert float(r.value) == pytest.approx(expected, rel=1e-9, abs=1e-12)
+    assert r.numeric_reason and "could not" in r.numeric_reason
+    assert r.to_dict()["numeric"] is True
+
+
+@pytest.mark.parametrize(("text", "direction", "expected"), [
+    ("1 + cbrt(x)", None, 1.0),  # steps shrink only by 10^(-1/3) per row
+    ("sqrt(x)*log(x)", "+", 0.0),
+    ("2 + x^(1/5)", None, 2.0),
+])
+def test_numeric_estimate_extrapolates_slow_convergence(text: str, direction: str | None,
+                                                        expected: float) -> None:
+    r = compute_limit(text, to="0", direction=direction, numeric_only=True)
+    assert r.numeric and r.exists
+    assert float(r.value) == pytest.approx(expected, abs=1e-9)
+    # The raw values are still far from it: the extrapolation did the work.
+    f = {"1 + cbrt(x)": lambda v: 1 + mpmath.cbrt(v),
+         "sqrt(x)*log(x)": lambda v: mpmath.sqrt(v) * mpmath.log(v),
+         "2 + x^(1/5)": lambda v: 2 + mpmath.root(v, 5)}[text]
+    assert abs(table(f, 0, 1)[-1] - expected) > 1e-6
+
+
+def test_numeric_fallback_finds_infinite_and_differing_sides(monkeypatch) -> None:
+    monkeypatch.setattr(limit_module.sp, "limit", _refuse)
+    r = compute_limit("1/x", to="0")
+    assert r.numeric and not r.exists and (r.left, r.right) == (-sp.oo, sp.oo)
+    r = compute_limit("abs(x)/x", to="0")
+    assert r.numeric and not r.exists
+    assert (float(r.left), float(r.right)) == (-1.0, 1.0)
+    r = compute_limit("sin(1/x)", to="0")
+    assert r.numeric and not r.exists and r.kind == "oscillates"
+
+
+def test_numeric_fallback_gives_up_honestly(monkeypatch) -> None:
+    monkeypatch.setattr(limit_module.sp, "limit", _refuse)
+    with pytest.raises(ComputeError):
+        compute_limit("1/log(x)", to="oo")  # converges far too slowly to tell
+
+
+def test_numeric_fallback_after_timeout(monkeypatch) -> None:
+    def hang(*args: object, **kwargs: object) -> sp.Expr:
+        while True:
+            time.sleep(0.01)
+
+    monkeypatch.setattr(limit_module.sp, "limit", hang)
+    # Inside an outer limit, as the CLI runs it: the inner one must hand the rest back.
+    with time_limit(30):
+        r = compute_limit("(1-cos(x))/x^2", to="0", timeout=0.5)
+        remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+    assert r.numeric and r.exists and float(r.value) == pytest.approx(0.5)
+    assert r.numeric_reason and "longer than" in r.numeric_reason
+    assert 25 < remaining <= 30  # the outer limit is re-armed, not lost
+    assert signal.getitimer(signal.ITIMER_REAL)[0] == 0
+
+
+def test_numeric_flag(cli) -> None:
+    d = cli("limit", "sin(x)/x", "--to", "0", "--numeric", "--json").json
+    assert d["numeric"] is True and d["exists"] is True
+    assert float(d["result"]) == pytest.approx(1.0) and d["guess"] == "1"
+    assert d["table"]  # the evidence comes along
+    text = cli("limit", "sin(x)/x", "--to", "0", "--numeric").stdout
+    assert "numeric" in text
+
+
+def test_unfinished_symbolic_answer_is_not_taken(monkeypatch) -> None:
+    # sympy answers gamma(-oo) here: not a limit. The numbers can't settle it either
+    # (the sample points are poles), so it is an honest "could not compute".
+    with pytest.raises(ComputeError):
+        compute_limit("gamma(x)", to="-oo")
+
+
+def test_astronomical_values_are_summarised_not_printed() -> None:
+    r = compute_limit("exp(exp(x))", to="oo", table=True, k_max=6)
+    assert r.exists and r.value == sp.oo
+    cells = [row.below for row in r.table]
+    assert isinstance(cells[0], sp.Float)  # e^(e^10) is about 9.4e9565: still a number
+    assert cells[2] == "about 10^(10^434)"  # e^(e^1000) = 10^(4.3e433)
+    assert cells[-1] == "too large to compute"
+    d = r.to_dict()
+    assert d["table"][2]["value"] == "about 10^(10^434)"
+    json.dumps(d, allow_nan=False)
+
+
+# ---------------------------------------------------------------------------
+# Plots
+
+
+def test_plot_marks_the_limit() -> None:
+    r = compute_limit("sin(x)/x", to="0", plot=True)
+    assert r.plot is not None
+    assert r.plot.points == (("limit 1", 0.0, 1.0),)
+    text = build(r.plot, width=80, height=24, color=False)
+    assert "●" in text and "f(x)" in text and "limit 1" in text
+
+
+def test_plot_at_infinity_draws_the_asymptote() -> None:
+    r = compute_limit("(1+1/x)^x", to="oo", plot=True)
+    assert r.plot is not None
+    labels = [s.label for s in r.plot.series]
+    assert labels == ["f(x)", "limit ≈ 2.71828"]
+    assert all(v == pytest.approx(2.718281828459045) for v in r.plot.series[1].y)
+    text = build(r.plot, width=80, height=24, color=False)
+    assert "f(x)" in text and "limit ≈ 2.71828" in text
+
+
+def test_plot_when_sides_differ_marks_both() -> None:
+    r = compute_limit("abs(x)/x", to="0", plot=True)
+    assert r.plot is not None
+    assert {p[0] for p in r.plot.points} == {"from below: -1", "from above: 1"}
+    text = build(r.plot, width=80, height=24, color=False)
+    assert "●" in text and "from below: -1" in text and "from above: 1" in text
+
+
+# ---------------------------------------------------------------------------
+# Bad input, formats, batch
+
+
+@pytest.mark.parametrize(("args", "code"), [
+    (["sin(x)/x"], 2),  # no --to
+    (["sin(x)/x", "--to", "x=abc"], 2),  # not a number
+    (["sin(x)/x", "--to", "y=0"], 2),  # not a variable of the expression
+    (["x*y", "--to", "0"], 2),  # which variable?
+    (["x*y", "--to", "x=0,y=0"], 2),  # several variables at once
+    (["1/x", "--to", "0", "--dir", "up"], 2),
+    (["exp(x)", "--to", "oo", "--dir", "+"], 2),  # oo is approached from below only
+    (["log(x)", "--to", "-1"], 3),  # no real values near -1
+    (["sqrt(x)", "--to", "-oo"], 3),
+])
+def test_bad_input(cli, args: list[str], code: int) -> None:
+    r = cli("limit", *args)
+    assert r.code == code, (r.stdout, r.stderr)
+    assert r.stderr.startswith("calctool: error") and "Traceback" not in r.stderr
+    j = cli("limit", *args, "--json")
+    assert j.code == code
+    doc = json.loads(j.stdout)
+    assert doc["ok"] is False and doc["command"] == "limit" and doc["error"]["message"]
+
+
+def test_missing_to_says_how(cli) -> None:
+    assert "--to" in cli("limit", "sin(x)/x").stderr
+
+
+def test_direction_values() -> None:
+    assert compute_limit("abs(x)/x", to="0", direction="+").value == 1
+    assert compute_limit("abs(x)/x", to="0", direction="-").value == -1
+    assert compute_limit("abs(x)/x", to="0", direction="right").value == 1
+    with pytest.raises(UsageError):
+        compute_limit("x", to="0", direction="sideways")
+
+
+def test_dir_minus_on_the_command_line(cli) -> None:
+    assert cli("limit", "abs(x)/x", "--to", "0", "--dir", "-", "--json").json["result"] == "-1"
+    assert cli("limit", "abs(x)/x", "--to", "0", "--dir=-", "--json").json["result"] == "-1"
+    assert cli("limit", "abs(x)/x", "--to=0", "--dir=+", "--json").json["result"] == "1"
+
+
+def test_symbolic_parameters_are_kept() -> None:
+    r = compute_limit("sin(a*x)/x", to="x=0")
+    assert r.exists and str(r.value) == "a"
+    with pytest.raises(UsageError):
+        compute_limit("sin(a*x)/x", to="x=0", table=True)
+
+
+def test_text_output(cli) -> None:
+    r = cli("limit", "abs(x)/x", "--to", "0")
+    assert r.code == 0
+    assert "does not exist" in r.stdout
+    assert "from below" in r.stdout and "from above" in r.stdout
+    report = build_report(compute_limit("abs(x)/x", to="0"))
+    assert report.primary == "does not exist (from below -1, from above 1)"
+
+
+def test_latex(cli) -> None:
+    out = cli("limit", "sin(x)/x", "--to", "0", "--latex").stdout.strip()
+    assert out.startswith(r"\lim_{x \to 0}") and out.endswith("= 1")
+    out = cli("limit", "abs(x)/x", "--to", "0", "--latex").stdout
+    assert "does not exist" in out
+
+
+def test_batch_json_lines(cli) -> None:
+    r = cli("limit", "-", "--to", "0", "--json", stdin="sin(x)/x\nabs(x)/x\nsin(x\n1/x^2\n")
+    lines = r.json_lines
+    assert [d["ok"] for d in lines] == [True, True, False, True]
+    assert [d.get("result") for d in lines] == ["1", None, None, "oo"]
+    assert lines[2]["error"]["code"] == "parse_error"
+    assert r.code == 2
