@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sympy as sp
-from sympy.core.function import AppliedUndef
+from sympy.core.function import AppliedUndef, PoleError
 
-from calctool.core.errors import DomainError
+from calctool.core.errors import ComputeError, DomainError
 from calctool.core.functions import NONSMOOTH, to_elementary
 from calctool.core.values import Value, describe_problem, evaluate, substitute
 
@@ -42,6 +42,7 @@ class PointDerivative:
     left: sp.Expr | None  # one-sided limits of the difference quotient
     right: sp.Expr | None
     kind: str  # "smooth", "one-sided limits agree", "corner", "jump", "vertical", "cusp"
+    numeric: bool = False  # decided from 30-digit values because sympy's limits gave up
 
     @property
     def vertical(self) -> bool:
@@ -74,8 +75,17 @@ def _limit(expr: sp.Expr, var: sp.Symbol, at: sp.Expr, direction: str) -> sp.Exp
 def derivative_at(f: sp.Expr, var: sp.Symbol, point: Point) -> PointDerivative:
     """The derivative of f by `var` at `point` (every variable of f has a value there).
 
-    Raises DomainError when f itself is undefined at the point.
+    Raises DomainError when f itself is undefined at the point. When sympy's
+    limits give up (max(x, x^2) at 1), the one-sided limits are estimated from
+    30-digit values and the answer is marked numeric.
     """
+    try:
+        return _derivative_at(f, var, point)
+    except (NotImplementedError, PoleError):
+        return _numeric_derivative(f, var, point)
+
+
+def _derivative_at(f: sp.Expr, var: sp.Symbol, point: Point) -> PointDerivative:
     here = evaluate(f, point)
     if not here.ok:
         raise DomainError(f"{sp.sstr(f)} has no real value at {_show(point)} ({here.problem}), "
@@ -118,6 +128,48 @@ def derivative_at(f: sp.Expr, var: sp.Symbol, point: Point) -> PointDerivative:
     if {left, right} == {sp.oo, sp.S.NegativeInfinity}:
         return PointDerivative(False, None, left, right, "cusp")
     return PointDerivative(False, None, left, right, "corner")
+
+
+def _numeric_derivative(expr: sp.Expr, var: sp.Symbol, point: Point) -> PointDerivative:
+    """derivative_at done with numbers: one-sided limits of the difference quotient
+    and of f, estimated from 30-digit values at h = 10^-k (see limit.numeric_side)."""
+    from calctool.core.limit import numeric_side
+
+    if expr.free_symbols - {var}:
+        raise ComputeError("the symbolic engine could not decide whether f is differentiable "
+                           "here", code="cannot_compute")
+    a = point[var]
+    fa = evaluate(expr, point)
+    assert fa.exact is not None or fa.number is not None
+    f_a = fa.exact if fa.exact is not None else sp.Float(fa.number, 30)
+    h = sp.Dummy("h", positive=True)
+    with sp.evaluate(False):
+        right_q = (expr.xreplace({var: a + h}) - f_a) / h
+        left_q = (expr.xreplace({var: a - h}) - f_a) / (-h)
+    left = numeric_side(left_q, h, sp.Integer(0), "+")
+    right = numeric_side(right_q, h, sp.Integer(0), "+")
+    if left.oscillates or right.oscillates:
+        raise ComputeError("the difference quotient oscillates without settling here, so f "
+                           "has no derivative (and no tangent) at this point",
+                           code="not_differentiable")
+    lv, rv = left.value, right.value
+    if lv is None or rv is None:
+        return PointDerivative(False, None, lv, rv, "domain edge", numeric=True)
+    below, above = numeric_side(expr, var, a, "-"), numeric_side(expr, var, a, "+")
+    tolerance = sp.Float("1e-9") * max(1, abs(sp.N(f_a)))
+    continuous = all(s.value is not None and s.value.is_finite
+                     and abs(s.value - f_a) <= tolerance for s in (below, above))
+    if not continuous:
+        return PointDerivative(False, None, lv, rv, "jump", numeric=True)
+    infinite = (sp.oo, sp.S.NegativeInfinity)
+    if lv == rv and lv in infinite:
+        return PointDerivative(True, lv, lv, rv, "vertical", numeric=True)
+    if lv not in infinite and rv not in infinite \
+            and abs(lv - rv) <= sp.Float("1e-9") * max(1, abs(lv)):
+        return PointDerivative(True, lv, lv, rv, "one-sided limits agree", numeric=True)
+    if {lv, rv} == set(infinite):
+        return PointDerivative(False, None, lv, rv, "cusp", numeric=True)
+    return PointDerivative(False, None, lv, rv, "corner", numeric=True)
 
 
 def derivative_value(f: sp.Expr, sequence: Sequence[sp.Symbol], point: Point,

@@ -113,7 +113,9 @@ def _value_at(expr: sp.Expr, sequence: Sequence[sp.Symbol], point: dict[sp.Symbo
     if info is not None and not info.exists:
         left, right = _side(info.left), _side(info.right)
         def shown(v: sp.Expr | None) -> str:
-            return "undefined" if v is None else sp.sstr(v)
+            if v is None:
+                return "undefined"
+            return f"{float(v):.12g}" if v.is_Float else sp.sstr(v)
 
         if info.kind == "domain edge":
             side = "left" if info.left is None else "right"

@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 import sympy as sp
-from sympy.core.function import PoleError
 
 from calctool.core.calculus import PointDerivative, derivative_at
 from calctool.core.errors import ComputeError, DomainError, UsageError
@@ -69,12 +68,8 @@ def compute_tangent(text: str, *, at: str | None, secants: bool = False,
 
 def _curve(text: str, expr: sp.Expr, var: sp.Symbol, point: Point, *, secants: bool,
            k_max: int, plot: bool, plot_range: str | None) -> TangentResult:
-    numeric = False
-    try:
-        info = derivative_at(expr, var, point)  # DomainError when f(a) is undefined
-    except (NotImplementedError, PoleError):  # sympy's limits gave up (max(x, x^2) at 1)
-        info = _numeric_derivative(expr, var, point)
-        numeric = True
+    info = derivative_at(expr, var, point)  # DomainError when f(a) is undefined
+    numeric = info.numeric
     info = _real_sides(expr, var, point, info)
     value = evaluate(expr, point)
     a = point[var]
@@ -106,48 +101,6 @@ def _curve(text: str, expr: sp.Expr, var: sp.Symbol, point: Point, *, secants: b
         slope=slope, left_slope=info.left, right_slope=info.right, intercept=intercept,
         line=line, normal=normal, secants=rows, secant_turnover=best, plot=plot_data,
         numeric=numeric)
-
-
-def _numeric_derivative(expr: sp.Expr, var: sp.Symbol, point: Point) -> PointDerivative:
-    """derivative_at done with numbers: one-sided limits of the difference quotient
-    and of f, estimated from 30-digit values at h = 10^-k (see limit.numeric_side)."""
-    from calctool.core.limit import numeric_side
-
-    if expr.free_symbols - {var}:
-        raise ComputeError("the symbolic engine could not decide whether f is differentiable "
-                           "here", code="cannot_compute")
-    a = point[var]
-    fa = evaluate(expr, point)
-    assert fa.exact is not None or fa.number is not None
-    f_a = fa.exact if fa.exact is not None else sp.Float(fa.number, 30)
-    h = sp.Dummy("h", positive=True)
-    with sp.evaluate(False):
-        right_q = (expr.xreplace({var: a + h}) - f_a) / h
-        left_q = (expr.xreplace({var: a - h}) - f_a) / (-h)
-    left = numeric_side(left_q, h, sp.Integer(0), "+")
-    right = numeric_side(right_q, h, sp.Integer(0), "+")
-    if left.oscillates or right.oscillates:
-        raise ComputeError("the difference quotient oscillates without settling here, so f "
-                           "has no derivative (and no tangent) at this point",
-                           code="not_differentiable")
-    lv, rv = left.value, right.value
-    if lv is None or rv is None:
-        return PointDerivative(False, None, lv, rv, "domain edge")
-    below, above = numeric_side(expr, var, a, "-"), numeric_side(expr, var, a, "+")
-    tolerance = sp.Float("1e-9") * max(1, abs(sp.N(f_a)))
-    continuous = all(s.value is not None and s.value.is_finite
-                     and abs(s.value - f_a) <= tolerance for s in (below, above))
-    if not continuous:
-        return PointDerivative(False, None, lv, rv, "jump")
-    infinite = (sp.oo, sp.S.NegativeInfinity)
-    if lv == rv and lv in infinite:
-        return PointDerivative(True, lv, lv, rv, "vertical")
-    if lv not in infinite and rv not in infinite \
-            and abs(lv - rv) <= sp.Float("1e-9") * max(1, abs(lv)):
-        return PointDerivative(True, lv, lv, rv, "one-sided limits agree")
-    if {lv, rv} == set(infinite):
-        return PointDerivative(False, None, lv, rv, "cusp")
-    return PointDerivative(False, None, lv, rv, "corner")
 
 
 def _real_sides(expr: sp.Expr, var: sp.Symbol, point: Point,
@@ -333,11 +286,7 @@ def _plane(text: str, expr: sp.Expr, variables: Sequence[sp.Symbol],
     partials: list[sp.Expr] = []
     smooth = True
     for v in variables:
-        try:
-            info = derivative_at(expr, v, point)
-        except (NotImplementedError, PoleError):
-            raise ComputeError(f"the symbolic engine could not decide whether ∂f/∂{v} exists "
-                               "at this point", code="cannot_compute") from None
+        info = derivative_at(expr, v, point)
         if not info.exists or info.vertical:
             return TangentResult(
                 text, expr, variables=tuple(variables), point=point, value=value, dependent=z,

@@ -24,7 +24,7 @@ _GREEK = {
 _FUNCTION_NAMES = {"sigmoid": "σ", "Heaviside": "H", "DiracDelta": "δ"}
 # "3·x" -> "3x": a number times a name or bracket reads without the dot.
 _NUMBER_TIMES = re.compile(
-    r"(?<![\w.⁰¹²³⁴⁵⁶⁷⁸⁹])(\d+(?:\.\d+)?)·(?=[A-Za-zα-ω](?![A-Za-z_(])|[(√∛|])")
+    r"(?<![\w.⁰¹²³⁴⁵⁶⁷⁸⁹√∛∜])(\d+(?:\.\d+)?)·(?=[A-Za-zα-ω](?![A-Za-z_(])|[(√∛|])")
 
 
 class UnicodePrinter(StrPrinter):

@@ -27,7 +27,8 @@ def build(data: PlotData, *, width: int, height: int, color: bool) -> str:
             plt.plot(xs, ys, label=s.label if j == 0 else None,
                      color=COLORS[i % len(COLORS)], marker="braille")
     for label, x, y in data.points:
-        plt.scatter([x], [y], label=label, color="black" if color else None, marker="●")
+        # A marked point in a colour that shows on dark and light terminals alike.
+        plt.scatter([x], [y], label=label, color="orange" if color else None, marker="●")
     if data.ylim:
         plt.ylim(*data.ylim)
     plt.title(data.title)
