@@ -214,7 +214,31 @@ def _watchdog(settings: Settings) -> Iterator[None]:
 
     thread = threading.Thread(target=expire, daemon=True)
     thread.start()
+    with _cpu_backstop(settings.timeout + 2 * HARD_GRACE_SECONDS):
+        try:
+            yield
+        finally:
+            done.set()
+
+
+@contextmanager
+def _cpu_backstop(seconds: float) -> Iterator[None]:
+    """The last resort: the kernel ends the process after this much more CPU time.
+
+    One huge C-level integer operation holds the interpreter lock, so neither
+    the alarm nor the watchdog thread can act until it returns; RLIMIT_CPU still
+    can (the process dies of SIGXCPU). The parser's size guards make this rare.
+    """
+    import math
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    limit = math.ceil(usage.ru_utime + usage.ru_stime + seconds)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (limit, hard))
     try:
         yield
     finally:
-        done.set()
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
