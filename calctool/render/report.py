@@ -7,6 +7,7 @@ renderers draw any Report, so a command's output is described once.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, ClassVar
@@ -64,7 +65,7 @@ class TableView:
 
 @dataclass
 class Report:
-    title: str
+    title: str  # "{f}" in it stands for `subject`, drawn in the renderer's math style
     fields: list[Field] = field(default_factory=list)
     tables: list[TableView] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -72,6 +73,13 @@ class Report:
     latex: list[str] = field(default_factory=list)
     plots: list[Any] = field(default_factory=list)
     steps: list[StepLine] = field(default_factory=list)  # a derivation (diff --steps)
+    subject: Any = None  # the expression the title names
+
+    def heading(self, draw: Callable[[Any], str]) -> str:
+        """The title with the subject drawn by `draw` (unicode or ASCII math)."""
+        if self.subject is None:
+            return self.title
+        return self.title.replace("{f}", draw(self.subject))
 
 
 def prime_notation(expr: sp.Expr) -> sp.Expr:

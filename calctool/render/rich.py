@@ -15,7 +15,7 @@ MAX_ROWS = 40  # longer tables show their head and tail
 
 
 def render(report: Report, console: Console, *, unicode: bool = True) -> None:
-    console.print(Text(report.title, style="bold"))
+    console.print(Text(report.heading(lambda e: pretty(e, unicode=unicode)), style="bold"))
     if report.fields:
         grid = Table.grid(padding=(0, 1))
         grid.add_column(style="cyan", no_wrap=True)

@@ -29,7 +29,7 @@ MAX_STEP_LINES = 120
 def report(r: DiffResult) -> Report:
     variables = sorted(r.expression.free_symbols, key=str)
     f_label = function_label(variables or list(r.variables[:1]))
-    rep = Report(title=f"Derivative of {sp.sstr(r.expression)}")
+    rep = Report(title="Derivative of {f}", subject=r.expression)
     rep.fields.append(Field(f_label, r.expression))
     if r.gradient is not None:
         rep.fields.append(Field("∇f", prime_notation(sp.Matrix(r.gradient).T)))

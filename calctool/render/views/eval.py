@@ -9,7 +9,7 @@ from calctool.render.report import Field, Report, TableView, function_label
 
 
 def report(r: EvalResult) -> Report:
-    rep = Report(title=f"Value of {sp.sstr(r.expression)}")
+    rep = Report(title="Value of {f}", subject=r.expression)
     rep.latex.append(sp.latex(r.expression))
     if r.point is not None:
         p = r.point

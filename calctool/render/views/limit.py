@@ -17,7 +17,7 @@ def report(r: LimitResult) -> Report:
     arrow = f"{x} → {_target_text(r.target)}"
     side = "" if r.infinite_target else {"+-": "", "+": " from above", "-": " from below"}[
         r.direction]
-    rep = Report(title=f"Limit of {sp.sstr(r.expression)} as {arrow}{side}")
+    rep = Report(title=f"Limit of {{f}} as {arrow}{side}", subject=r.expression)
     rep.fields.append(Field(function_label([x]) if x is not None else "f", r.expression))
     if not r.infinite_target:
         sides = (("-", r.left, r.left_problem), ("+", r.right, r.right_problem))

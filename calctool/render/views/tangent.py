@@ -21,7 +21,7 @@ def report(r: TangentResult) -> Report:
     assert r.point is not None and r.value is not None
     where = ", ".join(f"{k} = {coord(v)}" for k, v in r.point.items())
     what = "Tangent plane" if r.multivariable else "Tangent"
-    rep = Report(title=f"{what} to {sp.sstr(r.expression)} at {where}")
+    rep = Report(title=f"{what} to {{f}} at {where}", subject=r.expression)
     rep.fields.append(Field(function_label(list(r.variables)), r.expression))
     coords = sp.Tuple(*[r.point[v] for v in r.variables], r.value_expr)
     rep.fields.append(Field("point", coords, _approx_tuple(coords)))
