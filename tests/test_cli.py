@@ -248,3 +248,19 @@ def test_parse_of_printed_results_round_trips(cli) -> None:
         d = cli("diff", text, "--json").json
         again = parse(d["result"])
         assert sp.simplify(again - parse(d["result"])) == 0
+
+
+def test_batch_progress_on_a_terminal_never_reaches_stdout() -> None:
+    """stderr a terminal, stdout a pipe: a line counter on stderr, answers intact on stdout."""
+    import pty
+
+    primary, secondary = pty.openpty()
+    lines = "".join(f"{k}*x^2\n" for k in range(1, 201))
+    env = {k: v for k, v in os.environ.items() if k != "NO_PROGRESS"}
+    proc = subprocess.run([sys.executable, "-m", "calctool", "diff", "-", "--json"], input=lines,
+                          stdout=subprocess.PIPE, stderr=secondary, text=True, timeout=120,
+                          env=env)
+    os.close(secondary)
+    os.close(primary)
+    out = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [o["result"] for o in out] == [f"{2 * k}*x" for k in range(1, 201)]

@@ -54,32 +54,52 @@ def _run(settings: Settings, text: str, compute: Compute) -> int:
 
 
 def _run_batch(settings: Settings, compute: Compute) -> int:
+    """One answer line per input line, in order; the status of the first failure."""
     status = 0
-    for raw in sys.stdin:
-        line = raw.rstrip("\r\n")
-        try:
-            with _time_limits(settings):
-                result = compute(line)
-        except CalcError as exc:
-            _batch_error(settings, exc, line)
-            status = status or int(exc.exit_status)
-            continue
-        except MemoryError:
-            error = CalcError("the computation ran out of memory", code="resource_limit")
-            error.exit_status = ExitStatus.CANNOT_COMPUTE
-            _batch_error(settings, error, line)
-            status = status or int(ExitStatus.CANNOT_COMPUTE)
-            continue
-        except Exception as exc:  # noqa: BLE001 - a bug on one line must not stop the batch
-            internal = CalcError(f"internal error: {type(exc).__name__}: {exc}",
-                                 code="internal_error")
-            internal.exit_status = ExitStatus.INTERNAL_ERROR
-            _batch_error(settings, internal, line)
-            status = status or int(ExitStatus.INTERNAL_ERROR)
-            continue
-        _batch_result(settings, result)
-        status = status or int(getattr(result, "exit_status", ExitStatus.OK))
+    with _batch_progress() as advance:
+        for raw in sys.stdin:
+            line_status = _batch_line(settings, compute, raw.rstrip("\r\n"))
+            status = status or line_status
+            advance()
     return status
+
+
+def _batch_line(settings: Settings, compute: Compute, line: str) -> int:
+    try:
+        with _time_limits(settings):
+            result = compute(line)
+    except CalcError as exc:
+        _batch_error(settings, exc, line)
+        return int(exc.exit_status)
+    except MemoryError:
+        error = CalcError("the computation ran out of memory", code="resource_limit")
+        error.exit_status = ExitStatus.CANNOT_COMPUTE
+        _batch_error(settings, error, line)
+        return int(ExitStatus.CANNOT_COMPUTE)
+    except Exception as exc:  # noqa: BLE001 - a bug on one line must not stop the batch
+        internal = CalcError(f"internal error: {type(exc).__name__}: {exc}",
+                             code="internal_error")
+        internal.exit_status = ExitStatus.INTERNAL_ERROR
+        _batch_error(settings, internal, line)
+        return int(ExitStatus.INTERNAL_ERROR)
+    _batch_result(settings, result)
+    return int(getattr(result, "exit_status", ExitStatus.OK))
+
+
+@contextmanager
+def _batch_progress() -> Iterator[Callable[[], None]]:
+    """A line counter on stderr while answers go to a pipe or file; nothing otherwise."""
+    if not sys.stderr.isatty() or sys.stdout.isatty() or "NO_PROGRESS" in os.environ:
+        yield lambda: None
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.completed} lines"), TimeElapsedColumn(),
+                  console=console(Settings(""), stderr=True), transient=True,
+                  # rich would otherwise capture stdout, and the answers with it
+                  redirect_stdout=False, redirect_stderr=False) as progress:
+        task = progress.add_task("batch", total=None)
+        yield lambda: progress.advance(task)
 
 
 def _batch_result(settings: Settings, result: Result) -> None:
