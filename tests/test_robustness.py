@@ -71,7 +71,7 @@ def test_random_option_values(cli, option: str, value: str) -> None:
 @pytest.mark.parametrize("text", [
     "1/0", "0/0", "log(0)", "log(-1)", "sqrt(-1)", "exp(1000)", "exp(exp(100))",
     "tan(pi/2)", "asin(2)", "0^0", "oo", "-oo", "oo/oo", "factorial(-1)", "gamma(0)",
-    "10^400", "1e308*10", "x/0", "1/(x-x)",
+    "10^400", "1e308*10", "x/0", "1/(x-x)", "oo*x", "x + oo",
 ])
 @pytest.mark.parametrize("command", ["diff", "eval"])
 def test_numeric_edge_cases(cli, text: str, command: str) -> None:

@@ -52,6 +52,9 @@ def compute_diff(text: str, *, wrt: str | None = None, order: int = 1, at: str |
     """Differentiate `text`; with `steps`, also the derivation rule by rule
     (`calctool.core.steps`), ending in exactly the derivative returned."""
     expr = parse(text)
+    if expr.has(sp.oo, sp.S.NegativeInfinity, sp.zoo, sp.nan):
+        raise DomainError(f"{sp.sstr(expr)} is not finite (it contains ∞), so it has no "
+                          "derivative; ∞ belongs in limit --to", code="undefined")
     sequence, is_gradient = differentiation_sequence(expr, wrt, order)
     tidy = sp.simplify if simplify else (lambda e: e)
     point = resolve_point(at, free_variables(expr)) if at is not None else None
