@@ -119,6 +119,8 @@ def pretty_2d(value: Any, *, unicode: bool = True, width: int | None = None) -> 
 def oneline(value: Any) -> str:
     """ASCII sympy syntax, readable back by calctool and sympy."""
     if isinstance(value, sp.MatrixBase):
+        if value.rows > 1 and value.cols > 1:  # a matrix, row by row: [[a, b], [c, d]]
+            return "[" + ", ".join(oneline(value.row(i)) for i in range(value.rows)) + "]"
         return "[" + ", ".join(sp.sstr(e) for e in value) + "]"
     if not isinstance(value, sp.Basic):
         return str(value)

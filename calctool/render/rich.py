@@ -80,7 +80,10 @@ def _table(view: TableView, *, unicode: bool) -> Table:
     table = Table(title=view.title, box=box.SIMPLE_HEAD if unicode else box.ASCII,
                   caption=view.note, header_style="bold")
     for i, column in enumerate(view.columns):
-        table.add_column(column, justify="right" if i in view.numeric_columns else "left")
+        # A number cut short with "…" would be a wrong number: numbers fold instead.
+        numeric = i in view.numeric_columns
+        table.add_column(column, justify="right" if numeric else "left",
+                         overflow="fold" if numeric else "ellipsis")
     rows = view.rows
     if len(rows) > MAX_ROWS:
         half = MAX_ROWS // 2

@@ -1,0 +1,601 @@
+"""The `gradcheck` operation: analytic gradients against finite differences.
+
+Three modes, one rule for passing:
+
+* expression: sympy's gradient of EXPR at --at against finite differences of
+  EXPR (compiled with numpy), component by component: a demonstration;
+* gradient: the user's hand-derived --grad "g1, g2, ..." against finite
+  differences AND against sympy's exact derivative, with a diagnosis of a
+  wrong component (sign error, missing factor, dropped term);
+* function: --func FILE.py:f --grad FILE.py:g, numpy arrays in and out; all
+  components (the worst shown when there are many), K random components
+  (--points K), or K random directional derivatives (--fast).
+
+A component passes when |analytic - numeric| <= tolerance, where
+
+    tolerance = KAPPA * (error estimate of the finite difference
+                         + 4 eps (|analytic| + RMS(analytic)))
+                + atol + rtol * max(|analytic|, |numeric|)
+
+The error estimate comes from the engine (`core.finite_diff`): rounding from
+the *measured* noise of f, plus the truncation measured by the stencil; the
+second term is the rounding of the analytic gradient itself. So the test is as
+tight as float64 allows, with no loose fixed rtol (rtol and atol default to 0
+and only loosen it). KAPPA = 10: on correct gradients |error| / estimate stays
+below ~2 (see bench/bench_gradcheck.py), so false alarms need a 5x outlier.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from calctool.core import finite_diff as fd
+from calctool.core.calculus import derivative_value
+from calctool.core.errors import (
+    CalcError,
+    ComputationTimeout,
+    ComputeError,
+    DomainError,
+    ParseError,
+    UsageError,
+)
+from calctool.core.limits import time_limit
+from calctool.core.numeric import compile_numpy
+from calctool.core.parse import free_variables, parse
+from calctool.core.points import parse_value, resolve_point, split_top_level
+from calctool.core.results import expr_number
+from calctool.core.results_checks import Component, GradcheckResult
+from calctool.core.values import evaluate
+
+KAPPA = 10.0
+DEFAULT_DIRECTIONS = 8
+DEFAULT_METHOD = "central"
+# --fast compares u.g with a derivative along u, where one wrong component moves
+# u.g by only ~delta/sqrt(n): the finite difference's error sets what can be
+# seen. At n = 10^6 a component off by 1e-3 x RMS(g) exceeds the tolerance
+# 4-7x with central differences and 1000-2000x with richardson, which also
+# still sees 0.1 x RMS when f is computed in float32 (central sees nothing
+# there), for 59 evaluations of f instead of 43 (bench/bench_gradcheck.py).
+DEFAULT_FAST_METHOD = "richardson"
+SHOW_ALL_UP_TO = 30  # more components than this: the worst WORST_SHOWN are shown
+WORST_SHOWN = 10
+MAX_POINTS = 10_000
+EPS = fd.EPS
+# Evaluations of f per component of a full check (with the error estimate).
+PER_COMPONENT = {"forward": 2, "central": 4, "richardson": 6, "complex": 1}
+# Seconds allowed for each diagnosis of a wrong hand-written component.
+DIAGNOSIS_SECONDS = 1.0
+
+Progress = Callable[[int, int], None]
+
+
+def compute_gradcheck(
+    text: str | None,
+    *,
+    at: str | None = None,
+    grad: str | None = None,
+    func: str | None = None,
+    variables: str | None = None,
+    fast: bool = False,
+    method: str | None = None,
+    eps: float | None = None,
+    rtol: float = 0.0,
+    atol: float = 0.0,
+    dim: int | None = None,
+    seed: int = 0,
+    points: int | None = None,
+    x0: str | None = None,
+    progress: Progress | None = None,
+    budget: float | None = None,
+) -> GradcheckResult:
+    """Check a gradient; see the module docstring. `budget` (seconds) refuses a full
+    check of user code that would clearly take longer, before starting it.
+
+    The default method is central differences, except for `fast`: there it is
+    richardson, whose far smaller error makes the tolerance ~300x tighter
+    for 16 more evaluations (see DEFAULT_FAST_METHOD).
+    """
+    if method is None:
+        method = DEFAULT_FAST_METHOD if fast else DEFAULT_METHOD
+    _check_numbers(method, eps, rtol, atol, points)
+    options = Options(method, eps, rtol, atol)
+    if func is not None:
+        if text is not None:
+            raise UsageError("give either an expression or --func FILE.py:NAME, not both",
+                             code="bad_option")
+        if variables is not None:
+            raise UsageError("--vars names an expression's variables; with --func the "
+                             "parameters are the array's entries", code="bad_option")
+        return _function_mode(func, grad, options, fast=fast, at=at, x0=x0, dim=dim, seed=seed,
+                              points=points, progress=progress, budget=budget)
+    if text is None:
+        raise UsageError("give an expression to check, or --func FILE.py:NAME --grad "
+                         "FILE.py:NAME for Python code", code="missing_argument")
+    for flag, given in (("--fast", fast), ("--x0", x0 is not None), ("--dim", dim is not None),
+                        ("--points", points is not None)):
+        if given:
+            raise UsageError(f"{flag} is for --func (Python code with many parameters); an "
+                             "expression's gradient is checked component by component at --at",
+                             code="bad_option")
+    return _expression_mode(text, at, grad, variables, options)
+
+
+class Options:
+    def __init__(self, method: str, eps: float | None, rtol: float, atol: float) -> None:
+        self.method = method
+        self.eps = eps
+        self.rtol = rtol
+        self.atol = atol
+
+    def tolerance(self, analytic: np.ndarray, numeric: np.ndarray, error: np.ndarray,
+                  rms: float) -> np.ndarray:
+        rounding = 4.0 * EPS * (np.abs(analytic) + rms)
+        scale = np.maximum(np.abs(analytic), np.abs(numeric))
+        with np.errstate(invalid="ignore"):
+            return KAPPA * (error + rounding) + self.atol + self.rtol * scale
+
+
+def _check_numbers(method: str, eps: float | None, rtol: float, atol: float,
+                   points: int | None) -> None:
+    if method not in fd.METHODS:
+        raise UsageError(f"--method {method}: expected one of {', '.join(fd.METHODS)}",
+                         code="bad_value")
+    if eps is not None and not (eps > 0 and math.isfinite(eps)):
+        raise UsageError("--eps must be a positive number (the finite-difference step)",
+                         code="bad_value")
+    for name, value in (("--rtol", rtol), ("--atol", atol)):
+        if not (value >= 0 and math.isfinite(value)):
+            raise UsageError(f"{name} must be a number >= 0", code="bad_value")
+    if points is not None and not 1 <= points <= MAX_POINTS:
+        raise UsageError(f"--points must be between 1 and {MAX_POINTS}", code="bad_value")
+
+
+def _rel(abs_error: np.ndarray, a: np.ndarray, n: np.ndarray) -> np.ndarray:
+    scale = np.maximum(np.abs(a), np.abs(n))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rel = np.where(scale > 0, abs_error / np.where(scale > 0, scale, 1.0), 0.0)
+    return np.where(np.isnan(abs_error), np.nan, rel)
+
+
+def _max(values: np.ndarray) -> float:
+    """The largest value, nan when any is nan (a nan error is the worst error)."""
+    if values.size == 0:
+        return 0.0
+    if np.any(np.isnan(values)):
+        return math.nan
+    return float(np.max(values))
+
+
+# --------------------------------------------------------------------------- expressions
+
+
+def _choose_variables(expr: sp.Expr, names: str | None) -> tuple[list[sp.Symbol], str]:
+    """The variables to differentiate by, in order, and where that order comes from."""
+    all_vars = free_variables(expr)
+    if not all_vars:
+        raise UsageError("the expression has no variables, so it has no gradient to check",
+                         code="no_variable")
+    if names is None:
+        return all_vars, "sorted"
+    known = {v.name: v for v in all_vars}  # type: ignore[attr-defined]
+    chosen: list[sp.Symbol] = []
+    for raw in names.split(","):
+        name = raw.strip()
+        if name not in known:
+            listing = ", ".join(known)
+            raise UsageError(f"--vars: {name!r} is not a variable of the expression "
+                             f"(its variables: {listing})", code="unknown_variable")
+        if known[name] in chosen:
+            raise UsageError(f"--vars names {name} twice", code="bad_value")
+        chosen.append(known[name])
+    return chosen, "--vars"
+
+
+def _where(point: dict[sp.Symbol, sp.Expr]) -> str:
+    return ", ".join(f"{k}={sp.sstr(v)}" for k, v in point.items())
+
+
+def _true_derivative(expr: sp.Expr, var: sp.Symbol,
+                     point: dict[sp.Symbol, sp.Expr]) -> float:
+    """sympy's df/dvar at the point; a kink or jump there is an error, never a silent 0."""
+    value, info = derivative_value(expr, [var], point)
+    if value.ok and value.number is not None:
+        return value.number
+    where = _where(point)
+    details: dict[str, Any] = {}
+    if info is not None:
+        details = {"kind": info.kind,
+                   "left": expr_number(info.left) if info.left is not None else None,
+                   "right": expr_number(info.right) if info.right is not None else None}
+        if not info.exists:
+            sides = (f" (from the left {_text(info.left)}, from the right {_text(info.right)})")
+            raise DomainError(f"∂f/∂{var} does not exist at {where}: f has a {info.kind} "
+                              f"there{sides}, so there is no gradient to check",
+                              code="not_differentiable", details=details)
+    raise DomainError(f"∂f/∂{var} is {value.problem} at {where}, so there is no gradient "
+                      "to check", code="undefined", details=details)
+
+
+def _text(v: sp.Expr | None) -> str:
+    return "undefined" if v is None else sp.sstr(v)
+
+
+def _hand_gradient(grad: str, variables: list[sp.Symbol], order: str,
+                   all_vars: Sequence[sp.Symbol]) -> list[sp.Expr]:
+    text = grad.strip()
+    if len(text) >= 2 and text[0] == "[" and text[-1] == "]":
+        text = text[1:-1]
+    pieces = split_top_level(text)
+    names = ", ".join(str(v) for v in variables)
+    if len(pieces) != len(variables):
+        where = "in the order of --vars" if order == "--vars" else "in sorted order"
+        raise UsageError(
+            f"--grad has {len(pieces)} component{'s' if len(pieces) != 1 else ''} but the "
+            f"gradient has {len(variables)}: one per variable, {where} ({names})"
+            + ("; choose and order them with --vars" if order == "sorted" else ""),
+            code="wrong_gradient_length")
+    out = []
+    known = set(all_vars)
+    for k, (offset, piece) in enumerate(pieces):
+        try:
+            g = parse(piece.strip())
+        except ParseError as exc:
+            exc.message = f"--grad component {k + 1} ({variables[k]}): {exc.message}"
+            if exc.position is not None:
+                exc.position += offset + (len(piece) - len(piece.lstrip()))
+                exc.source = grad.strip()[1:-1] if grad.strip().startswith("[") else grad.strip()
+            raise
+        extra = sorted(str(s) for s in g.free_symbols - known)
+        if extra:
+            raise UsageError(f"--grad component {k + 1} (∂f/∂{variables[k]}) uses "
+                             f"{', '.join(extra)}, which the expression does not have",
+                             code="unknown_variable")
+        out.append(g)
+    return out
+
+
+def _numeric_function(expr: sp.Expr, all_vars: list[sp.Symbol], chosen: list[sp.Symbol],
+                      point: dict[sp.Symbol, sp.Expr]) -> tuple[Callable[[np.ndarray], Any],
+                                                                 np.ndarray]:
+    """f as a function of the chosen variables' vector (the others fixed at the point)."""
+    fn = compile_numpy(expr, all_vars)
+    fixed: list[Any] = [float(sp.N(point[v], 17)) for v in all_vars]
+    slots = [all_vars.index(v) for v in chosen]
+
+    def f(v: np.ndarray) -> Any:
+        args = list(fixed)
+        for k, slot in enumerate(slots):
+            args[slot] = v[k]
+        return fn(*args)
+
+    return f, np.array([fixed[s] for s in slots], dtype=np.float64)
+
+
+def _expression_mode(text: str, at: str | None, grad: str | None, names: str | None,
+                     options: Options) -> GradcheckResult:
+    if grad is not None and _looks_like_spec(grad):
+        raise UsageError("--grad FILE.py:NAME goes with --func FILE.py:NAME; with an "
+                         "expression, --grad takes the gradient's formulas: \"g1, g2, ...\"",
+                         code="bad_option")
+    expr = parse(text)
+    chosen, order = _choose_variables(expr, names)
+    all_vars = free_variables(expr)
+    if at is None:
+        listing = ",".join(f"{v}=..." for v in all_vars)
+        raise UsageError(f"give the point to check at: --at {listing}",
+                         code="missing_variable")
+    point = resolve_point(at, all_vars)
+    hand = _hand_gradient(grad, chosen, order, all_vars) if grad is not None else None
+    truth_exprs = [sp.diff(expr, v) for v in chosen]
+    truth = np.array([_true_derivative(expr, v, point) for v in chosen])
+    f, x = _numeric_function(expr, all_vars, chosen, point)
+    fdres = fd.gradient(f, x, method=options.method, h=options.eps)  # type: ignore[arg-type]
+    numeric = np.asarray(fdres.values, dtype=np.float64).reshape(-1)
+    error = np.asarray(fdres.error_estimates, dtype=np.float64).reshape(-1)
+    steps = np.asarray(fdres.steps, dtype=np.float64).reshape(-1)
+    if hand is None:
+        analytic = truth
+    else:
+        analytic = np.array([_hand_value(g, v, point) for g, v in zip(hand, chosen)])
+    rms = float(np.sqrt(np.mean(analytic * analytic))) if np.all(np.isfinite(analytic)) else 0.0
+    tol = options.tolerance(analytic, numeric, error, rms)
+    abs_err = np.abs(analytic - numeric)
+    rel_err = _rel(abs_err, analytic, numeric)
+    ok_numeric = abs_err <= tol
+    components = []
+    for i, var in enumerate(chosen):
+        extra: dict[str, Any] = {}
+        passed = bool(ok_numeric[i])
+        if hand is not None:
+            exact_tol = options.atol + max(options.rtol, 1e-12) * max(abs(analytic[i]),
+                                                                       abs(truth[i]))
+            ok_exact = bool(abs(analytic[i] - truth[i]) <= exact_tol)
+            matches = _formula_matches(hand[i], truth_exprs[i], all_vars, point)
+            diagnosis = None
+            if not ok_exact or matches is False:
+                diagnosis = _diagnose(hand[i], truth_exprs[i])
+            extra = {"exact": float(truth[i]), "formula": sp.sstr(hand[i]),
+                     "expected": sp.sstr(truth_exprs[i]), "passed_numeric": passed,
+                     "passed_exact": ok_exact, "formula_matches": matches,
+                     "diagnosis": diagnosis}
+            passed = passed and ok_exact
+        components.append(Component(
+            name=str(var), analytic=float(analytic[i]), numeric=float(numeric[i]),
+            abs_error=float(abs_err[i]), rel_error=float(rel_err[i]), passed=passed,
+            tolerance=float(tol[i]), step=float(steps[i]), **extra))
+    failed = [i for i, c in enumerate(components) if not c.passed]
+    return GradcheckResult(
+        input=text, expression=expr, mode="gradient" if hand is not None else "expression",
+        passed=not failed, components=tuple(components),
+        max_abs_error=_max(abs_err), max_rel_error=_max(rel_err),
+        method=options.method, eps=options.eps, rtol=options.rtol, atol=options.atol,
+        kappa=KAPPA, variables=tuple(chosen), order=order, point=point, n=len(chosen),
+        checked=len(chosen), failed=len(failed), failing=tuple(failed), shown="all",
+        evaluations=fdres.evaluations, gradient_evaluations=1 if hand is not None else 0)
+
+
+def _looks_like_spec(text: str) -> bool:
+    head, sep, name = text.strip().rpartition(":")
+    return bool(sep) and head.endswith(".py") and name.isidentifier()
+
+
+def _hand_value(g: sp.Expr, var: sp.Symbol, point: dict[sp.Symbol, sp.Expr]) -> float:
+    value = evaluate(g, point)
+    if not value.ok or value.number is None:
+        raise DomainError(f"your ∂f/∂{var} = {sp.sstr(g)} has no value at {_where(point)}: "
+                          f"{value.problem}", code="undefined")
+    return value.number
+
+
+def _formula_matches(hand: sp.Expr, truth: sp.Expr, all_vars: list[sp.Symbol],
+                     point: dict[sp.Symbol, sp.Expr]) -> bool | None:
+    """Is the hand-written formula the true derivative? Compared at random points near
+    the given one (exact equality of formulas is undecidable in general): False when
+    they differ somewhere, True when they agree at several points, None if unsure."""
+    if hand - truth == 0:
+        return True
+    rng = np.random.default_rng(12345)
+    center = np.array([float(sp.N(point[v], 17)) for v in all_vars])
+    try:
+        fh = compile_numpy(hand, all_vars)
+        ft = compile_numpy(truth, all_vars)
+    except (TypeError, ValueError, NameError, SyntaxError):
+        return None
+    agree = 0
+    with np.errstate(all="ignore"):
+        for _ in range(8):
+            p = center + rng.standard_normal(center.size) * np.maximum(1.0, np.abs(center)) * 0.5
+            try:
+                a, b = complex(fh(*p)), complex(ft(*p))
+            except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+                continue
+            if not (np.isfinite(a) and np.isfinite(b)) or a.imag or b.imag:
+                continue
+            if abs(a - b) > 1e-9 * max(1.0, abs(a), abs(b)):
+                return False
+            agree += 1
+    return True if agree >= 3 else None
+
+
+def _diagnose(hand: sp.Expr, truth: sp.Expr) -> str | None:
+    """A likely mistake, in words: sign error, off by a factor, missing factor, dropped term."""
+    try:
+        with time_limit(DIAGNOSIS_SECONDS, "the diagnosis"):
+            return _diagnosis(hand, truth)
+    except (ComputationTimeout, CalcError):
+        return None
+    except (TypeError, ValueError, ZeroDivisionError, RecursionError):
+        return None
+
+
+def _diagnosis(hand: sp.Expr, truth: sp.Expr) -> str | None:
+    if hand == 0:
+        return "yours is 0 but the true derivative is not"
+    if truth == 0:
+        return "the true derivative is 0 here: the variable does not appear in f"
+    ratio = sp.simplify(truth / hand)
+    if ratio.is_number:
+        if ratio == -1:
+            return "sign error: yours is minus the true derivative"
+        return f"off by a constant factor: the true derivative is {sp.sstr(ratio)} × yours"
+    if sp.count_ops(ratio) <= 8:
+        numer, denom = sp.fraction(sp.factor(ratio))
+        if denom == 1:
+            return f"missing factor {sp.sstr(ratio)} (a chain-rule or power-rule factor?)"
+        if numer == 1 or numer.is_number:
+            return f"extra factor {sp.sstr(1 / ratio)}"
+    difference = sp.expand(truth - hand)
+    truth_terms = set(sp.Add.make_args(sp.expand(truth)))
+    hand_terms = set(sp.Add.make_args(sp.expand(hand)))
+    diff_terms = set(sp.Add.make_args(difference))
+    if diff_terms <= truth_terms:
+        return f"missing term {sp.sstr(difference)} (a dropped term?)"
+    if {-t for t in diff_terms} <= hand_terms:
+        return f"extra term {sp.sstr(-difference)}"
+    if sp.count_ops(difference) <= 12:
+        return f"the true derivative is yours + {sp.sstr(sp.factor(difference))}"
+    return None
+
+
+# --------------------------------------------------------------------------- --func
+
+
+def _function_mode(func: str, grad: str | None, options: Options, *, fast: bool,
+                   at: str | None, x0: str | None, dim: int | None, seed: int,
+                   points: int | None, progress: Progress | None,
+                   budget: float | None) -> GradcheckResult:
+    from calctool.core import usercode as uc
+
+    fspec = uc.parse_spec(func, option="--func")
+    if grad is None:
+        raise UsageError("--func needs --grad FILE.py:NAME (the gradient function to check)",
+                         code="missing_argument")
+    if not _looks_like_spec(grad) and not grad.strip().isidentifier() and ":" not in grad:
+        raise UsageError("with --func, --grad names the gradient function: FILE.py:NAME, or "
+                         "NAME in the --func file", code="bad_function_spec")
+    gspec = uc.parse_spec(grad, option="--grad", default_file=fspec.path)
+    x, source = _user_point(at, x0, dim, seed)
+    f = uc.UserFunction(fspec, uc.load_function(fspec), what="the loss")
+    g = uc.UserGradient(gspec, uc.load_function(gspec))
+    base = _param_name(f.fn)
+    start = time.perf_counter()
+    with uc.redirected_stdout():
+        f0, seconds = uc.timed_call(f, x.copy())
+        uc.finite_or_raise(f0, f"{fspec.label}(x)")
+        analytic_full = g(x.copy())
+        if fast:
+            k = points or DEFAULT_DIRECTIONS
+            sample = fd.directional_derivatives(f, x, k=k, seed=seed,
+                                                method=options.method,  # type: ignore[arg-type]
+                                                h=options.eps)
+            check = fd.compare_directional(sample, analytic_full, rtol=options.rtol or None,
+                                           atol=options.atol or None)
+            components = tuple(_direction(j, d) for j, d in enumerate(check.directions))
+            failing = tuple(j for j, d in enumerate(check.directions) if not d.passed)
+            finite = analytic_full[np.isfinite(analytic_full)]
+            rms = float(np.sqrt(np.mean(finite * finite))) if finite.size else 0.0
+            tolerance = float(np.median([d.tolerance for d in check.directions]))
+            # One component off by delta moves u.g by u_i delta, |u_i| ~ 1/sqrt(n).
+            resolution = tolerance * math.sqrt(x.size) / rms if rms > 0 else None
+            return GradcheckResult(
+                input=func, expression=None, mode="function", fast=True, passed=check.passed,
+                components=components, max_abs_error=check.max_abs_error,
+                max_rel_error=check.max_rel_error, method=options.method, eps=options.eps,
+                rtol=options.rtol, atol=options.atol, kappa=KAPPA, n=x.size, checked=k,
+                failed=len(failing), failing=failing, shown="all",
+                evaluations=f.calls, gradient_evaluations=g.inner.calls, func=fspec.text,
+                grad=gspec.text, point_source=source, shape=x.shape, seed=seed,
+                noise_level=check.noise_level, resolution=resolution,
+                seconds=time.perf_counter() - start)
+        n = x.size
+        if points is not None and points < n:
+            rng = np.random.default_rng([seed, 2])
+            idx = np.sort(rng.choice(n, size=points, replace=False))
+        else:
+            idx = np.arange(n)
+        _refuse_if_too_slow(len(idx), seconds, options.method, budget, fspec.label, n)
+        fdres = fd.gradient(f, x, method=options.method,  # type: ignore[arg-type]
+                            h=options.eps, progress=progress, indices=idx)
+    numeric = np.asarray(fdres.values, dtype=np.float64)
+    error = np.asarray(fdres.error_estimates, dtype=np.float64)
+    steps = np.asarray(fdres.steps, dtype=np.float64)
+    analytic = analytic_full[idx]
+    finite = analytic_full[np.isfinite(analytic_full)]
+    rms = float(np.sqrt(np.mean(finite * finite))) if finite.size else 0.0
+    tol = options.tolerance(analytic, numeric, error, rms)
+    abs_err = np.abs(analytic - numeric)
+    rel_err = _rel(abs_err, analytic, numeric)
+    ok = abs_err <= tol
+    failing_pos = np.flatnonzero(~ok)
+    if len(idx) <= SHOW_ALL_UP_TO:
+        shown_pos = np.arange(len(idx))
+        shown = "all"
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(tol > 0, abs_err / np.where(tol > 0, tol, 1.0), np.inf)
+        ratio = np.where(np.isnan(ratio), np.inf, ratio)
+        shown_pos = np.argsort(-ratio, kind="stable")[:WORST_SHOWN]
+        shown = "worst"
+    components = tuple(
+        Component(name=_name(base, int(idx[p]), x.shape), analytic=float(analytic[p]),
+                  numeric=float(numeric[p]), abs_error=float(abs_err[p]),
+                  rel_error=float(rel_err[p]), passed=bool(ok[p]), tolerance=float(tol[p]),
+                  index=int(idx[p]), step=float(steps[p]))
+        for p in shown_pos)
+    return GradcheckResult(
+        input=func, expression=None, mode="function", fast=False, passed=not failing_pos.size,
+        components=components, max_abs_error=_max(abs_err), max_rel_error=_max(rel_err),
+        method=options.method, eps=options.eps, rtol=options.rtol, atol=options.atol,
+        kappa=KAPPA, n=n, checked=len(idx), failed=int(failing_pos.size),
+        failing=tuple(int(idx[p]) for p in failing_pos[:GradcheckResult.MAX_FAILING]),
+        shown=shown, sampled=len(idx) < n, evaluations=f.calls,
+        gradient_evaluations=g.inner.calls, func=fspec.text, grad=gspec.text,
+        point_source=source, shape=x.shape, seed=seed if (dim is not None or len(idx) < n)
+        else None, seconds=time.perf_counter() - start)
+
+
+def _direction(j: int, d: fd.DirectionRecord) -> Component:
+    abs_error = d.abs_error
+    scale = max(abs(d.analytic), abs(d.numeric))
+    rel = abs_error / scale if scale > 0 else (0.0 if abs_error == 0 else math.inf)
+    return Component(name=f"direction {j + 1}", analytic=d.analytic, numeric=d.numeric,
+                     abs_error=abs_error, rel_error=rel, passed=d.passed,
+                     tolerance=d.tolerance, step=d.step, noise_floor=d.noise_floor)
+
+
+def _param_name(fn: Callable[..., Any]) -> str:
+    """The name of the function's first parameter (theta, w), to name components."""
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return "x"
+    if params and params[0].name.isidentifier() and params[0].kind in (
+            inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD):
+        return params[0].name
+    return "x"
+
+
+def _name(base: str, index: int, shape: tuple[int, ...]) -> str:
+    if len(shape) <= 1:
+        return f"{base}[{index}]"
+    return base + "[" + ", ".join(str(int(i)) for i in np.unravel_index(index, shape)) + "]"
+
+
+def _user_point(at: str | None, x0: str | None, dim: int | None,
+                seed: int) -> tuple[np.ndarray, str]:
+    """The point for --func: --x0 FILE, --dim N (random normal, --seed), or --at numbers."""
+    from calctool.core import usercode as uc
+
+    given = [name for name, v in (("--at", at), ("--x0", x0), ("--dim", dim)) if v is not None]
+    if len(given) > 1:
+        raise UsageError(f"give the point one way: {' or '.join(given)}", code="bad_option")
+    if x0 is not None:
+        return uc.point_from_file(x0), f"--x0 {x0}"
+    if dim is not None:
+        return uc.random_point(dim, seed), f"--dim {dim} --seed {seed} (standard normal)"
+    if at is not None:
+        return parse_numbers(at, option="--at"), f"--at {at}"
+    raise UsageError("give the point: --x0 FILE.npy, --dim N for a random point (with "
+                     "--seed S), or --at 0.5,1,-2", code="missing_point")
+
+
+def parse_numbers(text: str, *, option: str) -> np.ndarray:
+    """`0.5, 1, pi/4` -> array; used for the point of --func code."""
+    from calctool.core import usercode as uc
+
+    values = []
+    for _, piece in split_top_level(text.strip()):
+        piece = piece.strip()
+        if "=" in piece:
+            raise UsageError(f"{option} {text!r}: with --func the point is a list of numbers "
+                             "(0.5,1,-2), one per parameter, without names", code="bad_value")
+        if not piece:
+            raise UsageError(f"{option} {text!r}: an empty item between commas",
+                             code="bad_value")
+        values.append(float(sp.N(parse_value(piece, what=f"a coordinate in {option}"), 17)))
+    return uc.check_point(np.array(values, dtype=np.float64), option=option)
+
+
+def _refuse_if_too_slow(m: int, seconds: float, method: str, budget: float | None,
+                        label: str, n: int) -> None:
+    """A full check that would clearly outlive --timeout is refused before it starts."""
+    evaluations = PER_COMPONENT[method] * m + 11
+    estimate = evaluations * seconds
+    if budget is None or estimate <= 1.5 * budget:
+        return
+    per = f"{seconds * 1e3:.2g} ms" if seconds < 1 else f"{seconds:.2g} s"
+    raise ComputeError(
+        f"checking all {m:,} components needs about {evaluations:,} evaluations of {label} "
+        f"(~{estimate:,.0f} s at {per} each), more than --timeout {budget:g} s allows",
+        code="too_slow",
+        hint=f"--fast checks {DEFAULT_DIRECTIONS} random directional derivatives with ~"
+             f"{12 + 6 * DEFAULT_DIRECTIONS} evaluations whatever n is; --points K checks K "
+             "random components; or raise --timeout" if m == n else
+             "use --fast, fewer --points, or raise --timeout")

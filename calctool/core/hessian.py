@@ -1,0 +1,552 @@
+"""The `hessian` operation: the matrix of second derivatives and the second-derivative test.
+
+* The symbolic Hessian of an expression over its variables (`--vars` chooses
+  and orders them; other names stay symbolic parameters).
+* At a point: the matrix's values, eigenvalues, determinant and the
+  classification: local minimum (all eigenvalues > 0), local maximum (all
+  < 0), saddle point (some > 0 and some < 0, whatever else), inconclusive
+  (otherwise: an eigenvalue is 0). Signs are decided exactly when the matrix
+  is rational: the characteristic polynomial of a symmetric matrix has only
+  real roots, so Descartes' rule of signs counts its positive roots exactly.
+  Otherwise an eigenvalue is zero within a tolerance scaled to the matrix
+  (and, for a finite-difference matrix, to its estimated error).
+* `--critical` solves grad f = 0 with sympy under a time limit, keeps the real
+  solutions, reports parametric ones (infinitely many points) apart, and says
+  when the answer may be incomplete (equations that are not polynomial).
+* `--numeric` (and `--func FILE.py:f`): the finite-difference Hessian from
+  `core.finite_diff`, with its error estimated from a second one at twice the
+  step, beside the symbolic one.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from calctool.core import finite_diff as fd
+from calctool.core.errors import (
+    ComputationTimeout,
+    ComputeError,
+    DomainError,
+    UsageError,
+)
+from calctool.core.limits import time_limit
+from calctool.core.parse import free_variables, parse
+from calctool.core.points import resolve_point
+from calctool.core.results_checks import CriticalPoint, Curvature, HessianResult, NumericHessian
+from calctool.core.values import evaluate, substitute
+
+EPS = fd.EPS
+MAX_EXACT_SIZE = 12  # exact sign decisions (characteristic polynomial) up to this size
+MAX_EXACT_EIGENVALUES = 3  # closed-form eigenvalues shown up to this size
+EIGEN_SECONDS = 0.5
+MAX_CRITICAL_POINTS = 100
+MAX_FUNC_DIM = 2000
+DEFAULT_SOLVE_SECONDS = 8.0
+
+MINIMUM, MAXIMUM, SADDLE, INCONCLUSIVE = ("local minimum", "local maximum", "saddle point",
+                                          "inconclusive")
+
+
+def compute_hessian(
+    text: str | None,
+    *,
+    variables: str | None = None,
+    at: str | None = None,
+    critical: bool = False,
+    numeric: bool = False,
+    func: str | None = None,
+    x0: str | None = None,
+    solve_seconds: float | None = None,
+    budget: float | None = None,
+) -> HessianResult:
+    """The Hessian of `text` (or of the --func code at a point); see the module docstring."""
+    if func is not None:
+        if text is not None:
+            raise UsageError("give either an expression or --func FILE.py:NAME, not both",
+                             code="bad_option")
+        for flag, given in (("--vars", variables is not None), ("--critical", critical)):
+            if given:
+                why = ("solves grad f = 0 symbolically" if flag == "--critical"
+                       else "names an expression's variables")
+                raise UsageError(f"{flag} {why}: it needs an expression, not --func",
+                                 code="bad_option")
+        return _function_mode(func, at, x0, budget)
+    if text is None:
+        raise UsageError("give an expression, or --func FILE.py:NAME with a point",
+                         code="missing_argument")
+    if x0 is not None:
+        raise UsageError("--x0 is for --func; an expression's point is --at x=1,y=2",
+                         code="bad_option")
+    expr = parse(text)
+    chosen = _choose(expr, variables)
+    all_vars = free_variables(expr)
+    matrix = sp.ImmutableMatrix(sp.hessian(expr, chosen))
+    names = tuple(str(v) for v in chosen)
+    if numeric and at is None:
+        raise UsageError("--numeric compares the matrices at a point: give --at "
+                         + ",".join(f"{v}=..." for v in all_vars), code="missing_variable")
+    if critical:
+        params = [v for v in all_vars if v not in chosen]
+        return _critical(text, expr, chosen, params, matrix, at, solve_seconds, numeric)
+    if at is None:
+        return HessianResult(input=text, expression=expr, variables=tuple(chosen), names=names,
+                             matrix=matrix)
+    point = resolve_point(at, all_vars)
+    exact, floats, f_value = _at_point(expr, matrix, point)
+    curvature = classify(exact, floats)
+    gradient, is_critical = _gradient_at(expr, chosen, point)
+    numeric_h = None
+    if numeric:
+        fn, x = _numeric_function(expr, all_vars, chosen, point)
+        numeric_h = _finite_difference(fn, x, floats)
+    return HessianResult(input=text, expression=expr, variables=tuple(chosen), names=names,
+                         matrix=matrix, point=point, values=_rows(floats), values_exact=exact,
+                         curvature=curvature, gradient=gradient, critical=is_critical,
+                         numeric=numeric_h, f_value=f_value)
+
+
+def _choose(expr: sp.Expr, names: str | None) -> list[sp.Symbol]:
+    all_vars = free_variables(expr)
+    if names is None:
+        if not all_vars:
+            raise UsageError("the expression has no variables, so its Hessian is empty",
+                             code="no_variable")
+        return all_vars
+    known = {v.name: v for v in all_vars}  # type: ignore[attr-defined]
+    chosen: list[sp.Symbol] = []
+    for raw in names.split(","):
+        name = raw.strip()
+        if name not in known:
+            listing = ", ".join(known) or "none"
+            raise UsageError(f"--vars: {name!r} is not a variable of the expression "
+                             f"(its variables: {listing})", code="unknown_variable")
+        if known[name] in chosen:
+            raise UsageError(f"--vars names {name} twice", code="bad_value")
+        chosen.append(known[name])
+    return chosen
+
+
+def _rows(m: np.ndarray) -> tuple[tuple[float, ...], ...]:
+    return tuple(tuple(float(v) for v in row) for row in m)
+
+
+def _where(point: dict[sp.Symbol, sp.Expr]) -> str:
+    return ", ".join(f"{k}={sp.sstr(v)}" for k, v in point.items())
+
+
+def _at_point(expr: sp.Expr, matrix: sp.Matrix, point: dict[sp.Symbol, sp.Expr]
+              ) -> tuple[sp.Matrix | None, np.ndarray, float | None]:
+    """The matrix at the point: exact (None if too large to compute exactly) and floats."""
+    here = evaluate(expr, point)
+    if not here.ok:
+        raise DomainError(f"f has no real value at {_where(point)} ({here.problem}), so it "
+                          "has no Hessian there", code="undefined")
+    n = matrix.rows
+    floats = np.empty((n, n))
+    exact_entries: list[sp.Expr] | None = []
+    for i in range(n):
+        for j in range(n):
+            value = evaluate(matrix[i, j], point)
+            if not value.ok or value.number is None:
+                raise DomainError(f"the second derivative in row {i + 1}, column {j + 1} "
+                                  f"({sp.sstr(matrix[i, j])}) is {value.problem} at "
+                                  f"{_where(point)}", code="undefined")
+            floats[i, j] = value.number
+            if exact_entries is not None:
+                if value.exact is None:
+                    exact_entries = None
+                else:
+                    exact_entries.append(value.exact)
+    exact = sp.ImmutableMatrix(n, n, exact_entries) if exact_entries is not None else None
+    return exact, floats, here.number
+
+
+def _gradient_at(expr: sp.Expr, chosen: Sequence[sp.Symbol], point: dict[sp.Symbol, sp.Expr]
+                 ) -> tuple[tuple[float, ...], bool]:
+    values = []
+    zero = True
+    for v in chosen:
+        d = sp.diff(expr, v)
+        exact = substitute(d, point)
+        value = evaluate(d, point)
+        number = value.number if value.number is not None else math.nan
+        values.append(number)
+        if exact is not None and exact.is_zero is not None:
+            zero = zero and bool(exact.is_zero)
+        else:
+            zero = zero and abs(number) <= 1e-12
+    return tuple(values), zero
+
+
+# --------------------------------------------------------------------------- the test
+
+
+def classify(exact: sp.Matrix | None, floats: np.ndarray, error: float = 0.0) -> Curvature:
+    """Eigenvalues, determinant and the second-derivative test for a symmetric matrix.
+
+    * Rational `exact` entries: signs decided exactly (characteristic
+      polynomial and Descartes' rule), closed-form eigenvalues up to 3x3.
+    * Other exact numbers (sqrt(2), exp(1/2)): eigenvalues in 50-digit
+      arithmetic, an eigenvalue counting as zero below 1e-30 of the matrix's
+      scale (an exact zero stays zero; rounding cannot reach 1e-30).
+    * Floats: an eigenvalue counts as zero when |lambda| <= max(10 * error,
+      64 n eps ||H||); `error` estimates ||H_numeric - H||_2, Weyl's bound on
+      how far the eigenvalues can move.
+    """
+    n = floats.shape[0]
+    if exact is not None and n <= MAX_EXACT_SIZE and all(e.is_Rational for e in exact):
+        return _rational_curvature(exact, floats)
+    if exact is not None and n <= MAX_EXACT_SIZE and all(e.is_number for e in exact):
+        precise = _precise_curvature(exact)
+        if precise is not None:
+            return precise
+    eig = np.linalg.eigvalsh(floats) if np.all(np.isfinite(floats)) else np.full(n, np.nan)
+    norm = float(np.max(np.abs(eig))) if eig.size and np.all(np.isfinite(eig)) else 0.0
+    tolerance = max(10.0 * error, 64.0 * n * EPS * norm)
+    det = float(np.linalg.det(floats)) if np.all(np.isfinite(floats)) else math.nan
+    return _curvature(eig, det, tolerance, exact=False)
+
+
+def _curvature(eig: np.ndarray, det: float, tolerance: float, *, exact: bool,
+               eigenvalues_exact: tuple[sp.Expr, ...] | None = None,
+               determinant_exact: sp.Expr | None = None) -> Curvature:
+    n = len(eig)
+    positive = int(np.sum(eig > tolerance))
+    negative = int(np.sum(eig < -tolerance))
+    zero = n - positive - negative
+    eig = np.where(np.abs(eig) <= tolerance, 0.0, eig) if exact else eig
+    return Curvature(tuple(float(e) for e in eig), det, positive, negative, zero,
+                     _classification(positive, negative, zero),
+                     _definiteness(positive, negative, zero), exact,
+                     None if exact else tolerance, eigenvalues_exact, determinant_exact)
+
+
+def _rational_curvature(m: sp.Matrix, floats: np.ndarray) -> Curvature:
+    """Exact signs: the characteristic polynomial of a real symmetric matrix has only
+    real roots, so its lowest non-zero power counts the zero eigenvalues and
+    Descartes' rule of signs counts the positive ones exactly."""
+    n = m.rows
+    coeffs = m.charpoly(sp.Dummy("lambda")).all_coeffs()
+    signs = [int(sp.sign(c)) for c in coeffs]
+    zero = 0
+    while zero < n and signs[n - zero] == 0:
+        zero += 1
+    nonzero = [s for s in signs[: n + 1 - zero] if s != 0]
+    positive = sum(1 for a, b in itertools.pairwise(nonzero) if a != b)
+    negative = n - zero - positive
+    eig = np.linalg.eigvalsh(floats)
+    order = np.argsort(np.abs(eig), kind="stable")
+    eig[order[:zero]] = 0.0  # the exact zeros, not rounding noise
+    eig.sort()
+    det_exact = m.det()
+    exact_eigs = _exact_eigenvalues(m) if n <= MAX_EXACT_EIGENVALUES else None
+    return Curvature(tuple(float(e) for e in eig), float(det_exact), positive, negative, zero,
+                     _classification(positive, negative, zero),
+                     _definiteness(positive, negative, zero), True, None, exact_eigs, det_exact)
+
+
+PRECISE_DIGITS = 50
+PRECISE_ZERO = 1e-30
+
+
+def _precise_curvature(m: sp.Matrix) -> Curvature | None:
+    """Eigenvalues of an exact (irrational) matrix in 50-digit arithmetic."""
+    import mpmath
+
+    n = m.rows
+    try:
+        with mpmath.workdps(PRECISE_DIGITS):
+            a = mpmath.matrix(n, n)
+            for i in range(n):
+                for j in range(n):
+                    value = sp.N(m[i, j], PRECISE_DIGITS)
+                    if not value.is_real:
+                        return None
+                    a[i, j] = mpmath.mpf(str(value))
+            eig = sorted(mpmath.eigsy(a, eigvals_only=True))
+            det = mpmath.det(a)
+            scale = max([mpmath.mpf(1)] + [abs(e) for e in eig])
+            tolerance = PRECISE_ZERO * float(scale)
+            values = np.array([float(e) for e in eig])
+            det_float = float(det)
+    except (TypeError, ValueError, ZeroDivisionError, mpmath.libmp.NoConvergence):
+        return None
+    small = sum(sp.count_ops(e) for e in m) <= 40
+    exact_eigs = _exact_eigenvalues(m) if small and n <= 2 else None
+    det_exact = _exact_det(m) if small and n <= 3 else None
+    return _curvature(values, det_float, tolerance, exact=True, eigenvalues_exact=exact_eigs,
+                      determinant_exact=det_exact)
+
+
+def _classification(positive: int, negative: int, zero: int) -> str:
+    if positive and negative:
+        return SADDLE
+    if zero:
+        return INCONCLUSIVE
+    return MINIMUM if positive else MAXIMUM
+
+
+def _definiteness(positive: int, negative: int, zero: int) -> str:
+    if positive and negative:
+        return "indefinite"
+    if not zero:
+        return "positive definite" if positive else "negative definite"
+    if positive:
+        return "positive semidefinite"
+    if negative:
+        return "negative semidefinite"
+    return "zero"
+
+
+def _exact_eigenvalues(m: sp.Matrix) -> tuple[sp.Expr, ...] | None:
+    """Closed forms for a small matrix, ascending; None when they would involve i."""
+    try:
+        with time_limit(EIGEN_SECONDS, "the eigenvalues"):
+            found = m.eigenvals(multiple=True)
+            values = [sp.nsimplify(v) if v.is_Rational else sp.radsimp(v) for v in found]
+    except (ComputationTimeout, NotImplementedError, ValueError):
+        return None
+    if any(v.has(sp.I) or v.has(sp.CRootOf) for v in values):
+        return None
+    try:
+        return tuple(sorted(values, key=lambda v: float(sp.N(v, 30))))
+    except (TypeError, ValueError):
+        return None
+
+
+def _exact_det(m: sp.Matrix) -> sp.Expr | None:
+    try:
+        with time_limit(EIGEN_SECONDS, "the determinant"):
+            return sp.simplify(m.det())
+    except ComputationTimeout:
+        return None
+
+
+# --------------------------------------------------------------------------- critical points
+
+
+def _critical(text: str, expr: sp.Expr, chosen: list[sp.Symbol], params: list[sp.Symbol],
+              matrix: sp.Matrix, at: str | None, solve_seconds: float | None,
+              numeric: bool) -> HessianResult:
+    if numeric:
+        raise UsageError("--numeric compares at one point (--at); with --critical the "
+                         "critical points are classified from the exact Hessian",
+                         code="bad_option")
+    fixed: dict[sp.Symbol, sp.Expr] = {}
+    if params:
+        if at is None:
+            names = ", ".join(str(p) for p in params)
+            raise UsageError(
+                f"--critical solves for {', '.join(str(v) for v in chosen)}; give values for "
+                f"the other names ({names}) with --at "
+                + ",".join(f"{p}=..." for p in params) + ", or list them in --vars",
+                code="missing_variable")
+        fixed = resolve_point(at, params)
+    elif at is not None:
+        raise UsageError("--critical finds the points itself: --at only fixes names that "
+                         "are not in --vars", code="bad_option")
+    f = expr.xreplace(fixed) if fixed else expr
+    h = matrix.xreplace(fixed) if fixed else matrix
+    grad = [sp.diff(f, v) for v in chosen]
+    polynomial = all(_polynomial_equation(g, chosen) for g in grad)
+    seconds = solve_seconds if solve_seconds is not None else DEFAULT_SOLVE_SECONDS
+    start = time.monotonic()
+    try:
+        with time_limit(seconds, "solving ∇f = 0"):
+            solutions = sp.solve(grad, chosen, dict=True)
+    except ComputationTimeout:
+        raise ComputationTimeout(
+            f"solving ∇f = 0 took longer than {seconds:.3g} s, so the critical points are "
+            "unknown", hint="raise the limit with --timeout SECONDS; --at x=...,y=... "
+            "classifies one point") from None
+    except NotImplementedError as exc:
+        raise ComputeError(f"sympy cannot solve ∇f = 0 for this function ({exc})",
+                           code="unsupported") from None
+    note = None
+    complete = polynomial
+    families: list[str] = []
+    if not polynomial:
+        note = ("∇f = 0 is not polynomial: sympy's solve may miss solutions, and periodic "
+                "functions have infinitely many")
+        if len(chosen) == 1:
+            family = _periodic_family(grad[0], chosen[0],
+                                      max(0.1, seconds - (time.monotonic() - start)))
+            if family is not None:
+                families.append(family)
+                note = "the table classifies the critical points of one period"
+    points: list[CriticalPoint] = []
+    complex_count = 0
+    undefined = 0
+    for sol in solutions:
+        if set(sol) != set(chosen) or any(v.free_symbols & set(chosen) for v in sol.values()):
+            families.append(_family(sol, chosen))
+            continue
+        point = {v: sol[v] for v in chosen}
+        if any(_is_complex(v) for v in point.values()):
+            complex_count += 1
+            continue
+        point = {k: _real_part(v) for k, v in point.items()}
+        full = {**point, **fixed}
+        try:
+            exact, floats, value = _at_point(f, h, full)
+        except DomainError:
+            undefined += 1
+            continue
+        points.append(CriticalPoint(point, value, classify(exact, floats)))
+        if len(points) >= MAX_CRITICAL_POINTS:
+            complete = False
+            note = f"only the first {MAX_CRITICAL_POINTS} critical points are listed"
+            break
+    points.sort(key=lambda c: tuple(float(sp.N(c.point[v], 17)) for v in chosen))
+    if undefined:
+        extra = (f"{undefined} solution{'s' if undefined > 1 else ''} of ∇f = 0 where f is "
+                 "undefined left out")
+        note = f"{note}; {extra}" if note else extra
+    return HessianResult(input=text, expression=expr, variables=tuple(chosen),
+                         names=tuple(str(v) for v in chosen), matrix=matrix,
+                         critical_points=tuple(points), families=tuple(families),
+                         complete=complete, solver_note=note, complex_solutions=complex_count,
+                         parameters=fixed or None)
+
+
+def _polynomial_equation(g: sp.Expr, chosen: Sequence[sp.Symbol]) -> bool:
+    """Is g = 0 a polynomial equation, once factors that are never 0 (exp) are dropped?"""
+    if g.is_polynomial(*chosen):
+        return True
+    try:
+        with time_limit(EIGEN_SECONDS, "factoring"):
+            factors = sp.Mul.make_args(sp.factor(g))
+    except (ComputationTimeout, sp.PolynomialError, NotImplementedError):
+        return False
+    rest = [f for f in factors if not (isinstance(f, sp.exp) or (f.is_number and f != 0))]
+    return all(f.is_polynomial(*chosen) for f in rest)
+
+
+def _family(sol: dict[sp.Symbol, sp.Expr], chosen: Sequence[sp.Symbol]) -> str:
+    """x = y (y any real number): a parametric solution, as text."""
+    solved = ", ".join(f"{k} = {sp.sstr(v)}" for k, v in sol.items())
+    free = [str(v) for v in chosen if v not in sol]
+    if not free:
+        return solved
+    return f"{solved} ({', '.join(free)} any real number{'s' if len(free) > 1 else ''})"
+
+
+def _is_complex(v: sp.Expr) -> bool:
+    if v.is_real is not None:
+        return not v.is_real
+    value = complex(sp.N(v, 30))
+    return abs(value.imag) > 1e-20 * max(1.0, abs(value.real))
+
+
+def _real_part(v: sp.Expr) -> sp.Expr:
+    if v.is_real or not v.has(sp.I):
+        return v
+    simpler = sp.re(sp.expand_complex(v))
+    return simpler if not simpler.has(sp.I) else sp.Float(complex(sp.N(v, 30)).real, 30)
+
+
+def _periodic_family(g: sp.Expr, x: sp.Symbol, seconds: float) -> str | None:
+    """The general solution of g(x) = 0 when it is an infinite (periodic) set."""
+    try:
+        with time_limit(seconds, "solving ∇f = 0"):
+            found = sp.solveset(g, x, domain=sp.S.Reals)
+    except (ComputationTimeout, NotImplementedError, ValueError, TypeError):
+        return None
+    if isinstance(found, sp.FiniteSet) or found is sp.S.EmptySet:
+        return None
+    if isinstance(found, sp.ConditionSet):
+        return None
+    n = sp.Symbol("n")
+    parts = []
+    for piece in (found.args if isinstance(found, sp.Union) else (found,)):
+        if isinstance(piece, sp.ImageSet) and piece.base_set == sp.S.Integers:
+            lam = piece.lamda
+            parts.append(f"{x} = {sp.sstr(lam.expr.xreplace({lam.variables[0]: n}))}")
+        elif isinstance(piece, sp.FiniteSet):
+            parts.extend(f"{x} = {sp.sstr(v)}" for v in piece)
+        else:
+            return f"{x} in {sp.sstr(found)}"
+    return " or ".join(parts) + " (n any integer)"
+
+
+# --------------------------------------------------------------------------- numeric
+
+
+def _numeric_function(expr: sp.Expr, all_vars: list[sp.Symbol], chosen: list[sp.Symbol],
+                      point: dict[sp.Symbol, sp.Expr]) -> tuple[Callable[[np.ndarray], Any],
+                                                                 np.ndarray]:
+    from calctool.core.gradcheck import _numeric_function as build
+
+    return build(expr, all_vars, chosen, point)
+
+
+def _finite_difference(f: Callable[[np.ndarray], Any], x: np.ndarray,
+                       symbolic: np.ndarray | None) -> NumericHessian:
+    """The finite-difference Hessian, its error (from a second one at twice the step)."""
+    first = fd.hessian(f, x)
+    second = fd.hessian(f, x, h=2.0 * np.asarray(first.steps))
+    values = np.asarray(first.values)
+    error = float(np.linalg.norm(np.asarray(second.values) - values, 2))
+    max_diff = max_rel = None
+    if symbolic is not None:
+        diff = np.abs(values - symbolic)
+        max_diff = float(np.max(diff))
+        max_rel = float(np.max(diff / np.maximum(1.0, np.abs(symbolic))))
+    return NumericHessian(_rows(values), error, first.evaluations + second.evaluations,
+                          max_diff, max_rel)
+
+
+def _function_mode(func: str, at: str | None, x0: str | None,
+                   budget: float | None) -> HessianResult:
+    from calctool.core import usercode as uc
+    from calctool.core.gradcheck import _name, _param_name, parse_numbers
+
+    spec = uc.parse_spec(func, option="--func")
+    if at is not None and x0 is not None:
+        raise UsageError("give the point one way: --at or --x0", code="bad_option")
+    if x0 is not None:
+        x, source = uc.point_from_file(x0), f"--x0 {x0}"
+    elif at is not None:
+        x, source = parse_numbers(at, option="--at"), f"--at {at}"
+    else:
+        raise UsageError("give the point: --at 1,2 (one number per parameter) or --x0 "
+                         "FILE.npy", code="missing_point")
+    n = x.size
+    if n > MAX_FUNC_DIM:
+        raise UsageError(f"the Hessian of {n:,} parameters has {n * n:,} entries; --func "
+                         f"takes at most {MAX_FUNC_DIM:,} parameters", code="bad_value")
+    f = uc.UserFunction(spec, uc.load_function(spec), what="f")
+    base = _param_name(f.fn)
+    names = tuple(_name(base, i, x.shape) for i in range(n))
+    with uc.redirected_stdout():
+        f0, seconds = uc.timed_call(f, x.copy())
+        uc.finite_or_raise(f0, f"{spec.label}(x)")
+        evaluations = 2 * (2 * n * n + 1) + 4 * n + 11
+        if budget is not None and evaluations * seconds > 1.5 * budget:
+            raise ComputeError(
+                f"the finite-difference Hessian of {n:,} parameters needs about "
+                f"{evaluations:,} evaluations of {spec.label} (~{evaluations * seconds:,.0f} s), "
+                f"more than --timeout {budget:g} s allows", code="too_slow",
+                hint="raise the limit with --timeout SECONDS")
+        numeric_h = _finite_difference(f, x, None)
+        grad = fd.gradient(f, x)
+    values = np.array(numeric_h.values)
+    curvature = classify(None, values, numeric_h.error)
+    g = np.asarray(grad.values, dtype=np.float64).reshape(-1)
+    err = np.asarray(grad.error_estimates, dtype=np.float64).reshape(-1)
+    is_critical = bool(np.all(np.abs(g) <= 10.0 * err))
+    numeric_h = NumericHessian(numeric_h.values, numeric_h.error,
+                               numeric_h.evaluations + grad.evaluations + 1)
+    return HessianResult(input=func, expression=None, names=names,
+                         coordinates=tuple(float(v) for v in x.reshape(-1)),
+                         values=numeric_h.values, curvature=curvature,
+                         gradient=tuple(float(v) for v in g), critical=is_critical,
+                         numeric=numeric_h, func=spec.text, point_source=source,
+                         f_value=float(f0))

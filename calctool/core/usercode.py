@@ -1,0 +1,356 @@
+"""Loading and calling the user's own Python functions (`--func model.py:loss`).
+
+Why it is built this way:
+
+* Loading is explicit and local: the file named on the command line is
+  executed with importlib from that path (not found on sys.path, never
+  imported by name), under a private module name, once per run. Its folder
+  is on sys.path only while it loads, so `import helpers` beside it works.
+* Their code is theirs: an exception raised inside it is reported as a
+  `UserCodeError` (exit 3) carrying their traceback, cut down to the frames of
+  their own files; none of calctool's frames are shown. A file, name or
+  output that does not fit the contract (no such file, not a function, a
+  gradient of the wrong shape) is a usage error (exit 2).
+* Their prints must not corrupt `--json` on stdout: while their code runs,
+  stdout is redirected to stderr (`redirected_stdout`).
+* numpy is imported at module level: this module is only imported lazily, by
+  the commands that run user code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import math
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType, TracebackType
+from typing import Any
+
+import numpy as np
+
+from calctool.core.errors import CalcError, ComputeError, ExitStatus, UsageError
+
+_CALCTOOL_DIR = Path(__file__).resolve().parents[1]
+_MAX_X0_SIZE = 10_000_000
+
+
+class UserCodeError(CalcError):
+    """An exception raised inside the user's code: their message and their traceback.
+
+    `message` (what the text output prints) ends with their traceback; the JSON
+    error object has the short message and the traceback apart.
+    """
+
+    code = "user_code_error"
+    exit_status = ExitStatus.CANNOT_COMPUTE
+
+    def __init__(self, summary: str, user_traceback: str, *, hint: str | None = None,
+                 where: str | None = None) -> None:
+        full = summary + ("\n" + user_traceback.rstrip("\n") if user_traceback else "")
+        details: dict[str, Any] = {"traceback": user_traceback}
+        if where:
+            details["function"] = where
+        super().__init__(full, hint=hint, details=details)
+        self.summary = summary
+        self.user_traceback = user_traceback
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        out["message"] = self.summary
+        return out
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """`FILE.py:NAME` as given, and where it points."""
+
+    text: str
+    path: Path
+    name: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.path.name}:{self.name}"
+
+
+def parse_spec(text: str, *, option: str, default_file: Path | None = None) -> FunctionSpec:
+    """`model.py:loss` -> FunctionSpec; a bare NAME means `default_file` (the --func file)."""
+    text = text.strip()
+    path_text, sep, name = text.rpartition(":")
+    if not sep and default_file is not None:
+        path_text, name = str(default_file), text
+    elif not sep or not path_text or not name:
+        raise UsageError(f"{option} {text!r}: expected FILE.py:NAME, e.g. model.py:loss",
+                         code="bad_function_spec")
+    if not name.isidentifier():
+        raise UsageError(f"{option} {text!r}: {name!r} is not a Python function name",
+                         code="bad_function_spec")
+    path = Path(path_text).expanduser()
+    if not path.is_file():
+        what = "is a folder, not a file" if path.is_dir() else "does not exist"
+        raise UsageError(f"{option}: {path_text} {what}", code="file_not_found")
+    return FunctionSpec(text, path, name)
+
+
+# --------------------------------------------------------------------------- loading
+
+_loaded: dict[Path, ModuleType] = {}
+
+
+def load_module(path: Path) -> ModuleType:
+    """Execute the file at `path` once (cached by its resolved path) and return the module."""
+    resolved = path.resolve()
+    if resolved in _loaded:
+        return _loaded[resolved]
+    module_name = f"_calctool_user_{len(_loaded)}_{resolved.stem}"
+    spec = importlib.util.spec_from_file_location(module_name, resolved)
+    if spec is None or spec.loader is None:
+        raise UsageError(f"cannot load {path} as Python code (is it a .py file?)",
+                         code="bad_function_spec")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module  # dataclasses and pickling look their module up
+    folder = str(resolved.parent)
+    sys.path.insert(0, folder)
+    try:
+        with redirected_stdout():
+            spec.loader.exec_module(module)
+    except SyntaxError as exc:
+        sys.modules.pop(module_name, None)
+        text = "".join(traceback.format_exception_only(type(exc), exc))
+        raise UserCodeError(f"{path.name} is not valid Python: {exc.msg}", text,
+                            where=str(path)) from None
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - anything their code raises is theirs
+        sys.modules.pop(module_name, None)
+        raise _from_user(exc, f"loading {path.name} raised", [resolved]) from None
+    finally:
+        with contextlib.suppress(ValueError):
+            sys.path.remove(folder)
+    _loaded[resolved] = module
+    return module
+
+
+def load_function(spec: FunctionSpec) -> Callable[..., Any]:
+    module = load_module(spec.path)
+    obj = getattr(module, spec.name, None)
+    if obj is None:
+        defined = sorted(k for k, v in vars(module).items()
+                         if callable(v) and not k.startswith("_")
+                         and getattr(v, "__module__", None) == module.__name__)
+        listing = f" (it defines: {', '.join(defined)})" if defined else ""
+        raise UsageError(f"{spec.path.name} has no function {spec.name}{listing}",
+                         code="function_not_found")
+    if not callable(obj):
+        kind = type(obj).__name__
+        article = "an" if kind[:1] in "aeiou" else "a"
+        raise UsageError(f"{spec.label} is {article} {kind}, not a function",
+                         code="not_callable")
+    return obj  # type: ignore[no-any-return]
+
+
+@contextlib.contextmanager
+def redirected_stdout() -> Iterator[None]:
+    """Their print() goes to stderr, so stdout carries only calctool's answer."""
+    with contextlib.redirect_stdout(sys.stderr):
+        yield
+
+
+# --------------------------------------------------------------------------- tracebacks
+
+
+def _is_user_file(filename: str, roots: list[Path]) -> bool:
+    try:
+        path = Path(filename).resolve()
+    except (OSError, ValueError):
+        return False
+    if path in roots:
+        return True
+    parts = set(path.parts)
+    if "site-packages" in parts or "dist-packages" in parts or path.is_relative_to(_CALCTOOL_DIR):
+        return False
+    return any(path.is_relative_to(r.parent) for r in roots)
+
+
+def user_traceback(tb: TracebackType | None, exc: BaseException, roots: list[Path]) -> str:
+    """Their traceback: only the frames from their files, then the exception line."""
+    frames = [f for f in traceback.extract_tb(tb) if _is_user_file(f.filename, roots)]
+    lines = []
+    if frames:
+        lines.append("Traceback from your code (most recent call last):\n")
+        lines.extend(traceback.format_list(frames))
+    lines.extend(traceback.format_exception_only(type(exc), exc))
+    return "".join(lines)
+
+
+def _from_user(exc: BaseException, doing: str, roots: list[Path],
+               hint: str | None = None) -> UserCodeError:
+    text = user_traceback(exc.__traceback__, exc, roots)
+    if isinstance(exc, SystemExit):
+        summary = f"{doing} SystemExit (exit({exc.code!r})): your code tried to end the program"
+    else:
+        summary = f"{doing} {type(exc).__name__}: {exc}"
+    return UserCodeError(summary, text, hint=hint)
+
+
+# --------------------------------------------------------------------------- calling
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "None"
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    if isinstance(value, (list, tuple)):
+        return f"a {type(value).__name__} of {len(value)} items"
+    return f"a {type(value).__name__}"
+
+
+class UserFunction:
+    """The user's f: array -> number, with their errors reported as theirs.
+
+    Called with float64 arrays (complex ones for the complex step); returns a
+    float (a complex number for complex input). Counts its calls.
+    """
+
+    def __init__(self, spec: FunctionSpec, fn: Callable[..., Any], *, what: str) -> None:
+        self.spec = spec
+        self.fn = fn
+        self.what = what  # "the loss", "f"
+        self.roots = [spec.path.resolve()]
+        self.calls = 0
+
+    def _call(self, x: np.ndarray) -> Any:
+        self.calls += 1
+        try:
+            return self.fn(x)
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - the boundary of their code
+            raise self._error(exc, x) from None
+
+    def _error(self, exc: BaseException, x: np.ndarray) -> CalcError:
+        frames = [f for f in traceback.extract_tb(exc.__traceback__)
+                  if _is_user_file(f.filename, self.roots)]
+        if isinstance(exc, TypeError) and not frames:
+            # Raised by the call itself: the function does not take one array.
+            return UsageError(f"calling {self.spec.label}(x) failed: {exc}",
+                              code="bad_signature",
+                              hint="the function must take one argument: a numpy array "
+                                   "of the parameters")
+        hint = None
+        if np.iscomplexobj(x):
+            hint = ("--method complex passes complex arrays; if your code cannot take them, "
+                    "use --method central or richardson")
+        return _from_user(exc, f"{self.spec.label} raised", self.roots, hint)
+
+    def __call__(self, x: np.ndarray) -> Any:
+        value = self._call(x)
+        if type(value) is float:
+            return value
+        complex_ok = np.iscomplexobj(x)
+        try:
+            arr = np.asarray(value)
+        except Exception:  # noqa: BLE001 - anything unconvertible is a bad output
+            arr = np.asarray(None)
+        if arr.size != 1 or arr.dtype.kind not in ("fiuc" if complex_ok else "fiu"):
+            kind = "a real number" if not complex_ok else "a number"
+            raise UsageError(f"{self.spec.label} returned {_describe(value)}; it must return "
+                             f"{kind} ({self.what})", code="bad_output")
+        if complex_ok:
+            return arr.reshape(())
+        return float(arr.reshape(()))
+
+
+class UserGradient:
+    """The user's gradient: array -> array of the point's size (flattened float64)."""
+
+    def __init__(self, spec: FunctionSpec, fn: Callable[..., Any]) -> None:
+        self.inner = UserFunction(spec, fn, what="the gradient")
+        self.spec = spec
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        value = self.inner._call(x)
+        try:
+            arr = np.asarray(value)
+        except Exception:  # noqa: BLE001 - anything unconvertible is a bad output
+            arr = np.asarray(None)
+        if arr.dtype.kind not in "fiu":
+            raise UsageError(f"{self.spec.label} returned {_describe(value)}; it must return "
+                             f"an array of {x.size} numbers (the gradient)", code="bad_output")
+        if arr.size != x.size:
+            raise UsageError(
+                f"{self.spec.label} returned {arr.size} numbers (shape {arr.shape}), but the "
+                f"point has {x.size} parameters (shape {x.shape}): the gradient needs one "
+                f"per parameter", code="bad_output")
+        return np.asarray(arr, dtype=np.float64).reshape(-1)
+
+
+# --------------------------------------------------------------------------- points
+
+
+def point_from_file(path_text: str, *, option: str = "--x0") -> np.ndarray:
+    """The point from a .npy file (any shape), or from a text file of numbers."""
+    path = Path(path_text).expanduser()
+    if not path.is_file():
+        raise UsageError(f"{option}: {path_text} does not exist", code="file_not_found")
+    try:
+        if path.suffix == ".npy":
+            data = np.load(path, allow_pickle=False)
+        else:
+            text = path.read_text(encoding="utf-8").replace(",", " ")
+            data = np.array([float(t) for t in text.split()])
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{option}: cannot read {path_text} as numbers: {exc}",
+                         code="bad_file") from None
+    if data.dtype.kind not in "fiu":
+        raise UsageError(f"{option}: {path_text} holds {data.dtype} values, not real numbers",
+                         code="bad_file")
+    return check_point(np.asarray(data, dtype=np.float64), option=option)
+
+
+def random_point(dim: int, seed: int) -> np.ndarray:
+    """A standard normal point of `dim` parameters, reproducible from `seed`.
+
+    Seeded with [seed, 1] so that it is independent of the random directions,
+    which are drawn from `seed` itself.
+    """
+    if not 1 <= dim <= _MAX_X0_SIZE:
+        raise UsageError(f"--dim must be between 1 and {_MAX_X0_SIZE:,}", code="bad_value")
+    return np.random.default_rng([seed, 1]).standard_normal(dim)
+
+
+def check_point(x: np.ndarray, *, option: str) -> np.ndarray:
+    if x.size == 0:
+        raise UsageError(f"{option}: the point has no coordinates", code="bad_value")
+    if x.size > _MAX_X0_SIZE:
+        raise UsageError(f"{option}: {x.size:,} parameters is more than the "
+                         f"{_MAX_X0_SIZE:,} supported", code="bad_value")
+    if not np.all(np.isfinite(x)):
+        bad = int(np.flatnonzero(~np.isfinite(x.reshape(-1)))[0])
+        raise UsageError(f"{option}: the point has a non-finite coordinate (index {bad})",
+                         code="bad_value")
+    return x
+
+
+def component_name(index: int, shape: tuple[int, ...]) -> str:
+    """x[12] for a flat point, x[3, 4] for a matrix."""
+    if len(shape) <= 1:
+        return f"x[{index}]"
+    return "x[" + ", ".join(str(int(i)) for i in np.unravel_index(index, shape)) + "]"
+
+
+def timed_call(f: Callable[[np.ndarray], Any], x: np.ndarray) -> tuple[Any, float]:
+    """f(x) and the seconds it took."""
+    import time
+
+    start = time.perf_counter()
+    value = f(x)
+    return value, time.perf_counter() - start
+
+
+def finite_or_raise(value: float, label: str) -> float:
+    if not math.isfinite(value):
+        raise ComputeError(f"{label} is {value} at the point: no gradient can be checked "
+                           "there", code="not_finite")
+    return value

@@ -1,0 +1,315 @@
+"""How a gradient check reads: what was compared, how, the per-component table, the verdict.
+
+Also the progress bar of long full checks (on stderr, only when it is a
+terminal): the core takes a plain callback, rich.progress is imported here,
+lazily, and only once a check has run for a while.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sympy as sp
+
+from calctool.core.results_checks import Component, GradcheckResult
+from calctool.render.report import Field, Report, TableView, function_label
+
+REL_STEP = {"central": "6.1e-6", "forward": "1.5e-8", "richardson": "0.01", "complex": "1e-20"}
+MAX_FAILING_NAMED = 8
+
+
+def num(v: float | None, digits: int = 7) -> str:
+    """A number for a table: 7 significant digits (five columns fit 60 characters)."""
+    if v is None:
+        return ""
+    if math.isnan(v):
+        return "nan"
+    if math.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    if v == 0:
+        return "0"
+    return f"{v:.{digits}g}"
+
+
+def err(v: float) -> str:
+    """An error: one or two significant digits are all it has."""
+    if math.isnan(v):
+        return "nan"
+    if v == 0:
+        return "0"
+    return f"{v:.1e}"
+
+
+def coordinate(v: sp.Expr) -> str:
+    """A coordinate as people typed it: 0.1 rather than 1/10, but 1/3 and pi/4 as they are."""
+    if v.is_Rational and not v.is_Integer:
+        q = int(v.q)
+        while q % 2 == 0:
+            q //= 2
+        while q % 5 == 0:
+            q //= 5
+        if q == 1 and len(str(v.q)) <= 12:
+            return repr(float(v))
+    return sp.sstr(v)
+
+
+def point_text(point: dict[Any, sp.Expr]) -> str:
+    return ", ".join(f"{k}={coordinate(v)}" for k, v in point.items())
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def report(r: GradcheckResult) -> Report:
+    if r.mode == "function":
+        return _function_report(r)
+    return _expression_report(r)
+
+
+# --------------------------------------------------------------------------- expressions
+
+
+def _label(c: Component) -> str:
+    return f"∂f/∂{c.name}"
+
+
+def _expression_report(r: GradcheckResult) -> Report:
+    hand = r.mode == "gradient"
+    what = "your gradient of" if hand else "the gradient of"
+    rep = Report(title=f"Gradient check: {what} {sp.sstr(r.expression)}")
+    variables = sorted(r.expression.free_symbols, key=str)
+    rep.fields.append(Field(function_label(variables), r.expression))
+    if r.point:
+        rep.fields.append(Field("at", point_text(r.point)))
+    if hand:
+        order = "the order of --vars" if r.order == "--vars" else "sorted variable order"
+        rep.fields.append(Field("--grad order", ", ".join(_label(c) for c in r.components)
+                                + f" ({order})"))
+    rep.fields.append(Field("finite differences", _method_text(r)))
+    rep.fields.append(Field("tolerance", _tolerance_text(r)))
+    rep.fields.append(Field("result", _verdict(r)))
+    if hand:  # six digits: four numbers side by side must fit 60 columns
+        columns = ["", "yours", "sympy", "numeric", "rel. error", "check"]
+        rows = [[_label(c), num(c.analytic, 6), num(c.exact, 6), num(c.numeric, 6),
+                 err(c.rel_error), "PASS" if c.passed else "FAIL"] for c in r.components]
+        numeric = frozenset({1, 2, 3, 4})
+    else:
+        columns = ["", "sympy", "numeric", "rel. error", "check"]
+        rows = [[_label(c), num(c.analytic), num(c.numeric), err(c.rel_error),
+                 "PASS" if c.passed else "FAIL"] for c in r.components]
+        numeric = frozenset({1, 2, 3})
+    rep.tables.append(TableView(columns, rows, numeric_columns=numeric))
+    for c in r.components:
+        rep.notes.extend(_component_notes(c, hand))
+    if not hand and not r.passed:
+        rep.notes.append("sympy's derivative and the finite difference disagree: f may not be "
+                         "smooth near the point (a kink within the step), or the step is "
+                         "unsuitable; try --method richardson or another --eps")
+    rep.primary = _primary(r)
+    truth = [sp.diff(r.expression, v) for v in r.variables]
+    rep.latex.append(r"\nabla f = " + sp.latex(sp.Matrix(truth), mat_str="bmatrix",
+                                               mat_delim=""))
+    rep.latex.append(r"\text{gradient check: %s}" % ("PASS" if r.passed else "FAIL"))
+    return rep
+
+
+def _component_notes(c: Component, hand: bool) -> list[str]:
+    if not hand:
+        return []
+    notes = []
+    if not c.passed:
+        why = f" — {c.diagnosis}" if c.diagnosis else ""
+        notes.append(f"{_label(c)} is wrong{why}. Yours: {c.formula}; the true derivative: "
+                     f"{c.expected}")
+        if c.passed_exact and not c.passed_numeric:
+            notes.append(f"{_label(c)}: yours equals sympy's value but not the finite "
+                         "difference: f may not be smooth near the point")
+    elif c.formula_matches is False:
+        why = f" ({c.diagnosis})" if c.diagnosis else ""
+        notes.append(f"{_label(c)} passes at this point only: your formula {c.formula} is not "
+                     f"the derivative {c.expected}, they differ elsewhere{why}; check another "
+                     "point")
+    return notes
+
+
+def _method_text(r: GradcheckResult) -> str:
+    if r.eps is not None:
+        step = f"h = {r.eps:g} (--eps)"
+    elif r.method == "complex":
+        step = "h = 1e-20"
+    elif r.fast:
+        step = f"h = {REL_STEP[r.method]}·‖max(1, |x|)‖ along u"
+    else:
+        step = f"h = {REL_STEP[r.method]}·max(1, |xᵢ|)"
+    return f"{r.method}, {step}; {_count(r.evaluations, 'evaluation')} of f"
+
+
+def _tolerance_text(r: GradcheckResult) -> str:
+    text = f"{r.kappa:g} × the estimated error of each difference"
+    if r.rtol:
+        text += f" + {r.rtol:g}·|g|"
+    if r.atol:
+        text += f" + {r.atol:g}"
+    return text + " (rounding from the measured noise of f, plus truncation)"
+
+
+def _verdict(r: GradcheckResult) -> str:
+    unit = "direction" if r.fast else "component"
+    if r.passed:
+        if r.checked == 1:
+            return f"PASS: the {unit} agrees (rel. error {err(r.max_rel_error)})"
+        both = "both" if r.checked == 2 else f"all {r.checked:,}"
+        return f"PASS: {both} {unit}s agree (max rel. error {err(r.max_rel_error)})"
+    if r.mode != "function":
+        wrong = [_label(c) for c in r.components if not c.passed]
+        verb = "is" if len(wrong) == 1 else "are"
+        return f"FAIL: {', '.join(wrong)} {verb} wrong ({r.failed} of {r.checked})"
+    return f"FAIL: {r.failed:,} of {_count(r.checked, unit)} disagree"
+
+
+def _primary(r: GradcheckResult) -> str:
+    if r.passed:
+        return f"PASS (max rel. error {err(r.max_rel_error)})"
+    wrong = [c for c in r.components if not c.passed]
+    if r.mode != "function":
+        return "FAIL: " + "; ".join(_label(c) + (f" ({c.diagnosis})" if c.diagnosis else "")
+                                    for c in wrong)
+    return f"FAIL: {r.failed:,} of {_count(r.checked, 'direction' if r.fast else 'component')}"
+
+
+# --------------------------------------------------------------------------- --func
+
+
+def _function_report(r: GradcheckResult) -> Report:
+    rep = Report(title=f"Gradient check: {r.grad} against finite differences of {r.func}")
+    rep.fields.append(Field("function", r.func or ""))
+    rep.fields.append(Field("gradient", r.grad or ""))
+    rep.fields.append(Field("point", f"{r.point_source}; {_count(r.n, 'parameter')}"
+                            + (f", shape {r.shape}" if len(r.shape) > 1 else "")))
+    if r.fast:
+        mode = (f"fast: {_count(r.checked, 'random direction')} u, u·∇f against the "
+                f"derivative of f along u (O(1) evaluations, whatever n is)")
+    elif r.sampled:
+        mode = f"sample: {r.checked:,} random components of {r.n:,} (--points)"
+    else:
+        mode = f"full: every component ({r.n:,})"
+    rep.fields.append(Field("mode", mode))
+    rep.fields.append(Field("finite differences", _method_text(r)))
+    rep.fields.append(Field("tolerance", _tolerance_text(r)))
+    rep.fields.append(Field("result", _verdict(r)))
+    if r.fast:
+        rows = [[c.name.split()[-1], num(c.analytic), num(c.numeric), err(c.abs_error),
+                 err(c.tolerance), "PASS" if c.passed else "FAIL"] for c in r.components]
+        rep.tables.append(TableView(["u", "u·∇f (yours)", "numeric", "error",
+                                     "tol.", "check"], rows,
+                                    numeric_columns=frozenset({0, 1, 2, 3, 4})))
+    else:
+        rows = [[c.name, num(c.analytic), num(c.numeric), err(c.rel_error),
+                 "PASS" if c.passed else "FAIL"] for c in r.components]
+        title = None
+        if r.shown == "worst":
+            title = (f"the {len(r.components)} worst of {r.checked:,} components "
+                     "(by error / tolerance)")
+        rep.tables.append(TableView(["component", "yours", "numeric", "rel. error",
+                                     "check"], rows, title=title,
+                                    numeric_columns=frozenset({1, 2, 3})))
+    if not r.passed:
+        rep.notes.extend(_failure_notes(r))
+    if r.fast and r.resolution is not None:
+        rep.notes.append(f"resolution: one component off by more than ~{r.resolution:.0e} × "
+                         f"RMS(∇f) would show (the measured noise of f is "
+                         f"{err(r.noise_level or 0.0)})")
+    rep.primary = _primary(r)
+    rep.latex.append(r"\text{gradient check of %s: %s}"
+                     % (_tex(r.grad or ""), "PASS" if r.passed else "FAIL"))
+    return rep
+
+
+def _failure_notes(r: GradcheckResult) -> list[str]:
+    if r.fast:
+        return [f"{r.failed} of {r.checked} directional derivatives disagree, so the gradient "
+                "is wrong somewhere; to find the components, run without --fast (every "
+                "component) or with --points K (K random ones)"]
+    names = [c.name for c in r.components if not c.passed]
+    if r.shown == "worst":
+        base = r.components[0].name.split("[")[0] if r.components else "x"
+        names = [_index_name(base, i, r.shape) for i in r.failing[:MAX_FAILING_NAMED]]
+    more = r.failed - len(names)
+    listing = ", ".join(names[:MAX_FAILING_NAMED]) + (f" and {more:,} more" if more > 0 else "")
+    notes = [f"wrong: {listing}" + (" (--json lists the failing indices)" if more > 0 else "")]
+    if r.sampled:
+        notes.append(f"only {r.checked:,} of {r.n:,} components were checked (--points)")
+    return notes
+
+
+def _index_name(base: str, index: int, shape: tuple[int, ...]) -> str:
+    """theta[12], or theta[3, 4] for a matrix of parameters (row-major, as numpy)."""
+    coords = []
+    for size in reversed(shape[1:]):
+        index, rest = divmod(index, size)
+        coords.append(rest)
+    coords.append(index)
+    return f"{base}[{', '.join(str(c) for c in reversed(coords))}]"
+
+
+def _tex(text: str) -> str:
+    return text.replace("\\", r"\textbackslash{}").replace("_", r"\_").replace("%", r"\%") \
+        .replace("&", r"\&").replace("#", r"\#").replace("$", r"\$")
+
+
+# --------------------------------------------------------------------------- progress
+
+
+class _LazyProgress:
+    """A progress callback that draws a bar on stderr once the work has run `delay` s."""
+
+    def __init__(self, label: str, delay: float) -> None:
+        self.label = label
+        self.delay = delay
+        self.start = time.monotonic()
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if done >= total or time.monotonic() - self.start < self.delay:
+                return
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
+            self.bar = Progress(TextColumn(self.label), BarColumn(), MofNCompleteColumn(),
+                                TimeRemainingColumn(), console=Console(file=sys.stderr),
+                                transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task(self.label, total=total)
+        self.bar.update(self.task, completed=done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@contextmanager
+def progress_bar(label: str = "checking components",
+                 delay: float = 0.5) -> Iterator[Callable[[int, int], None] | None]:
+    """A callback for the core's `progress`, or None when stderr is not a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    progress = _LazyProgress(label, delay)
+    try:
+        yield progress
+    finally:
+        progress.close()

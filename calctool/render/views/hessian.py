@@ -1,0 +1,231 @@
+"""How a Hessian reads: the matrix as a table, its values at a point, the second-derivative
+test with a plain-words reason, the critical points, the finite-difference comparison."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sympy as sp
+
+from calctool.core.results_checks import Curvature, HessianResult
+from calctool.render.report import Field, Report, TableView, function_label
+from calctool.render.views.gradcheck import err, num, point_text
+
+MAX_MATRIX_FIELD = 4  # matrices up to this size are fields, on one line
+MAX_MATRIX_TABLE = 8  # larger ones tables, larger still summarised (--json has them)
+MAX_EIGENVALUES_LISTED = 10
+MAX_EXACT_TEXT = 16  # exact entries longer than this are shown as decimals
+
+WHY = {
+    "local minimum": "all eigenvalues > 0: f curves up in every direction",
+    "local maximum": "all eigenvalues < 0: f curves down in every direction",
+    "saddle point": "eigenvalues of both signs: f curves up along some directions and down "
+                    "along others",
+}
+
+
+def report(r: HessianResult) -> Report:
+    if r.function_mode:
+        rep = Report(title=f"Hessian of {r.func} by finite differences")
+        rep.fields.append(Field("function", r.func or ""))
+        rep.fields.append(Field("point", f"{r.point_source}; {len(r.names):,} parameters"))
+    else:
+        rep = Report(title=f"Hessian of {sp.sstr(r.expression)}")
+        variables = sorted(r.expression.free_symbols, key=str)
+        rep.fields.append(Field(function_label(variables), r.expression))
+    n = len(r.names)
+    if r.matrix is not None:
+        _matrix(rep, "H = ∇²f" if r.variables == tuple(sorted(r.variables, key=str))
+                else f"H = ∇²f by ({', '.join(r.names)})", r.names,
+                [[r.matrix[i, j] for j in range(n)] for i in range(n)])
+        rep.primary = r.matrix
+        rep.latex.append("H = " + _bmatrix(r.matrix))
+    if r.curvature is not None and r.values is not None:
+        _at_point(r, rep)
+    if r.critical_points is not None:
+        _critical(r, rep)
+    return rep
+
+
+def _matrix(rep: Report, label: str, names: tuple[str, ...], rows: list[list[Any]]) -> None:
+    """A small matrix as a field ([a, b; c, d] in a terminal, [[a, b], [c, d]] in a pipe),
+    so that it reads in order with the fields around it; a larger one as a table."""
+    n = len(names)
+    if n <= MAX_MATRIX_FIELD:
+        rep.fields.append(Field(label, sp.ImmutableMatrix(n, n, [_cell(v) for row in rows
+                                                                 for v in row])))
+    elif n <= MAX_MATRIX_TABLE:
+        rep.tables.append(_matrix_table(names, rows, label))
+    else:
+        rep.notes.append(f"{label}: the {n}×{n} matrix is not shown, --json has it")
+
+
+def _cell(v: Any) -> Any:
+    return sp.Symbol(v) if isinstance(v, str) else v
+
+
+def _matrix_table(names: tuple[str, ...], rows: list[list[Any]], title: str) -> TableView:
+    n = len(names)
+    body = [[names[i], *rows[i]] for i in range(n)]
+    return TableView(["", *names], body, title=title, numeric_columns=frozenset(range(1, n + 1)))
+
+
+def _number(v: float | None) -> Any:
+    """A whole number as a sympy Integer (drawn with a true minus sign), else 10 digits."""
+    if v is not None and v == v and abs(v) < 1e15 and v == int(v):
+        return sp.Integer(int(v))
+    return num(v, 10)
+
+
+def _bmatrix(m: Any) -> str:
+    return sp.latex(sp.Matrix(m), mat_str="bmatrix", mat_delim="")
+
+
+def _where(r: HessianResult) -> str:
+    if r.point is not None:
+        return point_text(r.point)
+    coords = r.coordinates or ()
+    shown = ", ".join(num(c, 6) for c in coords[:6]) + (", …" if len(coords) > 6 else "")
+    return f"x = ({shown})"
+
+
+def _short_exact(m: sp.Matrix | None) -> bool:
+    return m is not None and all(len(sp.sstr(e)) <= MAX_EXACT_TEXT for e in m)
+
+
+def _at_point(r: HessianResult, rep: Report) -> None:
+    assert r.curvature is not None and r.values is not None
+    c = r.curvature
+    n = len(r.names)
+    where = _where(r)
+    if _short_exact(r.values_exact):
+        assert r.values_exact is not None
+        rows: list[list[Any]] = [[r.values_exact[i, j] for j in range(n)] for i in range(n)]
+    else:
+        rows = [[num(v) for v in row] for row in r.values]
+    _matrix(rep, f"H at {where}" if not r.function_mode else "H (finite differences)",
+            r.names, rows)
+    if r.numeric is not None and not r.function_mode:
+        _matrix(rep, "finite-difference H", r.names,
+                [[num(v) for v in row] for row in r.numeric.values])
+    if r.f_value is not None and not r.function_mode:
+        rep.fields.append(Field(f"f at {where}", _number(r.f_value)))
+    rep.fields.append(Field("eigenvalues", *_eigenvalues(c)))
+    det_exact = c.determinant_exact
+    if det_exact is not None and not det_exact.is_Number:
+        rep.fields.append(Field("determinant", det_exact, num(c.determinant, 10)))
+    else:
+        rep.fields.append(Field("determinant", det_exact if det_exact is not None
+                                else num(c.determinant, 10)))
+    rep.fields.append(Field("classification", c.classification if r.critical is not False
+                            else f"{c.classification} (curvature only: ∇f ≠ 0 here)"))
+    if r.gradient is not None:
+        shown = "[" + ", ".join(num(g, 8) for g in r.gradient[:6]) + \
+            (", …]" if len(r.gradient) > 6 else "]")
+        rep.fields.append(Field("∇f", shown + ("" if r.critical else "  (not zero)")))
+    if r.numeric is not None:
+        _numeric_fields(r, rep)
+    rep.notes.extend(_curvature_notes(c))
+    if r.critical is False:
+        rep.notes.append("∇f ≠ 0 here, so this is not a critical point: the classification "
+                         "describes the curvature only (f is not at a minimum, maximum or "
+                         "saddle here)")
+    rep.primary = c.classification
+    at = r"H\big|_{%s}" % r",\,".join(f"{sp.latex(k)}={sp.latex(v)}"
+                                       for k, v in (r.point or {}).items()) \
+        if r.point is not None else "H"
+    if r.values_exact is not None and _short_exact(r.values_exact):
+        rep.latex.append(f"{at} = " + _bmatrix(r.values_exact))
+    else:
+        rep.latex.append(f"{at} = " + _bmatrix([[sp.Float(v, 10) for v in row]
+                                                for row in r.values]))
+    eigs = c.eigenvalues_exact or [sp.Float(e, 10) for e in c.eigenvalues]
+    rep.latex.append(r"\lambda = " + ", ".join(sp.latex(e) for e in eigs)
+                     + r" \quad \text{(%s)}" % c.classification)
+
+
+def _eigenvalues(c: Curvature) -> tuple[Any, str | None]:
+    n = len(c.eigenvalues)
+    if c.eigenvalues_exact is not None:
+        exact = sp.ImmutableMatrix([list(c.eigenvalues_exact)])
+        plain = all(e.is_Rational for e in c.eigenvalues_exact)
+        return exact, None if plain else ", ".join(num(e, 6) for e in c.eigenvalues)
+    if n <= MAX_EIGENVALUES_LISTED:
+        return "[" + ", ".join(num(e) for e in c.eigenvalues) + "]", None
+    return (f"{c.positive} positive, {c.negative} negative, {c.zero} zero; smallest "
+            f"{num(c.eigenvalues[0], 6)}, largest {num(c.eigenvalues[-1], 6)}"), None
+
+
+def _curvature_notes(c: Curvature) -> list[str]:
+    notes = []
+    if c.classification == "inconclusive":
+        sign = {"positive semidefinite": " and the others > 0",
+                "negative semidefinite": " and the others < 0"}.get(c.definiteness, "")
+        zero = "an eigenvalue is 0" if c.zero == 1 else f"{c.zero} eigenvalues are 0"
+        notes.append(f"inconclusive: {zero}{sign}, so the second-derivative test cannot "
+                     "decide; higher-order terms do (x⁴ + y⁴ has a minimum at 0, x⁴ − y⁴ a "
+                     "saddle, x³ + y² neither)")
+    else:
+        notes.append(f"{c.classification}: {WHY[c.classification]}")
+    if not c.exact and c.zero and c.zero_tolerance is not None:
+        notes.append(f"eigenvalues within {err(c.zero_tolerance)} of 0 count as 0 (the "
+                     "estimated error of the matrix)")
+    return notes
+
+
+def _numeric_fields(r: HessianResult, rep: Report) -> None:
+    h = r.numeric
+    assert h is not None
+    if h.max_difference is not None:
+        rep.fields.append(Field("largest difference", f"{err(h.max_difference)} (relative "
+                                f"{err(h.max_rel_difference or 0.0)}) between the symbolic and "
+                                "finite-difference matrices"))
+    rep.fields.append(Field("finite differences", f"central second differences, h ≈ "
+                            f"1.2e-4·max(1, |xᵢ|); estimated error {err(h.error)}; "
+                            f"{h.evaluations:,} evaluations of f"))
+
+
+def _critical(r: HessianResult, rep: Report) -> None:
+    assert r.critical_points is not None
+    grad = sp.ImmutableMatrix([[sp.diff(r.expression.xreplace(r.parameters or {}), v)
+                                for v in r.variables]])
+    rep.fields.append(Field("∇f = 0", grad))
+    if r.parameters:
+        rep.fields.append(Field("with", ", ".join(f"{k} = {sp.sstr(v)}"
+                                                  for k, v in r.parameters.items())))
+    count = len(r.critical_points)
+    if count == 0 and not r.families:
+        found = ("none: ∇f = 0 has no real solution" if r.complete
+                 else "none found (there may be some)")
+    else:
+        found = f"{count} critical point{'s' if count != 1 else ''}"
+        if not r.complete:
+            found += " found (there may be more)"
+    rep.fields.append(Field("solutions", found))
+    rows = []
+    for cp in r.critical_points:
+        coords = (sp.Tuple(*[cp.point[v] for v in r.variables]) if len(r.variables) > 1
+                  else cp.point[r.variables[0]])
+        eigs, _ = _eigenvalues(cp.curvature)
+        rows.append([coords, _number(cp.value), eigs, cp.curvature.classification])
+    if rows:
+        point_label = "(" + ", ".join(r.names) + ")" if len(r.names) > 1 else r.names[0]
+        rep.tables.append(TableView([point_label, "f", "eigenvalues of H", "classification"],
+                                    rows, title="critical points (∇f = 0)",
+                                    numeric_columns=frozenset({1})))
+    for family in r.families:
+        periodic = "any integer" in family
+        rep.notes.append(f"infinitely many critical points: {family}"
+                         + ("" if periodic else " — not classified"))
+    if r.solver_note:
+        rep.notes.append(r.solver_note)
+    if r.complex_solutions:
+        rep.notes.append(f"{r.complex_solutions} complex solution"
+                         f"{'s' if r.complex_solutions > 1 else ''} of ∇f = 0 left out "
+                         "(only real points are critical points)")
+    kinds = [cp.curvature.classification for cp in r.critical_points]
+    rep.primary = "; ".join(f"{sp.sstr(sp.Tuple(*[cp.point[v] for v in r.variables]))} {k}"
+                            for cp, k in zip(r.critical_points, kinds)) or "no critical points"
+    for cp in r.critical_points:
+        coords = ", ".join(f"{sp.latex(v)} = {sp.latex(cp.point[v])}" for v in r.variables)
+        rep.latex.append(r"%s: \text{%s}" % (coords, cp.curvature.classification))
