@@ -57,10 +57,19 @@ def _too_big(expr: sp.Expr) -> bool:
 def substitute(expr: sp.Expr, point: dict[sp.Symbol, sp.Expr]) -> sp.Expr | None:
     """expr at the point, exactly; None when that would make enormous numbers."""
     with sp.evaluate(False):
-        raw = expr.xreplace(point)
+        raw = _replace(expr, point)
     if _too_big(raw):
         return None
-    return expr.xreplace(point)
+    return _replace(expr, point)
+
+
+def _replace(expr: sp.Expr, point: dict[sp.Symbol, sp.Expr]) -> sp.Expr:
+    """xreplace, except that a derivative sympy left unevaluated (d/dx sign(sqrt(x+1)))
+    cannot be taken "with respect to 0": such a value is undefined (nan)."""
+    try:
+        return expr.xreplace(point)
+    except ValueError:
+        return sp.nan
 
 
 def describe_problem(value: sp.Expr) -> str | None:
@@ -95,7 +104,7 @@ def evaluate(expr: sp.Expr, point: dict[sp.Symbol, sp.Expr], digits: int = 15,
         target: sp.Expr = exact
     else:
         with sp.evaluate(False):
-            target = expr.xreplace(point)
+            target = _replace(expr, point)
     approx = sp.N(target, digits)
     if approx.has(sp.zoo, sp.nan) or not approx.is_number:
         problem = describe_problem(approx) or "undefined"
