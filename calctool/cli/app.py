@@ -17,36 +17,9 @@ import typer
 from calctool import __version__
 from calctool.core.errors import CalcError, ExitStatus
 
-app = typer.Typer(
-    name="calctool",
-    help="Calculus in the terminal: derivatives, values, tangents, limits, gradient checks, "
-         "Hessians. Answers for people, --json for programs.",
-    no_args_is_help=True,
-    add_completion=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
 # Each command lives in calctool/cli/commands/<name>.py, defining a function
 # of the same name (eval_ for eval) and an EXAMPLES epilog.
 COMMANDS = ("diff", "eval", "tangent", "limit", "gradcheck", "hessian")
-
-
-def _register() -> None:
-    import importlib
-    import importlib.util
-
-    for name in COMMANDS:
-        module_name = f"calctool.cli.commands.{name}"
-        if importlib.util.find_spec(module_name) is None:
-            continue  # not written yet
-        module = importlib.import_module(module_name)
-        function = getattr(module, name, None) or getattr(module, name + "_")
-        app.command(name, epilog=module.EXAMPLES)(function)
-
-
-_register()
 
 
 def _version(value: bool) -> None:
@@ -55,7 +28,6 @@ def _version(value: bool) -> None:
         raise typer.Exit(0)
 
 
-@app.callback()
 def _root(
     version: Annotated[bool, typer.Option("--version", "-V", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
@@ -63,6 +35,33 @@ def _root(
         "--traceback", help="On an internal error, print the Python traceback.")] = False,
 ) -> None:
     """Calculus in the terminal."""
+
+
+def make_app(commands: tuple[str, ...] = COMMANDS) -> typer.Typer:
+    """The typer application with these commands.
+
+    Turning a command's signature into click's parser costs several
+    milliseconds; a run of one command builds only that one (help and
+    completion of the command name build all).
+    """
+    import importlib
+
+    app = typer.Typer(
+        name="calctool",
+        help="Calculus in the terminal: derivatives, values, tangents, limits, gradient checks, "
+             "Hessians. Answers for people, --json for programs.",
+        no_args_is_help=True,
+        add_completion=True,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback()(_root)
+    for name in commands:
+        module = importlib.import_module(f"calctool.cli.commands.{name}")
+        function = getattr(module, name, None) or getattr(module, name + "_")
+        app.command(name, epilog=module.EXAMPLES)(function)
+    return app
 
 
 def _wants_json(argv: list[str]) -> bool:
@@ -104,7 +103,7 @@ def _usage_error(exc: Exception, argv: list[str]) -> int:
         ctx = getattr(exc, "ctx", None)
         usage = ctx.get_usage() + "\n" if ctx is not None else ""
         command = _command_name(argv)
-        known = command in {c.name for c in app.registered_commands}
+        known = command in COMMANDS
         help_hint = f"Try 'calctool {command + ' ' if known else ''}--help' for help.\n"
         sys.stderr.write(usage + f"calctool: error: {message}\n"
                          + (f"hint: {hint}\n" if hint else "") + help_hint)
@@ -127,7 +126,8 @@ def main(argv: list[str] | None = None) -> None:
     from calctool.cli.runner import OutputClosed
 
     try:
-        status = app(args=argv, prog_name="calctool", standalone_mode=False)
+        only = (argv[0],) if argv and argv[0] in COMMANDS else COMMANDS
+        status = make_app(only)(args=argv, prog_name="calctool", standalone_mode=False)
         code = int(status) if isinstance(status, int) else 0
         if code == ExitStatus.INTERRUPTED:  # typer turns Ctrl-C into a silent exit 130
             sys.stderr.write("\ncalctool: interrupted\n")
