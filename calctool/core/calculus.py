@@ -21,18 +21,6 @@ from calctool.core.values import Value, describe_problem, evaluate, substitute
 Point = dict[sp.Symbol, sp.Expr]
 
 
-def differentiate(expr: sp.Expr, sequence: Sequence[sp.Symbol]) -> sp.Expr:
-    """Differentiate by each variable of `sequence` in turn (x, x, y: d^3/dy dx^2)."""
-    result = expr
-    for var in sequence:
-        result = sp.diff(result, var)
-    return result
-
-
-def gradient(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> list[sp.Expr]:
-    return [sp.diff(expr, v) for v in variables]
-
-
 @dataclass(frozen=True)
 class PointDerivative:
     """d/dvar of a function at a point, with what happens on either side."""

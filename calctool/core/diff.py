@@ -7,15 +7,16 @@ from typing import TYPE_CHECKING
 
 import sympy as sp
 
-from calctool.core.calculus import derivative_value, differentiate, gradient
 from calctool.core.errors import DomainError, UsageError
 from calctool.core.parse import free_variables, parse, symbol
-from calctool.core.points import resolve_point
 from calctool.core.results import DiffResult, expr_number
-from calctool.core.values import Value
 
 if TYPE_CHECKING:
     from calctool.core.plotdata import PlotData
+    from calctool.core.values import Value
+
+# Values at a point (--at), plots and steps import their machinery when asked:
+# a plain `calctool diff` pays only for parsing and differentiating.
 
 MAX_ORDER = 100
 
@@ -57,9 +58,13 @@ def compute_diff(text: str, *, wrt: str | None = None, order: int = 1, at: str |
                           "derivative; ∞ belongs in limit --to", code="undefined")
     sequence, is_gradient = differentiation_sequence(expr, wrt, order)
     tidy = sp.simplify if simplify else (lambda e: e)
-    point = resolve_point(at, free_variables(expr)) if at is not None else None
+    point = None
+    if at is not None:
+        from calctool.core.points import resolve_point
+
+        point = resolve_point(at, free_variables(expr))
     if is_gradient:
-        components = tuple(tidy(g) for g in gradient(expr, sequence))
+        components = tuple(tidy(sp.diff(expr, v)) for v in sequence)
         values: tuple[Value, ...] = ()
         if point is not None:
             values = tuple(_value_at(expr, [v], point, digits) for v in sequence)
@@ -73,7 +78,10 @@ def compute_diff(text: str, *, wrt: str | None = None, order: int = 1, at: str |
             derivation = explain_gradient(expr, sequence, components, simplify)
         return DiffResult(text, expr, tuple(sequence), gradient=components, point=point,
                           values=values, simplified=simplify, steps=derivation)
-    derivative = tidy(differentiate(expr, sequence))
+    derivative = expr
+    for var in sequence:  # x, x, y: d/dy (d/dx (d/dx f))
+        derivative = sp.diff(derivative, var)
+    derivative = tidy(derivative)
     values = (_value_at(expr, sequence, point, digits),) if point is not None else ()
     plot_data = _plot(expr, derivative, sequence, point, plot_range) if plot else None
     derivation = None
@@ -104,6 +112,8 @@ def _plot(expr: sp.Expr, derivative: sp.Expr, sequence: Sequence[sp.Symbol],
 
 def _value_at(expr: sp.Expr, sequence: Sequence[sp.Symbol], point: dict[sp.Symbol, sp.Expr],
               digits: int) -> Value:
+    from calctool.core.calculus import derivative_value
+
     value, info = derivative_value(expr, sequence, point, digits)
     if value.ok:
         return value

@@ -13,7 +13,7 @@ import sympy as sp
 from calctool.core.errors import DomainError, UsageError
 from calctool.core.parse import free_variables, parse
 from calctool.core.points import Grid, parse_range, resolve_point
-from calctool.core.results import EvalPoint, EvalResult, PointTable
+from calctool.core.results_eval import EvalPoint, EvalResult, PointTable
 from calctool.core.values import evaluate
 
 MAX_DIGITS = 10_000

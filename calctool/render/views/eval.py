@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from calctool.core.results import EvalResult
+from calctool.core.results_eval import EvalResult
 from calctool.render.report import Field, Report, TableView, function_label
 
 
