@@ -82,7 +82,7 @@ def _label(c: Component) -> str:
 def _expression_report(r: GradcheckResult) -> Report:
     hand = r.mode == "gradient"
     what = "your gradient of" if hand else "the gradient of"
-    rep = Report(title=f"Gradient check: {what} {sp.sstr(r.expression)}")
+    rep = Report(title=f"Gradient check: {what} {{f}}", subject=r.expression)
     variables = sorted(r.expression.free_symbols, key=str)
     rep.fields.append(Field(function_label(variables), r.expression))
     if r.point:

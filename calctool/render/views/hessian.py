@@ -30,7 +30,7 @@ def report(r: HessianResult) -> Report:
         rep.fields.append(Field("function", r.func or ""))
         rep.fields.append(Field("point", f"{r.point_source}; {len(r.names):,} parameters"))
     else:
-        rep = Report(title=f"Hessian of {sp.sstr(r.expression)}")
+        rep = Report(title="Hessian of {f}", subject=r.expression)
         variables = sorted(r.expression.free_symbols, key=str)
         rep.fields.append(Field(function_label(variables), r.expression))
     n = len(r.names)
