@@ -161,7 +161,10 @@ def test_ctrl_c_exits_130_quietly() -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "calctool", "diff", "x^x^x^x^x^x", "--order", "14",
          "--simplify", "--timeout", "120"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # A job started in the background by a shell ignores SIGINT, and so would
+        # its children: give the child the default disposition a terminal gives.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     time.sleep(2.5)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=30)
