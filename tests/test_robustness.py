@@ -180,3 +180,19 @@ def test_out_of_memory_is_a_clear_error() -> None:
                        timeout=120, env=env)
     assert r.returncode == 3
     assert "out of memory" in r.stderr and "Traceback" not in r.stderr
+
+
+# Found by bench/fuzz.py: each once ended in an internal error (exit 70) or a
+# message that was not JSON.
+@pytest.mark.parametrize("args", [
+    ["hessian", "relu(relu(x))", "--at", "x=0"],
+    ["hessian", "sin(relu(x))", "--at", "x=pi/4"],
+    ["hessian", "1 + erf(e)/relu(y)", "--at", "y=0.5"],
+    ["hessian", "(e^2 + erf(x))^3", "--critical"],
+    ["hessian", "abs(sqrt(1+x))", "--at", "x=0"],
+    ["diff", "relu(y^(0.5))^3", "--at", "y=0"],
+    ["diff", "oo*y*ycos"],
+    ["limit", "sin(4^x)", "--to", "x=oo"],
+])
+def test_fuzz_findings(cli, args: list[str]) -> None:
+    assert_clean(cli(*args, "--json", "--timeout", "20"), json_mode=True)

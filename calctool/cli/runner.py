@@ -49,6 +49,9 @@ def _run(settings: Settings, text: str, compute: Compute) -> int:
     except CalcError as exc:
         emit_error(settings, exc, text)
         return int(exc.exit_status)
+    except MemoryError:
+        emit_error(settings, _out_of_memory(), text)
+        return int(ExitStatus.CANNOT_COMPUTE)
     emit(settings, result)
     return int(getattr(result, "exit_status", ExitStatus.OK))
 
@@ -72,9 +75,7 @@ def _batch_line(settings: Settings, compute: Compute, line: str) -> int:
         _batch_error(settings, exc, line)
         return int(exc.exit_status)
     except MemoryError:
-        error = CalcError("the computation ran out of memory", code="resource_limit")
-        error.exit_status = ExitStatus.CANNOT_COMPUTE
-        _batch_error(settings, error, line)
+        _batch_error(settings, _out_of_memory(), line)
         return int(ExitStatus.CANNOT_COMPUTE)
     except Exception as exc:  # noqa: BLE001 - a bug on one line must not stop the batch
         internal = CalcError(f"internal error: {type(exc).__name__}: {exc}",
@@ -100,6 +101,13 @@ def _batch_progress() -> Iterator[Callable[[], None]]:
                   redirect_stdout=False, redirect_stderr=False) as progress:
         task = progress.add_task("batch", total=None)
         yield lambda: progress.advance(task)
+
+
+def _out_of_memory() -> CalcError:
+    from calctool.core.errors import ResourceLimitError
+
+    return ResourceLimitError("the computation ran out of memory "
+                              "(the limit is set by CALCTOOL_MEMORY_LIMIT, in MiB)")
 
 
 def _batch_result(settings: Settings, result: Result) -> None:

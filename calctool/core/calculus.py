@@ -69,7 +69,9 @@ def derivative_at(f: sp.Expr, var: sp.Symbol, point: Point) -> PointDerivative:
     """
     try:
         return _derivative_at(f, var, point)
-    except (NotImplementedError, PoleError):
+    except (NotImplementedError, PoleError, ValueError, TypeError):
+        # sympy gave up, or met a non-real side it cannot compare (relu(sqrt(x))
+        # left of 0 is relu(i*sqrt(h))): decide with numbers instead.
         return _numeric_derivative(f, var, point)
 
 

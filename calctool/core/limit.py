@@ -402,6 +402,8 @@ def _probe(f: sp.Expr, var: sp.Symbol, x: sp.Expr) -> tuple[sp.Expr | None, str 
         if time.monotonic() - start < 0.9 * PROBE_SECONDS:
             raise  # the whole computation ran out of time, not just this value
         return None, TOO_LARGE
+    except MemoryError:  # sin(4^x) at 10^8: evalf needs millions of digits of 4^x
+        return None, TOO_LARGE
 
 
 def _value_at(f: sp.Expr, var: sp.Symbol, x: sp.Expr,

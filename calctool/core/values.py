@@ -40,7 +40,7 @@ def _too_big(expr: sp.Expr) -> bool:
                     b = abs(complex(sp.N(base, 15)))
                     e = abs(complex(sp.N(exp, 15)))
                 except (TypeError, ValueError):
-                    return True
+                    continue  # not a plain number (Heaviside(pi/4) unevaluated): stays symbolic
                 if b > 1 and (math.isinf(b) or e * math.log2(b) > MAX_INT_BITS):
                     return True
         elif isinstance(node, (sp.factorial, sp.gamma)):
@@ -50,7 +50,7 @@ def _too_big(expr: sp.Expr) -> bool:
                     if abs(complex(sp.N(arg, 15))) > MAX_FACTORIAL_ARG:
                         return True
                 except (TypeError, ValueError):
-                    return True
+                    continue
     return False
 
 
@@ -114,6 +114,8 @@ def evaluate(expr: sp.Expr, point: dict[sp.Symbol, sp.Expr], digits: int = 15,
         return Value(None, None, "not a real number", "not a real number")
     if re_part in (sp.oo, sp.S.NegativeInfinity):
         return Value(re_part, float(re_part), "infinite", "infinite")
+    if not re_part.is_Number:  # sympy could not reduce it to a number (an unknown function)
+        return Value(None, None, "not computable numerically", "not computable numerically")
     number = float(re_part)
     text = str(exact) if exact is not None and exact.is_Integer and len(str(exact)) <= digits \
         else _format(re_part, digits)
