@@ -43,17 +43,12 @@ def run(settings: Settings, text: str, compute: Compute) -> int:
 def _run(settings: Settings, text: str, compute: Compute) -> int:
     if text == "-":
         return _run_batch(settings, compute)
-    try:
-        with _time_limits(settings):
-            result = compute(text)
-    except CalcError as exc:
-        emit_error(settings, exc, text)
-        return int(exc.exit_status)
-    except MemoryError:
-        emit_error(settings, _out_of_memory(), text)
-        return int(ExitStatus.CANNOT_COMPUTE)
-    emit(settings, result)
-    return int(getattr(result, "exit_status", ExitStatus.OK))
+    outcome = _attempt(settings, compute, text)
+    if isinstance(outcome, CalcError):
+        emit_error(settings, outcome, text)
+        return int(outcome.exit_status)
+    emit(settings, outcome)
+    return int(getattr(outcome, "exit_status", ExitStatus.OK))
 
 
 def _run_batch(settings: Settings, compute: Compute) -> int:
@@ -61,30 +56,33 @@ def _run_batch(settings: Settings, compute: Compute) -> int:
     status = 0
     with _batch_progress() as advance:
         for raw in sys.stdin:
-            line_status = _batch_line(settings, compute, raw.rstrip("\r\n"))
+            line = raw.rstrip("\r\n")
+            try:
+                outcome = _attempt(settings, compute, line)
+            except Exception as exc:  # noqa: BLE001 - a bug on one line must not stop the batch
+                outcome = CalcError(f"internal error: {type(exc).__name__}: {exc}",
+                                    code="internal_error")
+                outcome.exit_status = ExitStatus.INTERNAL_ERROR
+            if isinstance(outcome, CalcError):
+                _batch_error(settings, outcome, line)
+                line_status = int(outcome.exit_status)
+            else:
+                _batch_result(settings, outcome)
+                line_status = int(getattr(outcome, "exit_status", ExitStatus.OK))
             status = status or line_status
             advance()
     return status
 
 
-def _batch_line(settings: Settings, compute: Compute, line: str) -> int:
+def _attempt(settings: Settings, compute: Compute, text: str) -> Result | CalcError:
+    """The result, or the expected failure (bad input, cannot compute, out of memory)."""
     try:
         with _time_limits(settings):
-            result = compute(line)
+            return compute(text)
     except CalcError as exc:
-        _batch_error(settings, exc, line)
-        return int(exc.exit_status)
+        return exc
     except MemoryError:
-        _batch_error(settings, _out_of_memory(), line)
-        return int(ExitStatus.CANNOT_COMPUTE)
-    except Exception as exc:  # noqa: BLE001 - a bug on one line must not stop the batch
-        internal = CalcError(f"internal error: {type(exc).__name__}: {exc}",
-                             code="internal_error")
-        internal.exit_status = ExitStatus.INTERNAL_ERROR
-        _batch_error(settings, internal, line)
-        return int(ExitStatus.INTERNAL_ERROR)
-    _batch_result(settings, result)
-    return int(getattr(result, "exit_status", ExitStatus.OK))
+        return _out_of_memory()
 
 
 @contextmanager
