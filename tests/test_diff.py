@@ -246,3 +246,8 @@ def test_derivative_agrees_with_central_difference(text: str, seed: int) -> None
         return
     assert_matches_central_difference(r.expression, r.derivative, x, seed=seed, points=2,
                                       low=-1.5, high=1.5)
+
+
+def test_derivative_by_an_absent_variable_at_a_point_is_zero() -> None:
+    # Found by bench/fuzz.py: this was an internal error (KeyError).
+    assert compute_diff("relu(y)", wrt="x", at="y=0").values[0].number == 0.0

@@ -114,6 +114,8 @@ def _value_at(expr: sp.Expr, sequence: Sequence[sp.Symbol], point: dict[sp.Symbo
               digits: int) -> Value:
     from calctool.core.calculus import derivative_value
 
+    # d/dx of an expression without x is 0 everywhere: x needs no value in --at.
+    point = {**{v: sp.Integer(0) for v in sequence if v not in point}, **point}
     value, info = derivative_value(expr, sequence, point, digits)
     if value.ok:
         return value
