@@ -453,17 +453,23 @@ def test_user_code_error_shows_their_traceback_only(cli) -> None:
 # --------------------------------------------------------------------------- rendering
 
 
-def test_tables_fit_sixty_columns_without_cutting_numbers() -> None:
+def test_tables_fit_sixty_columns_without_cutting_numbers(tmp_path: Path) -> None:
     from rich.console import Console
 
     from calctool.render import rich as rich_renderer
     from calctool.render.report import build_report
 
+    # A checkout deep in a temporary directory gives a path wider than the
+    # terminal: it must fold, not end in "…".
+    deep = tmp_path / ("checkout-" + "d" * 40) / "fixtures"
+    deep.mkdir(parents=True)
+    mlp = deep / "mlp.py"
+    mlp.write_text(Path(MLP).read_text())
     results = [
         compute_gradcheck(NEURON, at=NEURON_AT, variables="w,b",
                           grad=f"-{DL_DW}, {DL_DB}"),
-        compute_gradcheck(None, func=f"{MLP}:loss", grad="broken_grad", dim=31, seed=3),
-        compute_gradcheck(None, func=f"{MLP}:loss", grad="broken_grad", dim=31, fast=True),
+        compute_gradcheck(None, func=f"{mlp}:loss", grad="broken_grad", dim=31, seed=3),
+        compute_gradcheck(None, func=f"{mlp}:loss", grad="broken_grad", dim=31, fast=True),
     ]
     for result in results:
         console = Console(file=io.StringIO(), width=60, color_system=None, record=True)

@@ -18,8 +18,10 @@ def render(report: Report, console: Console, *, unicode: bool = True) -> None:
     console.print(Text(report.heading(lambda e: pretty(e, unicode=unicode)), style="bold"))
     if report.fields:
         grid = Table.grid(padding=(0, 1))
-        grid.add_column(style="cyan", no_wrap=True)
-        grid.add_column()
+        grid.add_column(style="cyan", no_wrap=True)  # label
+        grid.add_column(no_wrap=True)  # "="
+        # Values fold rather than end in "…": a cut path or number misleads.
+        grid.add_column(overflow="fold")
         label_width = max(len(f.label) for f in report.fields) + 3
         width = max(20, console.width - label_width)
         for f in report.fields:
