@@ -150,6 +150,10 @@ def emit(settings: Settings, result: Result) -> None:
     from calctool.render.report import build_report
 
     report = build_report(result)
+    if settings.ascii:
+        from calctool.render import ascii
+
+        report = ascii.report(report)
     if settings.latex:
         from calctool.render import latex
 
@@ -161,7 +165,7 @@ def emit(settings: Settings, result: Result) -> None:
     else:
         from calctool.render import plain
 
-        plain.render(report, sys.stdout)
+        plain.render(report, sys.stdout, unicode=not settings.ascii)
     if report.plots:
         from calctool.render.plot import render_plots
 

@@ -9,12 +9,12 @@ from calctool.render.math import oneline
 from calctool.render.report import Report, StepLine, TableView, linear
 
 
-def render(report: Report, out: TextIO) -> None:
+def render(report: Report, out: TextIO, *, unicode: bool = True) -> None:
     width = max((len(f.label) for f in report.fields), default=0)
     for f in report.fields:
         value = oneline(f.value)
         if f.approx:
-            value += f" ≈ {f.approx}"
+            value += f" {'≈' if unicode else '~'} {f.approx}"
         out.write(f"{f.label.ljust(width)} = {value}\n")
     if report.steps:
         render_steps(report.steps, out)

@@ -14,8 +14,12 @@ if TYPE_CHECKING:
 COLORS = ("blue", "red", "green", "magenta", "cyan")
 
 
-def build(data: PlotData, *, width: int, height: int, color: bool) -> str:
-    """The plot as text (ANSI colour codes only when `color`)."""
+_BOX_TO_ASCII = str.maketrans("─│┌┐└┘┤├┬┴┼", "-|+++++++++")
+
+
+def build(data: PlotData, *, width: int, height: int, color: bool,
+          ascii: bool = False) -> str:
+    """The plot as text (ANSI colour codes only when `color`; only ASCII when `ascii`)."""
     import plotext as plt
 
     plt.clear_figure()
@@ -25,17 +29,23 @@ def build(data: PlotData, *, width: int, height: int, color: bool) -> str:
         segments = _segments(s.x, s.y)
         for j, (xs, ys) in enumerate(segments):
             plt.plot(xs, ys, label=s.label if j == 0 else None,
-                     color=COLORS[i % len(COLORS)], marker="braille")
+                     color=COLORS[i % len(COLORS)], marker="." if ascii else "braille")
     for label, x, y in data.points:
         # A marked point in a colour that shows on dark and light terminals alike.
-        plt.scatter([x], [y], label=label, color="orange" if color else None, marker="●")
+        plt.scatter([x], [y], label=label, color="orange" if color else None,
+                    marker="o" if ascii else "●")
     if data.ylim:
         plt.ylim(*data.ylim)
     plt.title(data.title)
     plt.xlabel(data.xlabel)
     out = plt.build()
     plt.clear_figure()
-    return out if color else _strip_ansi(out)
+    out = out if color else _strip_ansi(out)
+    if ascii:
+        from calctool.render.ascii import text
+
+        out = text(out.translate(_BOX_TO_ASCII))
+    return out
 
 
 Segment = tuple[list[float], list[float]]
@@ -70,4 +80,5 @@ def render_plots(plots: Sequence[PlotData], settings: Settings) -> None:
     width = max(40, min(size.columns, 160))
     height = max(12, min(size.lines - 4, 30))
     for data in plots:
-        sys.stdout.write(build(data, width=width, height=height, color=settings.color) + "\n")
+        sys.stdout.write(build(data, width=width, height=height, color=settings.color,
+                               ascii=settings.ascii) + "\n")

@@ -27,7 +27,7 @@ def render(report: Report, console: Console, *, unicode: bool = True) -> None:
         for f in report.fields:
             text = Text(pretty(f.value, unicode=unicode, width=width))
             if f.approx:
-                text.append(f" ≈ {f.approx}", style="green")
+                text.append(f" {'≈' if unicode else '~'} {f.approx}", style="green")
             grid.add_row(f.label, Text("=", style="dim"), text)
         console.print(grid)
     if report.steps:
