@@ -217,6 +217,8 @@ def _approx_line(r: TangentResult) -> str | None:
     if _approx(r.slope) is None and _approx(r.intercept) is None:
         return None
     m, b = float(sp.N(r.slope, 17)), float(sp.N(r.intercept, 17))
+    if b == 0:
+        return f"{m:.6g}·{r.variable}"
     sign = "-" if b < 0 else "+"
     return f"{m:.6g}·{r.variable} {sign} {abs(b):.6g}"
 
