@@ -15,7 +15,7 @@ import re
 import unicodedata
 from typing import Any
 
-from calctool.render.report import Field, Report
+from calctool.render.report import Report
 
 _WORDS = {
     "∇": "grad ", "∂": "d", "·": "*", "×": "x", "±": "+/-",
@@ -64,7 +64,8 @@ def report(rep: Report) -> Report:
     return dataclasses.replace(
         rep,
         title=text(rep.title),
-        fields=[Field(text(f.label), _cell(f.value), f.approx and text(f.approx))
+        fields=[dataclasses.replace(f, label=text(f.label), value=_cell(f.value),
+                                    approx=f.approx and text(f.approx))
                 for f in rep.fields],
         tables=[dataclasses.replace(
                     t, columns=[text(c) for c in t.columns],

@@ -1,4 +1,4 @@
-"""Math for people: one-line unicode (3x²·cos(x) − x³·sin(x)), 2-D pretty, and ASCII.
+"""Math for people: one-line unicode (3x²·cos(x) − x³·sin(x)), matrices, and ASCII.
 
 The terminal shows one-line unicode: compact, wraps at any width, and cheap
 (sympy's 2-D pretty printer costs ~0.2 s on first use). Pipes get ASCII
@@ -109,11 +109,28 @@ def pretty(value: Any, *, unicode: bool = True, width: int | None = None) -> str
     return unicode_linear(value) if unicode else oneline(value)
 
 
-def pretty_2d(value: Any, *, unicode: bool = True, width: int | None = None) -> str:
-    """sympy's 2-D layout (fractions stacked): costly on first use, kept for matrices."""
-    if not isinstance(value, (sp.Basic, sp.MatrixBase)):
-        return str(value)
-    return sp.pretty(value, use_unicode=unicode, num_columns=width or 80, wrap_line=True)
+def matrix_block(value: Any, *, width: int | None = None) -> str | None:
+    """A matrix as rows of aligned cells between tall brackets, or None when
+    `value` is not a matrix of several rows and columns or the block would be
+    wider than `width`:
+
+        ⎡6x·y  3x²  0 ⎤
+        ⎢3x²   2z   2y⎥
+        ⎣0     2y   0 ⎦
+    """
+    if not isinstance(value, sp.MatrixBase) or value.rows < 2 or value.cols < 2:
+        return None
+    cells = [[unicode_linear(value[i, j]) for j in range(value.cols)] for i in range(value.rows)]
+    numeric = all(value[i, j].is_number for i in range(value.rows) for j in range(value.cols))
+    widths = [max(len(row[j]) for row in cells) for j in range(value.cols)]
+    lines = []
+    for i, row in enumerate(cells):
+        left, right = ("⎡", "⎤") if i == 0 else ("⎣", "⎦") if i == value.rows - 1 else ("⎢", "⎥")
+        body = "  ".join(c.rjust(w) if numeric else c.ljust(w) for c, w in zip(row, widths))
+        lines.append(f"{left}{body}{right}")
+    if width is not None and len(lines[0]) > width:
+        return None
+    return "\n".join(lines)
 
 
 def oneline(value: Any) -> str:

@@ -22,6 +22,8 @@ class Field:
     label: str
     value: Any  # a sympy expression (math) or a str (text)
     approx: str | None = None  # a decimal shown after an exact value: "≈ 0.7071"
+    # A Hessian's variables: a terminal too narrow for the matrix lists its entries.
+    names: tuple[str, ...] = ()
 
 
 @dataclass

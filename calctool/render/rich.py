@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from calctool.render.math import pretty
-from calctool.render.report import Report, StepLine, TableView, linear
+from calctool.render.math import matrix_block, pretty
+from calctool.render.report import Field, Report, StepLine, TableView, derivative_label, linear
 
 MAX_ROWS = 40  # longer tables show their head and tail
 
@@ -24,8 +25,9 @@ def render(report: Report, console: Console, *, unicode: bool = True) -> None:
         grid.add_column(overflow="fold")
         label_width = max(len(f.label) for f in report.fields) + 3
         width = max(20, console.width - label_width)
-        for f in report.fields:
-            text = Text(pretty(f.value, unicode=unicode, width=width))
+        for f in _fit_matrices(report.fields, width, unicode=unicode):
+            block = matrix_block(f.value, width=width) if unicode else None
+            text = Text(block or pretty(f.value, unicode=unicode, width=width))
             if f.approx:
                 text.append(f" {'≈' if unicode else '~'} {f.approx}", style="green")
             grid.add_row(f.label, Text("=", style="dim"), text)
@@ -33,9 +35,29 @@ def render(report: Report, console: Console, *, unicode: bool = True) -> None:
     if report.steps:
         _steps(report.steps, console, unicode=unicode)
     for table in report.tables:
-        console.print(_table(table, unicode=unicode))
+        console.print(_fit_table(table, console, unicode=unicode))
     for note in report.notes:
         console.print(Text(f"note: {note}", style="dim italic"))
+
+
+def _fit_matrices(fields: list[Field], width: int, *, unicode: bool) -> list[Field]:
+    """Fields as given, except that a symmetric matrix too wide to draw as one
+    becomes its entries on and above the diagonal, one field each (∂²f/∂x∂y)."""
+    import sympy as sp
+
+    out: list[Field] = []
+    for f in fields:
+        m = f.value
+        if (not unicode or not f.names or not isinstance(m, sp.MatrixBase)
+                or matrix_block(m, width=width) is not None or not m.is_symmetric()):
+            out.append(f)
+            continue
+        out.append(Field(f.label, "entry by entry (too wide for the terminal as a matrix):"))
+        for i, a in enumerate(f.names):
+            for j in range(i, len(f.names)):
+                label = derivative_label((sp.Symbol(f.names[j]), sp.Symbol(a)), len(f.names))
+                out.append(Field("  " + label, m[i, j]))
+    return out
 
 
 def _steps(lines: list[StepLine], console: Console, *, unicode: bool) -> None:
@@ -76,7 +98,38 @@ def _steps(lines: list[StepLine], console: Console, *, unicode: bool) -> None:
         console.print(Padding(grid, (0, 0, 0, indent), expand=False))
 
 
-def _table(view: TableView, *, unicode: bool) -> Table:
+_DECIMAL = re.compile(r"([-+−]?)(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+def _fit_table(view: TableView, console: Console, *, unicode: bool) -> Table:
+    """The table, its numbers shown to fewer significant digits (no fewer than
+    four) when that lets it fit the terminal instead of breaking digits over
+    lines. --json and pipes keep every digit."""
+    from rich.measure import Measurement
+
+    table = _table(view, unicode=unicode)
+    unbounded = console.options.update_width(10_000)  # the width it wants, not what it gets
+    for digits in range(8, 3, -1):
+        if Measurement.get(console, unbounded, table).maximum <= console.width:
+            break
+        table = _table(view, unicode=unicode, digits=digits)
+    return table
+
+
+def _round(text: str, digits: int) -> str:
+    """A decimal in `text` to `digits` significant digits, if it has more."""
+    m = _DECIMAL.fullmatch(text)
+    if m is None:
+        return text
+    sign, mantissa, _ = m.groups()
+    if len(mantissa.replace(".", "").lstrip("0")) <= digits:
+        return text
+    value = float(text.replace("−", "-"))
+    shown = f"{value:.{digits}g}"
+    return shown.replace("-", "−") if sign == "−" else shown
+
+
+def _table(view: TableView, *, unicode: bool, digits: int | None = None) -> Table:
     from rich import box
 
     table = Table(title=view.title, box=box.SIMPLE_HEAD if unicode else box.ASCII,
@@ -97,8 +150,10 @@ def _table(view: TableView, *, unicode: bool) -> Table:
             table.add_row(*(["⋮" if unicode else "..."] * len(view.columns)))
             continue
         cells = []
-        for cell in row:
+        for i, cell in enumerate(row):
             text = pretty(cell, unicode=unicode)
+            if digits is not None and i in view.numeric_columns:
+                text = _round(text, digits)
             style = "red" if isinstance(cell, str) and cell == "undefined" else None
             style = style or ("green" if text == "PASS" else "red bold" if text == "FAIL" else None)
             cells.append(Text(text, style=style or ""))

@@ -53,7 +53,8 @@ def _matrix(rep: Report, label: str, names: tuple[str, ...], rows: list[list[Any
     n = len(names)
     if n <= MAX_MATRIX_FIELD:
         rep.fields.append(Field(label, sp.ImmutableMatrix(n, n, [_cell(v) for row in rows
-                                                                 for v in row])))
+                                                                 for v in row]),
+                                names=names))
     elif n <= MAX_MATRIX_TABLE:
         rep.tables.append(_matrix_table(names, rows, label))
     else:
