@@ -107,7 +107,7 @@ def _plot(expr: sp.Expr, derivative: sp.Expr, sequence: Sequence[sp.Symbol],
     order = len(sequence)
     marks = "'" * order if order <= 3 else f"^({order})"
     return sample([(f"f({var})", f), (f"f{marks}({var})", d)], var, lo, hi,
-                  title=f"f = {sp.sstr(expr)} and its derivative")
+                  title="f = {f} and its derivative", subject=expr)
 
 
 def _value_at(expr: sp.Expr, sequence: Sequence[sp.Symbol], point: dict[sp.Symbol, sp.Expr],

@@ -598,8 +598,8 @@ def _plot(f: sp.Expr, var: sp.Symbol, a: sp.Expr, found: dict[str, Side],
                     marks.append((f"{words}: {_label(side.value)}", a_f,
                                   float(sp.N(side.value, 17))))
     arrow = f"{var} → {_words(a)}"
-    data = sample([(f"f({var})", f)], var, lo, hi, title=f"{sp.sstr(f)} as {arrow}",
-                  points=marks)
+    data = sample([(f"f({var})", f)], var, lo, hi, title=f"{{f}} as {arrow}",
+                  points=marks, subject=f)
     if not infinite_target:
         # Never join the two sides across a: a jump must not be drawn as a wall.
         data = replace(data, series=(break_at(data.series[0], float(sp.N(a, 17))),

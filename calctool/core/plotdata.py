@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,10 +29,15 @@ class PlotData:
     points: tuple[tuple[str, float, float], ...] = ()  # marked points: label, x, y
     ylim: tuple[float, float] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    subject: Any = None  # the expression "{f}" in the title stands for
+
+    def heading(self, draw: Callable[[Any], str] = sp.sstr) -> str:
+        """The title, its expression drawn by `draw` (the renderer's math style)."""
+        return self.title if self.subject is None else self.title.replace("{f}", draw(self.subject))
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "title": self.title,
+            "title": self.heading(),
             "x_label": self.xlabel,
             "series": [{"label": s.label, "x": list(s.x), "y": list(s.y)} for s in self.series],
             "points": [{"label": lbl, "x": x, "y": y} for lbl, x, y in self.points],
@@ -55,7 +60,7 @@ def parse_plot_range(text: str | None, center: float | None = None,
 
 def sample(curves: Sequence[tuple[str, sp.Expr]], var: sp.Symbol, lo: float, hi: float,
            *, title: str, points: Sequence[tuple[str, float, float]] = (),
-           n: int = SAMPLES) -> PlotData:
+           n: int = SAMPLES, subject: Any = None) -> PlotData:
     import numpy as np
 
     from calctool.core.numeric import evaluate_many
@@ -78,7 +83,8 @@ def sample(curves: Sequence[tuple[str, sp.Expr]], var: sp.Symbol, lo: float, hi:
         series.append(Series(label, tuple(float(x) for x in xs),
                              tuple(float(y) if good else None for y, good in zip(ys, ok))))
     values = np.concatenate(finite_values + [np.array([p[2] for p in points], dtype=float)])
-    return PlotData(title, str(var), tuple(series), tuple(points), _robust_ylim(values))
+    return PlotData(title, str(var), tuple(series), tuple(points), _robust_ylim(values),
+                    subject=subject)
 
 
 def _robust_ylim(values: Any) -> tuple[float, float] | None:

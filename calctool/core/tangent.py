@@ -229,8 +229,8 @@ def _plot(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, value: Value, info: PointDe
         raise UsageError(f"--range {plot_range}: the point x = {a_f:g} is outside the range",
                          code="bad_value")
     mark = (f"({_short(a)}, {_short(_exact_or_float(value))})", a_f, fa)
-    data = sample([(f"f({var})", expr)], var, lo, hi, title=f"Tangent to {sp.sstr(expr)} "
-                  f"at {var} = {_short(a)}", points=[mark])
+    data = sample([(f"f({var})", expr)], var, lo, hi, title="Tangent to {f} "
+                  f"at {var} = {_short(a)}", points=[mark], subject=expr)
     if info.kind == "jump":
         from calctool.core.limit import break_at
 

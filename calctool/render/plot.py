@@ -36,7 +36,9 @@ def build(data: PlotData, *, width: int, height: int, color: bool,
                     marker="o" if ascii else "●")
     if data.ylim:
         plt.ylim(*data.ylim)
-    plt.title(data.title)
+    from calctool.render.math import oneline, unicode_linear
+
+    plt.title(data.heading(oneline if ascii else unicode_linear))
     plt.xlabel(data.xlabel)
     out = plt.build()
     plt.clear_figure()
