@@ -193,6 +193,7 @@ def test_out_of_memory_is_a_clear_error() -> None:
     ["diff", "relu(y^(0.5))^3", "--at", "y=0"],
     ["diff", "oo*y*ycos"],
     ["limit", "sin(4^x)", "--to", "x=oo"],
+    ["hessian", "(log(x))^(x)", "--at", "x=1"],  # 1/log(1) in the size guard
 ])
 def test_fuzz_findings(cli, args: list[str]) -> None:
     assert_clean(cli(*args, "--json", "--timeout", "20"), json_mode=True)

@@ -39,8 +39,10 @@ def _too_big(expr: sp.Expr) -> bool:
                 try:
                     b = abs(complex(sp.N(base, 15)))
                     e = abs(complex(sp.N(exp, 15)))
-                except (TypeError, ValueError):
-                    continue  # not a plain number (Heaviside(pi/4) unevaluated): stays symbolic
+                except (TypeError, ValueError, ArithmeticError):
+                    # not a plain number (Heaviside(pi/4) unevaluated), or 1/log(1)
+                    # unevaluated: exact evaluation decides
+                    continue
                 if b > 1 and (math.isinf(b) or e * math.log2(b) > MAX_INT_BITS):
                     return True
         elif isinstance(node, (sp.factorial, sp.gamma)):
@@ -49,7 +51,7 @@ def _too_big(expr: sp.Expr) -> bool:
                 try:
                     if abs(complex(sp.N(arg, 15))) > MAX_FACTORIAL_ARG:
                         return True
-                except (TypeError, ValueError):
+                except (TypeError, ValueError, ArithmeticError):
                     continue
     return False
 
