@@ -67,7 +67,11 @@ def test_not_a_critical_point_is_said(cli) -> None:
     assert d["critical"] is False and d["gradient"] == [2.0, 4.0]
     assert d["classification"] == "local minimum"  # the curvature, as the field says
     r = cli("hessian", "x^2 + y^2", "--at", "x=1,y=2")
-    assert "not a critical point" in r.stdout and "curvature only" in r.stdout
+    assert "classification = not a critical point (∇f ≠ 0)" in r.stdout
+    assert "curvature      = positive definite: f curves up in every direction" in r.stdout
+    # no line calls the point a minimum: "local minimum" appears only as a conditional
+    assert "local minimum:" not in r.stdout
+    assert "would make a local minimum" in r.stdout
 
 
 def test_exact_zero_eigenvalue_and_mixed_signs() -> None:
@@ -207,7 +211,7 @@ def test_vars_order_and_latex_bmatrix(cli) -> None:
     assert r.stdout.startswith(r"H = \begin{bmatrix}2 y & 2 x\\2 x & 0\end{bmatrix}")
     r = cli("hessian", "x^2*y", "--at", "x=1,y=2", "--latex")
     assert r"\begin{bmatrix}4 & 2\\2 & 0\end{bmatrix}" in r.stdout
-    assert r"\text{(saddle point)}" in r.stdout
+    assert r"\text{(not a critical point)}" in r.stdout  # ∇f = (4, 1) there
 
 
 def test_plain_output_writes_matrices_row_by_row(cli) -> None:

@@ -16,6 +16,14 @@ MAX_MATRIX_TABLE = 8  # larger ones tables, larger still summarised (--json has 
 MAX_EIGENVALUES_LISTED = 10
 MAX_EXACT_TEXT = 16  # exact entries longer than this are shown as decimals
 
+CURVES = {
+    "positive definite": "f curves up in every direction",
+    "negative definite": "f curves down in every direction",
+    "indefinite": "f curves up along some directions and down along others",
+    "positive semidefinite": "f curves up or stays flat, to second order",
+    "negative semidefinite": "f curves down or stays flat, to second order",
+    "zero": "flat to second order",
+}
 WHY = {
     "local minimum": "all eigenvalues > 0: f curves up in every direction",
     "local maximum": "all eigenvalues < 0: f curves down in every direction",
@@ -118,20 +126,27 @@ def _at_point(r: HessianResult, rep: Report) -> None:
     else:
         rep.fields.append(Field("determinant", det_exact if det_exact is not None
                                 else num(c.determinant, 10)))
-    rep.fields.append(Field("classification", c.classification if r.critical is not False
-                            else f"{c.classification} (curvature only: ∇f ≠ 0 here)"))
+    if r.critical is False:
+        # No minimum, maximum or saddle where ∇f ≠ 0: the Hessian tells the curvature only.
+        rep.fields.append(Field("classification", "not a critical point (∇f ≠ 0)"))
+        rep.fields.append(Field("curvature", f"{c.definiteness}: {CURVES[c.definiteness]}"))
+    else:
+        rep.fields.append(Field("classification", c.classification))
     if r.gradient is not None:
         shown = "[" + ", ".join(num(g, 8) for g in r.gradient[:6]) + \
             (", …]" if len(r.gradient) > 6 else "]")
         rep.fields.append(Field("∇f", shown + ("" if r.critical else "  (not zero)")))
     if r.numeric is not None:
         _numeric_fields(r, rep)
-    rep.notes.extend(_curvature_notes(c))
     if r.critical is False:
-        rep.notes.append("∇f ≠ 0 here, so this is not a critical point: the classification "
-                         "describes the curvature only (f is not at a minimum, maximum or "
-                         "saddle here)")
-    rep.primary = c.classification
+        rep.notes.append("∇f ≠ 0 here, so f has no minimum, maximum or saddle at this point; "
+                         "the Hessian says how f curves here (at a critical point, this "
+                         f"curvature would make a {c.classification}; --json keeps that in "
+                         "'classification', beside 'critical': false)")
+        rep.primary = f"not a critical point; curvature {c.definiteness}"
+    else:
+        rep.notes.extend(_curvature_notes(c))
+        rep.primary = c.classification
     at = r"H\big|_{%s}" % r",\,".join(f"{sp.latex(k)}={sp.latex(v)}"
                                        for k, v in (r.point or {}).items()) \
         if r.point is not None else "H"
@@ -142,7 +157,8 @@ def _at_point(r: HessianResult, rep: Report) -> None:
                                                 for row in r.values]))
     eigs = c.eigenvalues_exact or [sp.Float(e, 10) for e in c.eigenvalues]
     rep.latex.append(r"\lambda = " + ", ".join(sp.latex(e) for e in eigs)
-                     + r" \quad \text{(%s)}" % c.classification)
+                     + r" \quad \text{(%s)}" % (c.classification if r.critical is not False
+                                                 else "not a critical point"))
 
 
 def _eigenvalues(c: Curvature) -> tuple[Any, str | None]:
