@@ -264,3 +264,10 @@ def test_batch_progress_on_a_terminal_never_reaches_stdout() -> None:
     os.close(primary)
     out = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [o["result"] for o in out] == [f"{2 * k}*x" for k in range(1, 201)]
+
+
+def test_a_function_name_without_brackets_gets_a_note(cli) -> None:
+    r = cli("diff", "sinx", "--wrt", "x", "--json")
+    assert r.code == 0 and r.json["result"] == "0"  # sinx is a variable: the answer stands
+    assert "'sinx' is read as one variable" in r.stderr and "write sin(x)" in r.stderr
+    assert "note" not in cli("diff", "sin(x)").stderr

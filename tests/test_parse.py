@@ -237,3 +237,16 @@ def test_print_then_parse_is_identity(text: str) -> None:
         return
     again = parse(sp.sstr(expr))
     assert sp.simplify(again - expr) == 0
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("cosx", [("cosx", "cos(x)")]),
+    ("sinx + lnx", [("lnx", "ln(x)"), ("sinx", "sin(x)")]),
+    ("tanhx", [("tanhx", "tanh(x)")]),  # the longest function name wins
+    ("cost*x + logits + sinh(x)", []),  # words and real calls are left alone
+    ("x*y", []),
+])
+def test_lookalike_names(text: str, found: list[tuple[str, str]]) -> None:
+    from calctool.core.parse import lookalike_names
+
+    assert lookalike_names(parse(text)) == found

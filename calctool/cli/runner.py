@@ -47,8 +47,18 @@ def _run(settings: Settings, text: str, compute: Compute) -> int:
     if isinstance(outcome, CalcError):
         emit_error(settings, outcome, text)
         return int(outcome.exit_status)
+    _warn_lookalikes(outcome)
     emit(settings, outcome)
     return int(getattr(outcome, "exit_status", ExitStatus.OK))
+
+
+def _warn_lookalikes(result: Result) -> None:
+    """A note on stderr for a variable such as `sinx`: likely a missing bracket."""
+    from calctool.core.parse import lookalike_names
+
+    for name, meant in lookalike_names(result.expression):
+        sys.stderr.write(f"calctool: note: '{name}' is read as one variable named {name}; "
+                         f"if you meant {meant}, write {meant}\n")
 
 
 def _run_batch(settings: Settings, compute: Compute) -> int:

@@ -575,3 +575,26 @@ def free_variables(expr: sp.Expr) -> list[sp.Symbol]:
 
 def natural_key(name: str) -> tuple[Any, ...]:
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", name))
+
+
+# Names that read as a function and its argument run together (sinx, lnx),
+# left alone when they are common words (cost, expo...).
+_WORDS_NOT_TYPOS = frozenset({"cost", "cosh", "sinh", "tanh", "sect", "logs", "expo", "signs"})
+
+
+def lookalike_names(expr: sp.Expr) -> list[tuple[str, str]]:
+    """Variables that look like a function applied without brackets: [("cosx", "cos(x)")].
+
+    Multi-letter names stay whole (SPEC section 1), so `cosx` is one variable;
+    a user who typed it almost surely meant cos(x).
+    """
+    found = []
+    for name in sorted(str(s) for s in expr.free_symbols):
+        if name in _WORDS_NOT_TYPOS or name in FUNCTIONS:
+            continue
+        for fn in sorted(FUNCTIONS, key=len, reverse=True):
+            rest = name[len(fn):]
+            if name.startswith(fn) and fn.islower() and len(rest) == 1 and rest.isalpha():
+                found.append((name, f"{fn}({rest})"))
+                break
+    return found
