@@ -113,7 +113,24 @@ def test_expression_starting_with_minus(cli) -> None:
     assert r.code == 0 and "-2*x" in r.stdout
     r = cli("diff", "-x^2")
     assert r.code == 2
-    assert "calctool diff -- -x^2" in r.stderr
+    assert "calctool diff -- '-x^2'" in r.stderr
+
+
+def test_the_minus_hint_keeps_the_options_before_the_dash_dash(cli) -> None:
+    """The suggested command runs as shown: options first, the expression quoted."""
+    import shlex
+
+    r = cli("diff", "-(t*log(p) + (1-t)*log(1-p))", "--wrt", "p")
+    suggested = r.stderr.split("put it after --: ")[1].splitlines()[0]
+    assert suggested == "calctool diff --wrt p -- '-(t*log(p) + (1-t)*log(1-p))'"
+    command, *rest = shlex.split(suggested)[1:]
+    again = cli(command, "--json", *rest)
+    assert again.code == 0 and again.json["result"] == "(1 - t)/(1 - p) - t/p"
+
+
+def test_a_mistyped_command_is_suggested_once(cli) -> None:
+    r = cli("difff", "x")
+    assert r.code == 2 and r.stderr.count("Did you mean 'diff'?") == 1
 
 
 def test_kink_error_gives_one_sided_values(cli) -> None:

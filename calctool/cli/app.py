@@ -87,14 +87,17 @@ def _usage_error(exc: Exception, argv: list[str]) -> int:
     from calctool.cli.runner import emit_error
     from calctool.cli.settings import Settings
 
+    import re
+
     message = exc.format_message() if isinstance(exc, click.ClickException) else str(exc)
+    # typer appends its suggestion once per pass over the command name
+    message = re.sub(r"( Did you mean [^?]*\?)\1+", r"\1", message)
     hint = None
     if isinstance(exc, click.exceptions.NoSuchOption) and exc.option_name:
         name = exc.option_name
         token = next((a for a in argv if a.startswith(name)), name)
         if not token.startswith("--"):
-            hint = (f"if {token} is an expression, put it after --: "
-                    f"calctool {_command_name(argv) or 'diff'} -- {token}")
+            hint = f"if {token} is an expression, put it after --: {_dash_dash(argv, token)}"
     error = CalcError(message, code="usage_error", hint=hint)
     settings = Settings(_command_name(argv), json=_wants_json(argv))
     if settings.json:
@@ -108,6 +111,17 @@ def _usage_error(exc: Exception, argv: list[str]) -> int:
         sys.stderr.write(usage + f"calctool: error: {message}\n"
                          + (f"hint: {hint}\n" if hint else "") + help_hint)
     return int(ExitStatus.BAD_INPUT)
+
+
+def _dash_dash(argv: list[str], token: str) -> str:
+    """The command line again, options first and the expression after --, quoted for a shell."""
+    import shlex
+
+    rest = list(argv)
+    rest.remove(token)
+    if not rest or rest[0] not in COMMANDS:
+        rest.insert(0, "diff")
+    return shlex.join(["calctool", *rest, "--", token])
 
 
 def main(argv: list[str] | None = None) -> None:

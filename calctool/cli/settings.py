@@ -34,7 +34,7 @@ def make_settings(command: str, *, json: bool, latex: bool, timeout: float,
     if json and latex:
         raise UsageError("choose one of --json and --latex", code="bad_option")
     if not 0 < timeout <= MAX_TIMEOUT:
-        raise UsageError(f"--timeout must be between 0 and {MAX_TIMEOUT:g} seconds",
+        raise UsageError(f"--timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds",
                          code="bad_value")
     debug = os.environ.get("CALCTOOL_DEBUG", "") not in ("", "0")
     return Settings(command, json=json, latex=latex, timeout=timeout, ascii=ascii,
