@@ -84,10 +84,10 @@ def _click() -> Any:
 
 def _usage_error(exc: Exception, argv: list[str]) -> int:
     click = _click()
+    import re
+
     from calctool.cli.runner import emit_error
     from calctool.cli.settings import Settings
-
-    import re
 
     message = exc.format_message() if isinstance(exc, click.ClickException) else str(exc)
     # typer appends its suggestion once per pass over the command name

@@ -54,6 +54,8 @@ def _run(settings: Settings, text: str, compute: Compute) -> int:
 
 def _warn_lookalikes(result: Result) -> None:
     """A note on stderr for a variable such as `sinx`: likely a missing bracket."""
+    if result.expression is None:  # --func: the user's Python code, no expression
+        return
     from calctool.core.parse import lookalike_names
 
     for name, meant in lookalike_names(result.expression):
