@@ -12,6 +12,9 @@ if TYPE_CHECKING:
     from calctool.core.plotdata import PlotData
 
 COLORS = ("blue", "red", "green", "magenta", "cyan")
+# Without colour, series tell themselves apart by their marker.
+PLAIN_MARKERS = ("braille", "•", "x", "+", "*")
+ASCII_MARKERS = (".", "x", "+", "*", "#")
 
 
 _BOX_TO_ASCII = str.maketrans("─│┌┐└┘┤├┬┴┼", "-|+++++++++")
@@ -29,7 +32,7 @@ def build(data: PlotData, *, width: int, height: int, color: bool,
         segments = _segments(s.x, s.y)
         for j, (xs, ys) in enumerate(segments):
             plt.plot(xs, ys, label=s.label if j == 0 else None,
-                     color=COLORS[i % len(COLORS)], marker="." if ascii else "braille")
+                     color=COLORS[i % len(COLORS)], marker=_marker(i, color=color, ascii=ascii))
     for label, x, y in data.points:
         # A marked point in a colour that shows on dark and light terminals alike.
         plt.scatter([x], [y], label=label, color="orange" if color else None,
@@ -51,6 +54,12 @@ def build(data: PlotData, *, width: int, height: int, color: bool,
 
 
 Segment = tuple[list[float], list[float]]
+
+
+def _marker(i: int, *, color: bool, ascii: bool) -> str:
+    if ascii:
+        return ASCII_MARKERS[i % len(ASCII_MARKERS)]
+    return "braille" if color else PLAIN_MARKERS[i % len(PLAIN_MARKERS)]
 
 
 def _segments(xs: Sequence[float], ys: Sequence[float | None]) -> list[Segment]:
