@@ -87,3 +87,10 @@ def test_without_colour_each_series_has_its_own_marker(ascii: bool) -> None:
     legend = [line for line in text.splitlines() if "f(x)" in line or "f'(x)" in line]
     marks = [line.split(" f")[0].split()[-1][-2:] for line in legend[:2]]  # "┤ ⢕⢕ f(x)" -> ⢕⢕
     assert len(marks) == 2 and marks[0] != marks[1]
+
+
+def test_rounding_keeps_numbers_that_differ_different() -> None:
+    # a near miss: yours and the numeric derivative differ in the 7th digit
+    assert rich_renderer._distinct_digits(["2.652221", "2.652229", "3.0e-06"], 4) == 7
+    assert rich_renderer._distinct_digits(["0.37474", "0.18737"], 4) == 4
+    assert rich_renderer._distinct_digits(["1.5", "1.50", "—", "—"], 4) == 4

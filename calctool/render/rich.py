@@ -116,6 +116,23 @@ def _fit_table(view: TableView, console: Console, *, unicode: bool) -> Table:
     return table
 
 
+def _distinct_digits(texts: list[str], digits: int) -> int:
+    """At least `digits`, and enough that numbers that differ (yours and the
+    numeric derivative in a failing row) still differ when rounded."""
+    def value(t: str) -> float | None:
+        try:
+            return float(t.replace("−", "-"))
+        except ValueError:
+            return None
+
+    while digits < 17:
+        shown: dict[str, float | None] = {}
+        if all(shown.setdefault(_round(t, digits), value(t)) == value(t) for t in texts):
+            break
+        digits += 1
+    return digits
+
+
 def _round(text: str, digits: int) -> str:
     """A decimal in `text` to `digits` significant digits, if it has more."""
     m = _DECIMAL.fullmatch(text)
@@ -149,11 +166,14 @@ def _table(view: TableView, *, unicode: bool, digits: int | None = None) -> Tabl
         if row is None:
             table.add_row(*(["⋮" if unicode else "..."] * len(view.columns)))
             continue
+        texts = [pretty(cell, unicode=unicode) for cell in row]
+        if digits is not None:
+            numbers = [t for i, t in enumerate(texts) if i in view.numeric_columns]
+            keep = _distinct_digits(numbers, digits)
+            texts = [_round(t, keep) if i in view.numeric_columns else t
+                     for i, t in enumerate(texts)]
         cells = []
-        for i, cell in enumerate(row):
-            text = pretty(cell, unicode=unicode)
-            if digits is not None and i in view.numeric_columns:
-                text = _round(text, digits)
+        for cell, text in zip(row, texts):
             style = "red" if isinstance(cell, str) and cell == "undefined" else None
             style = style or ("green" if text == "PASS" else "red bold" if text == "FAIL" else None)
             cells.append(Text(text, style=style or ""))
