@@ -90,7 +90,7 @@ def test_without_colour_each_series_has_its_own_marker(ascii: bool) -> None:
 
 
 def test_rounding_keeps_numbers_that_differ_different() -> None:
-    # a near miss: yours and the numeric derivative differ in the 7th digit
-    assert rich_renderer._distinct_digits(["2.652221", "2.652229", "3.0e-06"], 4) == 7
+    # a near miss in the 7th digit: 6 digits tell them apart (2.65222, 2.65223)
+    assert rich_renderer._distinct_digits(["2.652221", "2.652229", "3.0e-06"], 4) == 6
     assert rich_renderer._distinct_digits(["0.37474", "0.18737"], 4) == 4
     assert rich_renderer._distinct_digits(["1.5", "1.50", "—", "—"], 4) == 4
