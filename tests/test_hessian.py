@@ -132,6 +132,8 @@ def test_infinitely_many_critical_points_are_said(cli) -> None:
     assert d["critical_points"] == [] and d["families"] == ["x = y (y any real number)"]
     text = cli("hessian", "(x - y)^2", "--critical")
     assert "infinitely many critical points" in text.stdout
+    assert "solutions = infinitely many: 1 family of critical points" in text.stdout
+    assert "0 critical points" not in text.stdout
     d = cli("hessian", "sin(x)", "--critical", "--json").json
     assert d["complete"] is False and "n any integer" in d["families"][0]
     assert {p["classification"] for p in d["critical_points"]} == {"local maximum",

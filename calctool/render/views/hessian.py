@@ -216,6 +216,11 @@ def _critical(r: HessianResult, rep: Report) -> None:
                  else "none found (there may be some)")
     else:
         found = f"{count} critical point{'s' if count != 1 else ''}"
+        if r.families:
+            found = (f"infinitely many: {len(r.families)} "
+                     f"famil{'ies' if len(r.families) > 1 else 'y'} of critical points"
+                     + (f", and {count} isolated one{'s' if count != 1 else ''}"
+                        if count else ""))
         if not r.complete:
             found += " found (there may be more)"
     rep.fields.append(Field("solutions", found))
@@ -241,8 +246,10 @@ def _critical(r: HessianResult, rep: Report) -> None:
                          f"{'s' if r.complex_solutions > 1 else ''} of ∇f = 0 left out "
                          "(only real points are critical points)")
     kinds = [cp.curvature.classification for cp in r.critical_points]
-    rep.primary = "; ".join(f"{sp.sstr(sp.Tuple(*[cp.point[v] for v in r.variables]))} {k}"
-                            for cp, k in zip(r.critical_points, kinds)) or "no critical points"
+    rep.primary = "; ".join([f"{sp.sstr(sp.Tuple(*[cp.point[v] for v in r.variables]))} {k}"
+                             for cp, k in zip(r.critical_points, kinds)]
+                            + [f"{family} (not classified)" for family in r.families]
+                            ) or "no critical points"
     for cp in r.critical_points:
         coords = ", ".join(f"{sp.latex(v)} = {sp.latex(cp.point[v])}" for v in r.variables)
         rep.latex.append(r"%s: \text{%s}" % (coords, cp.curvature.classification))
