@@ -45,7 +45,7 @@ from calctool.core.values import evaluate, substitute
 EPS = fd.EPS
 MAX_EXACT_SIZE = 12  # exact sign decisions (characteristic polynomial) up to this size
 MAX_EXACT_EIGENVALUES = 3  # closed-form eigenvalues shown up to this size
-EIGEN_SECONDS = 0.5
+EIGEN_SECONDS = 2.0
 MAX_CRITICAL_POINTS = 100
 MAX_FUNC_DIM = 2000
 DEFAULT_SOLVE_SECONDS = 8.0
