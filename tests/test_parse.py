@@ -250,3 +250,16 @@ def test_lookalike_names(text: str, found: list[tuple[str, str]]) -> None:
     from calctool.core.parse import lookalike_names
 
     assert lookalike_names(parse(text)) == found
+
+
+@pytest.mark.parametrize(("text", "hint"), [
+    ("sin^2(x)", "sin(x)^2, not sin^2(x)"),
+    ("cos²(x)", "cos(x)^2, not cos^2(x)"),
+    ("norm(x, y)", "not one of calctool's functions"),
+    ("sum(exp(x))", "sum is not one of calctool's functions; for a product write sum*(...)"),
+    ("√x", "write sqrt(x)"),
+])
+def test_hints_for_common_slips(text: str, hint: str) -> None:
+    with pytest.raises(ParseError) as info:
+        parse(text)
+    assert hint in (info.value.hint or "")

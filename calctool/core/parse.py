@@ -162,6 +162,8 @@ def _char_hint(ch: str) -> str | None:
         return "write abs(x) for the absolute value"
     if ch in "{}":
         return "use ( ) or [ ] for grouping"
+    if ch in "√∛∜":
+        return {"√": "write sqrt(x)", "∛": "write cbrt(x)", "∜": "write root(x, 4)"}[ch]
     return None
 
 
@@ -396,9 +398,12 @@ class _Parser:
             if tok.text in CONSTANTS:
                 return CONSTANTS[tok.text]
             if tok.text in FUNCTIONS and tok.text not in NAMES_ALSO_VARIABLES:
+                power = self.tok.kind == "sup" or self.at_op("^")
                 raise ParseError(f"{tok.text} is a function: write {tok.text}(...)",
                                  code="parse_error", position=tok.pos, source=self.text,
-                                 hint=f"e.g. {tok.text}(x); arguments go in brackets")
+                                 hint=(f"for a power of {tok.text}, raise the call: "
+                                       f"{tok.text}(x)^2, not {tok.text}^2(x)") if power
+                                 else f"e.g. {tok.text}(x); arguments go in brackets")
             return symbol(tok.text)
         if self.at_op("(", "["):
             open_ = self.advance()
@@ -446,12 +451,34 @@ class _Parser:
                 args = self.arguments(name_tok)
                 return sp.Function(name)(*args)  # an abstract function f(x)
             close = difflib.get_close_matches(name, FUNCTIONS, n=1)
-            hint = (f"did you mean {close[0]}?" if close
-                    else f"for a product write {name}*(...)")
+            if close:
+                hint = f"did you mean {close[0]}?"
+            elif self._has_comma_before_close(name_tok):
+                hint = ("that is not one of calctool's functions (the list is in "
+                        "README.md, Expressions)")
+            else:
+                hint = (f"{name} is not one of calctool's functions; for a product "
+                        f"write {name}*(...)")
             raise ParseError(f"unknown function {name!r}", code="unknown_function",
                              position=name_tok.pos, source=self.text, hint=hint)
         args = self.arguments(name_tok)
         return self.apply(name_tok, spec, name, args)
+
+    def _has_comma_before_close(self, name_tok: Token) -> bool:
+        """Does the bracket after `name_tok` hold a comma at its own depth (norm(x, y))?"""
+        depth = 0
+        for tok in self.tokens[self.tokens.index(name_tok) + 1:]:
+            if tok.kind != "op":
+                continue
+            if tok.text in "([":
+                depth += 1
+            elif tok.text in ")]":
+                depth -= 1
+                if depth == 0:
+                    return False
+            elif tok.text == "," and depth == 1:
+                return True
+        return False
 
     def arguments(self, name_tok: Token) -> list[sp.Expr]:
         open_ = self.advance()  # "("
