@@ -27,9 +27,11 @@ def render(report: Report, console: Console, *, unicode: bool = True) -> None:
         width = max(20, console.width - label_width)
         for f in _fit_matrices(report.fields, width, unicode=unicode):
             block = matrix_block(f.value, width=width) if unicode else None
-            text = Text(block or pretty(f.value, unicode=unicode, width=width))
+            shown = block or pretty(f.value, unicode=unicode, width=width)
+            text = Text(_negative(shown) if unicode and isinstance(f.value, str) else shown)
             if f.approx:
-                text.append(f" {'≈' if unicode else '~'} {f.approx}", style="green")
+                approx = _negative(f.approx) if unicode else f.approx
+                text.append(f" {'≈' if unicode else '~'} {approx}", style="green")
             grid.add_row(f.label, Text("=", style="dim"), text)
         console.print(grid)
     if report.steps:
@@ -116,6 +118,14 @@ def _fit_table(view: TableView, console: Console, *, unicode: bool) -> Table:
     return table
 
 
+_NEGATIVE = re.compile(r"(^|[\s(,\[])-(?=[\d.])")
+
+
+def _negative(text: str) -> str:
+    """-1.5 -> −1.5 in text, as the math beside it writes it ("6.1e-6", "--dim" stay)."""
+    return _NEGATIVE.sub("\\1−", text)
+
+
 def _distinct_digits(texts: list[str], digits: int) -> int:
     """At least `digits`, and enough that numbers that differ (yours and the
     numeric derivative in a failing row) still differ when rounded."""
@@ -167,6 +177,8 @@ def _table(view: TableView, *, unicode: bool, digits: int | None = None) -> Tabl
             table.add_row(*(["⋮" if unicode else "..."] * len(view.columns)))
             continue
         texts = [pretty(cell, unicode=unicode) for cell in row]
+        if unicode:
+            texts = [_negative(t) for t in texts]
         if digits is not None:
             numbers = [t for i, t in enumerate(texts) if i in view.numeric_columns]
             keep = _distinct_digits(numbers, digits)
