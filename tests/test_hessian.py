@@ -295,3 +295,24 @@ def test_symbolic_and_numeric_hessians_agree(coeffs: list[int], point: tuple[flo
     h = np.array(r.values)
     assert np.array_equal(h, h.T)
     assert r.numeric.max_rel_difference is not None and r.numeric.max_rel_difference < 1e-5
+
+
+@pytest.mark.parametrize(("expr", "at", "below", "above"), [
+    ("relu(x)^2", "x=0", "0", "2"),  # heaviside(0) = 1/2 once made this read f'' = 0.5
+    ("x*abs(x)", "x=0", "-2", "2"),
+    ("x^2*sign(x)", "x=0", "-2", "2"),
+    ("relu(x)^2 + y^2", "x=0,y=0", "0", "2"),
+])
+def test_no_hessian_where_a_first_derivative_has_a_kink(cli, expr, at, below, above) -> None:
+    r = cli("hessian", expr, "--at", at, "--json")
+    assert r.code == 3 and r.json["error"]["code"] == "not_differentiable"
+    assert f"is {below} as x → 0 from below and {above} from above" in r.json["error"]["message"]
+
+
+def test_a_kink_function_that_stays_smooth_enough_still_has_a_hessian(cli) -> None:
+    # |x|³ has f'' = 6|x|: a kink function switches at 0, but f'' is 0 from both sides
+    d = cli("hessian", "abs(x)^3 + y^2", "--at", "x=0,y=0", "--json").json
+    assert d["ok"] and d["values"] == [[0.0, 0.0], [0.0, 2.0]]
+    # away from the switch nothing changes
+    d = cli("hessian", "relu(x)^2", "--at", "x=1", "--json").json
+    assert d["values"] == [[2.0]]

@@ -30,6 +30,7 @@ import numpy as np
 import sympy as sp
 
 from calctool.core import finite_diff as fd
+from calctool.core.calculus import _is_smooth_at
 from calctool.core.errors import (
     ComputationTimeout,
     ComputeError,
@@ -153,7 +154,10 @@ def _at_point(expr: sp.Expr, matrix: sp.Matrix, point: dict[sp.Symbol, sp.Expr]
     exact_entries: list[sp.Expr] | None = []
     for i in range(n):
         for j in range(n):
-            value = evaluate(matrix[i, j], point)
+            entry = matrix[i, j]
+            if not _is_smooth_at(entry, point):
+                entry = _across_switch(entry, point, i, j)
+            value = evaluate(entry, point)
             if not value.ok or value.number is None:
                 raise DomainError(f"the second derivative in row {i + 1}, column {j + 1} "
                                   f"({sp.sstr(matrix[i, j])}) is {value.problem} at "
@@ -166,6 +170,42 @@ def _at_point(expr: sp.Expr, matrix: sp.Matrix, point: dict[sp.Symbol, sp.Expr]
                     exact_entries.append(value.exact)
     exact = sp.ImmutableMatrix(n, n, exact_entries) if exact_entries is not None else None
     return exact, floats, here.number
+
+
+def _across_switch(entry: sp.Expr, point: dict[sp.Symbol, sp.Expr], i: int, j: int) -> sp.Expr:
+    """A second derivative at a point where a kink function switches (relu, abs,
+    heaviside): the value it tends to from both sides along each variable, or
+    an error when the sides differ. Its formula's value there is a convention
+    (heaviside(0) = 1/2 makes relu(x)^2 read f'' = 1/2 at 0, where f'' is 0
+    from below and 2 from above)."""
+    from calctool.core.calculus import _limit
+
+    where = _where(point)
+    agreed: sp.Expr | None = None
+    for v, a in point.items():
+        if v not in entry.free_symbols:
+            continue
+        others = {k: val for k, val in point.items() if k != v}
+        line = entry.xreplace(others)
+        try:
+            with time_limit(EIGEN_SECONDS, "the one-sided second derivatives"):
+                below, above = (sp.simplify(_limit(line, v, a, d)) for d in ("-", "+"))
+        except (ComputationTimeout, NotImplementedError, ValueError, TypeError):
+            raise DomainError(f"the second derivative in row {i + 1}, column {j + 1} "
+                              f"({sp.sstr(entry)}) switches at {where} and its one-sided "
+                              "values could not be found", code="undefined") from None
+        if below != above or not below.is_finite:
+            raise DomainError(
+                f"the Hessian does not exist at {where}: the second derivative in row "
+                f"{i + 1}, column {j + 1} is {sp.sstr(below)} as {v} → {sp.sstr(a)} from below "
+                f"and {sp.sstr(above)} from above (a first derivative has a kink there)",
+                code="not_differentiable")
+        if agreed is not None and agreed != below:
+            raise DomainError(f"the Hessian does not exist at {where}: the second derivative in "
+                              f"row {i + 1}, column {j + 1} depends on the direction of approach",
+                              code="not_differentiable")
+        agreed = below
+    return entry if agreed is None else agreed
 
 
 def _gradient_at(expr: sp.Expr, chosen: Sequence[sp.Symbol], point: dict[sp.Symbol, sp.Expr]
