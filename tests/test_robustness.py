@@ -197,3 +197,16 @@ def test_out_of_memory_is_a_clear_error() -> None:
 ])
 def test_fuzz_findings(cli, args: list[str]) -> None:
     assert_clean(cli(*args, "--json", "--timeout", "20"), json_mode=True)
+
+
+@pytest.mark.parametrize("n", ["100000", "1e6", "1e20"])
+def test_a_huge_exact_power_is_evaluated_in_floating_point(cli, n: str) -> None:
+    """(1 + 1/n)^n is near e, but exactly it has 5n digits: it must be computed, not refused."""
+    import mpmath
+
+    r = cli("eval", "(1+1/n)^n", "--at", f"n={n}", "--json")
+    assert r.code == 0, r.stdout
+    with mpmath.workdps(40):
+        big = mpmath.mpf(n)
+        truth = (1 + 1 / big) ** big
+    assert r.json["value"] == pytest.approx(float(truth), rel=1e-14)

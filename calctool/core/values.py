@@ -29,12 +29,32 @@ class Value:
     def ok(self) -> bool:
         return self.problem is None
 
+    @property
+    def decimal_is_exact(self) -> bool:
+        """Does `text` write the exact value (5, 0.25; not 1/3, or 10^20 + 1 as 1.0e+20)?"""
+        if self.exact is None or not self.exact.is_Rational:
+            return False
+        try:
+            return bool(sp.Rational(self.text) == self.exact)
+        except (TypeError, ValueError):
+            return False
+
 
 def _too_big(expr: sp.Expr) -> bool:
     """Would evaluating this unevaluated tree exactly make enormous numbers?"""
     for node in sp.preorder_traversal(expr):
         if isinstance(node, sp.Pow):
             base, exp = node.args
+            if exp.is_Integer and abs(int(exp)) > 64 and base.is_number:
+                # (1 + 1/100000)^100000 is near e, but exactly it has 500,000 digits
+                if _too_big(base):
+                    return True
+                exact_base = base.doit()
+                if exact_base.is_Rational:
+                    size = max(abs(exact_base.p).bit_length(), exact_base.q.bit_length())
+                    if size > 1 and abs(int(exp)) * size > MAX_INT_BITS:
+                        return True
+                    continue
             if base.is_number and exp.is_number:
                 try:
                     b = abs(complex(sp.N(base, 15)))
@@ -140,6 +160,11 @@ def _format(value: sp.Expr, digits: int) -> str:
     if value.is_Integer:
         return str(value)
     text = sp.sstr(sp.Float(value, digits), full_prec=False)
+    # sympy writes a whole mantissa with ".0": pi to 1 digit is "3.0", which
+    # claims 2 digits; drop it when it is more than was asked for ("3", "3e+1").
+    mantissa, e, exponent = text.partition("e")
+    if mantissa.endswith(".0") and len(mantissa.lstrip("-0.").replace(".", "")) > digits:
+        text = mantissa[:-2] + e + exponent
     return text
 
 
