@@ -31,6 +31,7 @@ import sympy as sp
 
 from calctool.core import finite_diff as fd
 from calctool.core.calculus import _is_smooth_at
+from calctool.core.domain import require_inside
 from calctool.core.errors import (
     ComputationTimeout,
     ComputeError,
@@ -38,7 +39,7 @@ from calctool.core.errors import (
     UsageError,
 )
 from calctool.core.limits import time_limit
-from calctool.core.parse import free_variables, parse
+from calctool.core.parse import free_variables, parse_input
 from calctool.core.points import resolve_point
 from calctool.core.results_checks import CriticalPoint, Curvature, HessianResult, NumericHessian
 from calctool.core.values import evaluate, substitute
@@ -85,7 +86,8 @@ def compute_hessian(
     if x0 is not None:
         raise UsageError("--x0 is for --func; an expression's point is --at x=1,y=2",
                          code="bad_option")
-    expr = parse(text)
+    parsed = parse_input(text)
+    expr = parsed.expr
     chosen = _choose(expr, variables)
     all_vars = free_variables(expr)
     matrix = sp.ImmutableMatrix(sp.hessian(expr, chosen))
@@ -99,7 +101,8 @@ def compute_hessian(
     if at is None:
         return HessianResult(input=text, expression=expr, variables=tuple(chosen), names=names,
                              matrix=matrix)
-    point = resolve_point(at, all_vars)
+    point = resolve_point(at, all_vars, vanished=parsed.names)
+    require_inside(parsed.conditions, point, _where(point))
     exact, floats, f_value = _at_point(expr, matrix, point)
     curvature = classify(exact, floats)
     gradient, is_critical = _gradient_at(expr, chosen, point)

@@ -274,6 +274,13 @@ class _Parser:
             t.text for k, t in enumerate(tokens)
             if t.kind == "name" and not (tokens[k + 1].kind == "op" and tokens[k + 1].text == "(")
         }
+        # Where the input is defined, as written: sympy's own arithmetic may
+        # erase it (sqrt(x)^2 -> x, x/x -> 1), so it is kept beside the result.
+        self.conditions: list[Condition] = []
+
+    def require(self, kind: str, arg: sp.Expr, node: sp.Expr, shown: str) -> None:
+        if arg.free_symbols:
+            self.conditions.append(Condition(kind, arg, node, shown))
 
     # -- helpers -----------------------------------------------------------
     @property
@@ -520,6 +527,9 @@ class _Parser:
             raise ParseError(f"{name}(): {exc}", code="wrong_arguments",
                              position=tok.pos, source=self.text) from None
         shown = ", ".join(sp.sstr(a) for a in args)
+        kind = DOMAIN_OF.get(name)
+        if kind is not None and (name != "root" or (args[1].is_Integer and args[1] % 2 == 0)):
+            self.require(kind, args[0], result, f"{name}({shown})")
         return self.check_defined(tok, result, args, f"{name}({shown})")
 
     def combine(self, op: Token, left: sp.Expr, right: sp.Expr) -> sp.Expr:
@@ -529,6 +539,7 @@ class _Parser:
             result = left * right
         elif op.text == "/":
             result = left / right
+            self.require("nonzero", right, 1 / right, f"({sp.sstr(left)})/({sp.sstr(right)})")
         elif op.text == "+":
             result = left + right
         else:
@@ -540,6 +551,10 @@ class _Parser:
     def pow(self, op: Token, base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
         if base.is_number and exponent.is_number:
             _check_power_size(base, exponent, op.pos, self.text)
+        if exponent.is_Rational and not exponent.is_Integer and exponent.q % 2 == 0:
+            self.require("nonneg", base, base**exponent, sp.sstr(base**exponent))
+        if exponent.is_number and exponent.is_negative:
+            self.require("nonzero", base, base**exponent, sp.sstr(base**exponent))
         # Odd roots of real quantities are real: x^(1/3) at -8 is -2.
         if (exponent.is_Rational and not exponent.is_Integer and exponent.q % 2 == 1
                 and not base.is_extended_nonnegative):
@@ -582,13 +597,50 @@ def _check_power_size(base: sp.Expr, exponent: sp.Expr, pos: int, text: str) -> 
         )
 
 
-def parse(text: str) -> sp.Expr:
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """Part of where the input is defined: `arg` nonzero, nonneg (>= 0) or positive."""
+
+    kind: str
+    arg: sp.Expr
+    node: sp.Expr  # what the input built: while the result still has it, it still checks
+    shown: str  # the input's part that needs it: "sqrt(x)"
+
+
+# Functions defined on part of the real line only (sqrt(-1), log(0) are undefined).
+DOMAIN_OF = {"sqrt": "nonneg", "root": "nonneg", "log": "positive", "ln": "positive",
+             "log2": "positive", "log10": "positive"}
+
+
+@dataclass(frozen=True)
+class ParsedInput:
+    """An expression, with the names and the domain its text had before sympy
+    simplified it: `sqrt(x)^2` is `x`, but only for x >= 0; `x - x` is 0, in x."""
+
+    expr: sp.Expr
+    names: frozenset[str]
+    conditions: tuple[Condition, ...]
+
+
+def parse_input(text: str) -> ParsedInput:
     """Parse one expression. Raises ParseError (exit 2) or DomainError/ResourceLimitError (3)."""
     if len(text) > MAX_LENGTH:
         raise ResourceLimitError(
             f"the input is {len(text)} characters long (limit {MAX_LENGTH})", code="too_long")
     tokens = tokenize(text)
-    return _Parser(text, tokens).parse()
+    parser = _Parser(text, tokens)
+    expr = parser.parse()
+    names = frozenset(s.name for c in parser.conditions for s in c.arg.free_symbols)  # type: ignore[attr-defined]
+    names |= {t.text for t in tokens if t.kind == "name" and t.text in parser.variables
+              and t.text not in CONSTANTS and t.text not in FUNCTIONS}
+    # A condition the result still carries is checked by evaluating the result.
+    erased = tuple({c.arg: c for c in parser.conditions if not expr.has(c.node)}.values())
+    return ParsedInput(expr, names, erased)
+
+
+def parse(text: str) -> sp.Expr:
+    """Parse one expression. Raises ParseError (exit 2) or DomainError/ResourceLimitError (3)."""
+    return parse_input(text).expr
 
 
 def parse_many(texts: Sequence[str]) -> list[sp.Expr]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import sympy as sp
@@ -88,18 +88,25 @@ def parse_assignments(text: str, *, option: str, allow_infinite: bool = False) -
 
 
 def resolve_point(text: str, variables: Sequence[sp.Symbol], *, option: str = "--at",
-                  allow_infinite: bool = False, require_all: bool = True) -> Point:
+                  allow_infinite: bool = False, require_all: bool = True,
+                  vanished: Collection[str] = ()) -> Point:
     """Assign values to the expression's variables from `text`.
 
     A bare value needs exactly one variable. A name that is not a variable of
     the expression is an error (a typo is likelier than intent), as is a
-    missing variable when `require_all`.
+    missing variable when `require_all`; except the `vanished` names, which the
+    input had before simplification took them away (x - x, 0*y): their values
+    are accepted and have no effect.
     """
     items = parse_assignments(text, option=option, allow_infinite=allow_infinite)
     known = {v.name: v for v in variables}  # type: ignore[attr-defined]
     listing = ", ".join(known) if known else "none"
     point: Point = {}
     for item in items:
+        if item.name is None and not variables and len(vanished) == 1:
+            continue  # `x - x` at 3
+        if item.name is not None and item.name not in known and item.name in vanished:
+            continue
         if item.name is None:
             if len(variables) != 1:
                 if not variables:

@@ -19,8 +19,9 @@ from dataclasses import replace
 import sympy as sp
 
 from calctool.core.calculus import PointDerivative, derivative_at
+from calctool.core.domain import require_inside
 from calctool.core.errors import ComputeError, DomainError, UsageError
-from calctool.core.parse import free_variables, parse, symbol
+from calctool.core.parse import free_variables, parse_input, symbol
 from calctool.core.plotdata import PlotData, Series, parse_plot_range, sample
 from calctool.core.points import Point, parse_assignments, resolve_point
 from calctool.core.results_calculus import Line, SecantRow, TangentResult
@@ -34,7 +35,8 @@ def compute_tangent(text: str, *, at: str | None, secants: bool = False,
                     k_max: int = DEFAULT_K_MAX, plot: bool = False,
                     plot_range: str | None = None) -> TangentResult:
     """The tangent to the graph of `text` at the point `at` (`x=1`, `3`, `x=1,y=2`)."""
-    expr = parse(text)
+    parsed = parse_input(text)
+    expr = parsed.expr
     if at is None:
         raise UsageError("give the point of tangency with --at, e.g. --at x=1 (or --at 1)",
                          code="missing_option")
@@ -48,7 +50,9 @@ def compute_tangent(text: str, *, at: str | None, secants: bool = False,
             raise UsageError("--at: the expression is a constant; give one value, e.g. --at x=1",
                              code="bad_value")
         variables = [symbol(items[0].name or "x")]
-    point = resolve_point(at, variables)
+    point = resolve_point(at, variables, vanished=parsed.names)
+    require_inside(parsed.conditions, point, ", ".join(f"{k}={sp.sstr(v)}"
+                                                       for k, v in point.items()))
     if len(variables) > 1:
         if secants:
             raise UsageError("--secants needs a function of one variable (the tangent plane of "
