@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import mpmath
 import numpy as np
 import pytest
 import sympy as sp
@@ -12,6 +13,7 @@ from calctool.core.errors import DomainError, UsageError
 from calctool.core.evaluate import compute_eval
 from calctool.core.numeric import evaluate_many
 from calctool.core.parse import parse, symbol
+from calctool.core.results_eval import UNCHECKED
 
 x, y = symbol("x"), symbol("y")
 
@@ -156,3 +158,143 @@ def test_plain_many_points_is_csv(cli) -> None:
                                      "0,undefined,infinite (division by zero or log(0))",
                                      "1,0,"]
     assert "note:" in r.stderr
+
+
+# Float64 overflows or underflows on the way although the true value is finite:
+# such points are evaluated again exactly. Checked against mpmath at 50 digits.
+OVERFLOW_CASES = [
+    ("log(sigmoid(1000*x))", "x=-2:2:5", lambda v: mpmath.log(1 / (1 + mpmath.exp(-1000 * v)))),
+    ("log(1+exp(x))", "x=700:800:3", lambda v: mpmath.log(1 + mpmath.exp(v))),
+    ("exp(x)/(1+exp(x))", "x=-800:800:5", lambda v: mpmath.exp(v) / (1 + mpmath.exp(v))),
+    ("(1+exp(x))/(2+exp(x))", "x=0:1000:5", lambda v: (1 + mpmath.exp(v)) / (2 + mpmath.exp(v))),
+    ("cosh(x)/sinh(x)", "x=1:901:4", lambda v: mpmath.coth(v)),
+    ("log(cosh(x))", "x=-900:900:7", lambda v: mpmath.log(mpmath.cosh(v))),
+    ("log(exp(x) + exp(-x))", "x=-900:900:7", lambda v: mpmath.log(mpmath.exp(v) + mpmath.exp(-v))),
+    ("log(1 + exp(x*y))", "x=100:1000:4", lambda v: mpmath.log(1 + mpmath.exp(v))),
+]
+
+
+@pytest.mark.parametrize(("text", "grid", "truth"), OVERFLOW_CASES,
+                         ids=[c[0] for c in OVERFLOW_CASES])
+def test_overflowing_intermediates_give_the_true_value(text: str, grid: str, truth) -> None:
+    at = ["y=2"] if "y" in text else []
+    d = compute_eval(text, ranges=[grid], at=at).to_dict()
+    assert d["undefined"] == 0 and d["summary"]["undefined"] == 0
+    name = grid.split("=")[0]
+    with mpmath.workdps(50):
+        for p in d["points"]:
+            point = mpmath.mpf(p[name]) * (2 if "y" in text else 1)
+            want = float(truth(point))
+            assert "error" not in p
+            assert p["value"] == pytest.approx(want, rel=1e-13, abs=1e-300), (text, p)
+    values = [p["value"] for p in d["points"]]
+    assert d["summary"]["min"] == min(values) and d["summary"]["max"] == max(values)
+
+
+def test_the_reported_case_on_the_command_line(cli) -> None:
+    r = cli("eval", "log(sigmoid(1000*x))", "--range", "x=-2:2:5")
+    assert r.stdout.splitlines() == ["x,value", "-2,-2000", "-1,-1000", "0,-0.693147180559945",
+                                     "1,0", "2,0"]
+    d = cli("eval", "log(sigmoid(1000*x))", "--range", "x=-2:2:5", "--summary", "--json").json
+    assert d["summary"]["min"] == -2000.0 and d["summary"]["undefined"] == 0
+    assert d["summary"]["mean"] == pytest.approx((-2000 - 1000 - math.log(2)) / 5, rel=1e-14)
+    r = cli("eval", "log(1+exp(z))", "--range", "z=700:800:3")
+    assert r.stdout.splitlines() == ["z,value", "700,700", "750,750", "800,800"]
+    assert "-inf" not in cli("eval", "log(sigmoid(1000*x))", "--range", "x=-2:2:5",
+                             "--json").stdout
+
+
+def test_values_too_large_for_a_float_are_decimal_text() -> None:
+    d = compute_eval("exp(x)", ranges=["x=0:1000:3"]).to_dict()
+    big = d["points"][2]["value"]
+    assert isinstance(big, str) and "error" not in d["points"][2]
+    with mpmath.workdps(30):
+        assert float(mpmath.mpf(big) / mpmath.exp(1000)) == pytest.approx(1, rel=1e-14)
+    assert d["undefined"] == 0
+    assert d["summary"]["max"] == big and d["summary"]["min"] == 1.0
+    assert d["notes"] and "too large" in d["notes"][0]
+
+
+@pytest.mark.parametrize(("text", "grid", "row", "value", "problem"), [
+    ("log(x)", "x=-1:1:3", 1, "-inf", "infinite (division by zero or log(0))"),
+    ("log(x)", "x=-1:1:3", 0, None, "not a real number"),
+    ("1/x", "x=-1:1:3", 1, "inf", "infinite (division by zero or log(0))"),
+    ("sqrt(x)", "x=-2:0:3", 0, None, "not a real number"),
+    ("x*log(x)", "x=0:1:3", 0, None, "an indeterminate form"),
+    ("log(x - 1)", "x=1:2:2", 0, "-inf", "infinite (division by zero or log(0))"),
+    ("sqrt(1 - exp(x))", "x=800:900:2", 1, None, "not a real number"),
+    ("log(1 - cosh(x))", "x=0:800:3", 0, "-inf", "infinite (division by zero or log(0))"),
+    ("log(1 - cosh(x))", "x=0:800:3", 2, None, "not a real number"),
+])
+def test_truly_undefined_points_are_still_said(text: str, grid: str, row: int, value: object,
+                                               problem: str) -> None:
+    d = compute_eval(text, ranges=[grid]).to_dict()
+    assert d["points"][row]["value"] == value
+    assert d["points"][row]["error"] == problem
+
+
+def test_summary_counts_the_points_it_leaves_out(cli) -> None:
+    d = compute_eval("log(x)", ranges=["x=-1:1:5"], summary=True).to_dict()
+    assert d["summary"] == {"count": 5, "undefined": 3, "unchecked": 0, "min": math.log(0.5),
+                            "max": 0.0, "mean": math.log(0.5) / 2}
+    r = cli("eval", "log(x)", "--range", "x=-1:1:5", "--summary")
+    assert "undefined = 3" in r.stdout
+    assert "over the 2 points with a value; 3 undefined points left out" in r.stdout
+
+
+def test_rechecking_is_bounded_and_says_so(cli, monkeypatch) -> None:
+    import calctool.core.evaluate as ev
+
+    monkeypatch.setattr(ev, "MAX_RECHECKED", 3)
+    d = compute_eval("log(1+exp(z))", ranges=["z=710:800:10"]).to_dict()
+    assert [p["value"] for p in d["points"][:3]] == pytest.approx([710, 720, 730], rel=1e-14)
+    assert all(p["error"] == UNCHECKED for p in d["points"][3:])
+    assert d["undefined"] == 7 and d["summary"]["unchecked"] == 7
+    assert d["summary"]["max"] == pytest.approx(730)
+    assert "not evaluated again exactly" in d["notes"][0]
+    r = cli("eval", "log(1+exp(z))", "--range", "z=710:800:10")
+    assert "7 points of 10 gave inf or nan" in r.stderr
+    monkeypatch.setattr(ev, "RECHECK_SECONDS", 0.0)  # no time at all: nothing rechecked
+    d = compute_eval("log(1+exp(z))", ranges=["z=710:800:10"]).to_dict()
+    assert d["summary"]["unchecked"] == 10
+
+
+def test_rechecking_stays_within_the_timeout(cli) -> None:
+    # every point overflows in float64: far more than can be rechecked in 1 s
+    r = cli("eval", "log(1+exp(z))", "--range", "z=710:800:200001", "--summary", "--json",
+            "--timeout", "2")
+    assert r.code == 0, r.stdout
+    s = r.json["summary"]
+    assert s["unchecked"] >= 200001 - 2000 and s["undefined"] == s["unchecked"]
+    assert s["min"] == pytest.approx(710.0)
+
+
+@pytest.mark.parametrize(("args", "lines"), [
+    (["2+3"], ["value = 5"]),
+    (["10^20+1"], ["value = 100000000000000000001 ≈ 1.0e+20"]),
+    (["10^20+1", "--digits", "25"], ["value = 100000000000000000001"]),
+    (["sqrt(2)"], ["value = sqrt(2) ≈ 1.4142135623731"]),
+    (["sqrt(2)", "--digits", "50"],
+     ["value = sqrt(2) ≈ 1.4142135623730950488016887242096980785696718753769"]),
+    (["pi", "--digits", "1"], ["value = pi ≈ 3"]),
+    (["1/3"], ["value = 1/3 ≈ 0.333333333333333"]),
+    (["0.25"], ["value = 0.25"]),
+    (["x/4", "--at", "x=1"], ["f(x)   = x/4", "at x=1 = 0.25"]),
+    (["x^2", "--at", "x=3"], ["f(x)   = x**2", "at x=3 = 9"]),
+])
+def test_a_value_prints_once_exact_then_decimal(cli, args: list[str], lines: list[str]) -> None:
+    assert cli("eval", *args).stdout.splitlines() == lines
+
+
+def test_one_digit_is_one_significant_digit() -> None:
+    assert compute_eval("pi", digits=1).to_dict()["value_text"] == "3"
+    assert compute_eval("E", digits=2).to_dict()["value_text"] == "2.7"
+    assert compute_eval("31.4", digits=1).to_dict()["value_text"] == "3e+1"
+
+
+def test_infinite_csv_coordinates_are_reported_not_crashed(cli) -> None:
+    r = cli("eval", "log(x)", "--csv", "-", stdin="x\ninf\nnan\n1\n-inf\n")
+    assert r.code == 0
+    assert r.stdout.splitlines()[1:] == ["inf,undefined,infinite",
+                                         "nan,undefined,an indeterminate form", "1,0,",
+                                         "-inf,undefined,infinite"]

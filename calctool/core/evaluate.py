@@ -6,6 +6,7 @@ import csv
 import io
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import sympy as sp
@@ -13,15 +14,29 @@ import sympy as sp
 from calctool.core.errors import DomainError, UsageError
 from calctool.core.parse import free_variables, parse
 from calctool.core.points import Grid, parse_range, resolve_point
-from calctool.core.results_eval import EvalPoint, EvalResult, PointTable
-from calctool.core.values import evaluate
+from calctool.core.results_eval import (
+    UNCHECKED,
+    EvalPoint,
+    EvalResult,
+    PointTable,
+    plural,
+)
+from calctool.core.values import Value, evaluate
 
 MAX_DIGITS = 10_000
 MAX_POINTS = 10_000_000
 MAX_PRECISE_POINTS = 10_000
-# Undefined points of a vectorised evaluation are explained one by one
-# symbolically, up to this many; the rest are marked "undefined".
-MAX_EXPLAINED = 200
+# Points where float64 gives no finite value are evaluated again one by one,
+# exactly (the single-point path), because the true value is often finite: an
+# intermediate overflowed or underflowed (log(sigmoid(-2000)) is log(0.0) in
+# floats, -2000 in fact). At most this many points, within half of what
+# --timeout has left (RECHECK_SECONDS without a time limit), and at most
+# PER_POINT_SECONDS each; the others keep the float result, marked UNCHECKED.
+# Exactly means sympy: 0.5 to 10 ms a point. (Evaluating the unevaluated tree
+# numerically is faster but wrong at removable singularities: log(x - 1) at 1.)
+MAX_RECHECKED = 2000
+RECHECK_SECONDS = 5.0
+PER_POINT_SECONDS = 1.0
 
 
 def compute_eval(text: str, *, at: Sequence[str] = (), ranges: Sequence[str] = (),
@@ -55,8 +70,25 @@ def compute_eval(text: str, *, at: Sequence[str] = (), ranges: Sequence[str] = (
         table = _listed(expr, variables, points, digits)
     if output is not None:
         _write(table, output)
+    table = replace(table, notes=_notes(table, output))
     return EvalResult(text, expr, tuple(variables), table=table, digits=digits,
                       summary_only=summary, output=output)
+
+
+def _notes(table: PointTable, output: str | None) -> tuple[str, ...]:
+    notes = []
+    if table.unchecked:
+        notes.append(f"{plural(table.unchecked, 'point')} of {len(table)} gave inf or nan in "
+                     f"float64 and {'was' if table.unchecked == 1 else 'were'} not evaluated "
+                     f"again exactly (at most {MAX_RECHECKED} points are, in half the "
+                     f"--timeout): counted as undefined, though the true value may be "
+                     f"finite; evaluate a point exactly with --at")
+    if table.large:
+        n = len(table.large)
+        where = f" ({output} has inf there)" if output else ""
+        notes.append(f"{plural(n, 'value')} {'is' if n == 1 else 'are'} finite but too large "
+                     f"for a float64: given as decimal text{where}")
+    return tuple(notes)
 
 
 def _single(expr: sp.Expr, point: dict[sp.Symbol, sp.Expr], digits: int) -> EvalPoint:
@@ -78,7 +110,13 @@ def _listed(expr: sp.Expr, variables: list[sp.Symbol], points: list[dict[sp.Symb
         names=tuple(str(v) for v in variables), columns=columns,
         values=[v.number if v.number is not None else math.nan for v in values],
         problems={i: v.problem for i, v in enumerate(values) if v.problem},
-        texts=tuple(v.text for v in values))
+        texts=tuple(v.text for v in values), large=_large(values))
+
+
+def _large(values: Sequence[Value]) -> dict[int, str]:
+    """Rows whose value is finite but too large for a float (exp(800)): row -> decimal text."""
+    return {i: v.text for i, v in enumerate(values)
+            if v.ok and v.number is not None and math.isinf(v.number)}
 
 
 def _write(table: PointTable, path: str) -> None:
@@ -138,19 +176,79 @@ def _many(expr: sp.Expr, variables: list[sp.Symbol], at: Sequence[str],
                           np.array([v.number if v.number is not None else np.nan
                                     for v in precise]),
                           {i: v.problem for i, v in enumerate(precise) if v.problem},
-                          tuple(v.text for v in precise))
+                          tuple(v.text for v in precise), large=_large(precise))
     from calctool.core.numeric import evaluate_many
 
     values = evaluate_many(expr, order, [columns[v] for v in order])
-    finite = np.isfinite(values)
+    bad = np.flatnonzero(~np.isfinite(values))
+    if not bad.size:
+        return PointTable(names, tuple(columns[v] for v in order), values)
+    problems, large, unchecked = _recheck(expr, order, columns, values, bad)
+    return PointTable(names, tuple(columns[v] for v in order), values, problems,
+                      large=large, unchecked=unchecked)
+
+
+def _recheck(expr: sp.Expr, order: list[sp.Symbol], columns: dict[sp.Symbol, Any],
+             values: Any, bad: Any) -> tuple[dict[int, str], dict[int, str], int]:
+    """Evaluate again exactly the points where float64 gave inf or nan; `values` is updated.
+
+    Returns why each undefined point has no value, the decimal text of values
+    too large for a float (exp(800)), and how many points were not rechecked
+    (the limits above): those keep the float result and the word UNCHECKED.
+    """
+    import time
+
+    from calctool.core.errors import ComputationTimeout
+    from calctool.core.limits import time_limit
+
     problems: dict[int, str] = {}
-    for count, i in enumerate(np.flatnonzero(~finite)):
-        if count >= MAX_EXPLAINED:
-            problems[int(i)] = "undefined"
+    large: dict[int, str] = {}
+    deadline = time.monotonic() + _recheck_seconds()
+    for count, i in enumerate(int(i) for i in bad):
+        left = deadline - time.monotonic()
+        if count >= MAX_RECHECKED or left <= 0:
+            problems.update((int(j), UNCHECKED) for j in bad[count:])
+            break
+        point = {v: _exact(float(columns[v][i])) for v in order}
+        try:
+            with time_limit(min(PER_POINT_SECONDS, left), "re-evaluating a point"):
+                value = evaluate(expr, point)
+        except ComputationTimeout:
+            problems[i] = UNCHECKED
             continue
-        exact_point = {v: sp.nsimplify(float(columns[v][i]), rational=True) for v in order}
-        problems[int(i)] = evaluate(expr, exact_point).problem or "overflow"
-    return PointTable(names, tuple(columns[v] for v in order), values, problems)
+        if value.problem is not None:
+            problems[i] = value.problem
+            if value.number is not None:  # oo or -oo
+                values[i] = value.number
+            elif not (math.isinf(values[i]) and value.problem.startswith("infinite")):
+                values[i] = math.nan  # not real, indeterminate: no signed infinity
+            continue
+        assert value.number is not None
+        values[i] = value.number
+        if math.isinf(value.number):
+            large[i] = value.text
+    return problems, large, sum(1 for p in problems.values() if p == UNCHECKED)
+
+
+def _recheck_seconds() -> float:
+    """Half the time --timeout has left; RECHECK_SECONDS when there is no time limit.
+
+    The CLI runs every command under core.limits.time_limit, whose timer this
+    reads: rechecking must end in time for the answer to be given.
+    """
+    import signal
+
+    left, _ = signal.getitimer(signal.ITIMER_REAL)
+    return left / 2 if left > 0 else RECHECK_SECONDS
+
+
+def _exact(x: float) -> sp.Expr:
+    """A float coordinate as an exact number: its shortest decimal (0.1 -> 1/10)."""
+    if math.isnan(x):
+        return sp.nan
+    if math.isinf(x):
+        return sp.oo if x > 0 else sp.S.NegativeInfinity
+    return sp.Rational(repr(x))
 
 
 def _grid_columns(grids: Sequence[Grid], variables: Sequence[sp.Symbol]) -> dict[sp.Symbol, Any]:

@@ -28,15 +28,25 @@ class EvalPoint:
         return out
 
 
+# Why a point has no value when float64 gave inf or nan there and it was not
+# evaluated again exactly (too many such points, or no time left): its true
+# value may be finite (an intermediate overflowed), or it may be undefined.
+UNCHECKED = "not finite in float64 (not rechecked)"
+
+
 @dataclass(frozen=True)
 class PointTable:
     """Many points and their values, column by column (numpy arrays, or lists for a few)."""
 
     names: tuple[str, ...]
     columns: tuple[Any, ...]
-    values: Any  # floats; nan where undefined
+    values: Any  # floats; nan where undefined, ±inf for `large` values and signed infinities
     problems: dict[int, str] = field(default_factory=dict)  # row -> why it has no value
     texts: tuple[str, ...] | None = None  # values to more than float precision (--digits)
+    # row -> decimal text of a finite value too large for a float (exp(800))
+    large: dict[int, str] = field(default_factory=dict)
+    unchecked: int = 0  # how many problems are UNCHECKED
+    notes: tuple[str, ...] = ()  # what the reader must know about these values
 
     def __len__(self) -> int:
         return len(self.values)
@@ -47,7 +57,11 @@ class PointTable:
         problem = self.problems.get(i)
         value = float(self.values[i])
         # An undefined point has no value (null), except a signed infinity (log at 0: -inf).
-        out["value"] = None if problem and not math.isinf(value) else json_number(value)
+        # A finite value too large for a float is its decimal text, as for one point.
+        if i in self.large:
+            out["value"] = self.large[i]
+        else:
+            out["value"] = None if problem and not math.isinf(value) else json_number(value)
         if problem:
             out["error"] = problem
         elif self.texts is not None:
@@ -55,14 +69,44 @@ class PointTable:
         return out
 
     def summary(self) -> dict[str, Any]:
+        """count; undefined: the points with no value (UNCHECKED ones included), of which
+        `unchecked` may have a finite value; min, max, mean of all the other points."""
         import numpy as np
 
         values = np.asarray(self.values, dtype=float)
         good = values[np.isfinite(values)]
-        stats = ({"min": float(good.min()), "max": float(good.max()),
-                  "mean": float(good.mean())} if good.size else
-                 {"min": None, "max": None, "mean": None})
-        return {"count": len(values), "undefined": len(self.problems), **stats}
+        if self.large:
+            stats = _stats_with_large(good, list(self.large.values()))
+        elif good.size:
+            mean = float(good.mean())
+            if not math.isfinite(mean):  # the sum overflowed: 1e308 + 1e308
+                mean = float(np.sum(good / good.size))
+            stats = {"min": float(good.min()), "max": float(good.max()),
+                     "mean": json_number(mean)}
+        else:
+            stats = {"min": None, "max": None, "mean": None}
+        return {"count": len(values), "undefined": len(self.problems),
+                "unchecked": self.unchecked, **stats}
+
+
+def _stats_with_large(good: Any, large: list[str]) -> dict[str, Any]:
+    """min, max, mean when some values are too large for a float: those are decimal text."""
+    import mpmath
+
+    entries: list[tuple[Any, float | str]] = [(mpmath.mpf(t), t) for t in large]
+    if good.size:
+        entries += [(mpmath.mpf(float(v)), float(v)) for v in (good.min(), good.max())]
+    with mpmath.workdps(20):
+        total = mpmath.fsum(e for e, _ in entries[:len(large)]) + mpmath.mpf(float(good.sum()))
+        mean = total / (len(large) + good.size)
+    as_float = float(mean)
+    return {"min": min(entries, key=lambda e: e[0])[1], "max": max(entries, key=lambda e: e[0])[1],
+            "mean": as_float if math.isfinite(as_float) else mpmath.nstr(mean, 15)}
+
+
+def plural(n: int, noun: str) -> str:
+    """'1 point', '2 points'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 @dataclass(frozen=True)
@@ -100,6 +144,8 @@ class EvalResult(Result):
         out["count"] = summary["count"]
         out["undefined"] = summary["undefined"]
         out["summary"] = summary
+        if self.table.notes:
+            out["notes"] = list(self.table.notes)
         if self.output is not None:
             out["output"] = self.output
         return out

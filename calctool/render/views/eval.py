@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 import sympy as sp
 
-from calctool.core.results_eval import EvalResult
+from calctool.core.results_eval import EvalResult, plural
+from calctool.core.values import Value
 from calctool.render.report import Field, Report, TableView, function_label
 
 
@@ -13,16 +17,15 @@ def report(r: EvalResult) -> Report:
     rep.latex.append(sp.latex(r.expression))
     if r.point is not None:
         p = r.point
-        where = ", ".join(f"{k}={sp.sstr(v)}" for k, v in p.point.items())
-        rep.fields.append(Field(function_label(list(r.variables)) if r.variables else "value",
-                                r.expression))
-        label = f"at {where}" if where else "value"
-        exact = p.value.exact
-        if exact is not None and not exact.is_Number and sp.sstr(exact) != p.value.text:
-            rep.fields.append(Field(label, exact, p.value.text))
-        else:
-            rep.fields.append(Field(label, p.value.text))
+        if r.variables:
+            where = ", ".join(f"{k}={sp.sstr(v)}" for k, v in p.point.items())
+            rep.fields.append(Field(function_label(list(r.variables)), r.expression))
+            label = f"at {where}"
+        else:  # a constant: its value is the whole answer
+            label = "value"
+        rep.fields.append(Field(label, *_value_parts(p.value)))
         rep.primary = p.value.text
+        exact = p.value.exact
         rep.latex[0] = sp.latex(exact) if exact is not None else p.value.text
         return rep
     table = r.table
@@ -31,11 +34,20 @@ def report(r: EvalResult) -> Report:
     if r.summary_only or r.output:
         if r.output:
             rep.fields.append(Field("written to", r.output))
-        for key in ("count", "undefined", "min", "max", "mean"):
+        keys = ["count", "undefined", "min", "max", "mean"]
+        if summary["unchecked"]:
+            keys.insert(2, "unchecked")
+        for key in keys:
             value = summary[key]
             rep.fields.append(Field(key, "-" if value is None else f"{value:.{r.digits}g}"
                                     if isinstance(value, float) else str(value)))
-        rep.primary = f"count={summary['count']} min={summary['min']} max={summary['max']}"
+        if summary["undefined"] and summary["min"] is not None:
+            defined = summary["count"] - summary["undefined"]
+            rep.notes.append(f"min, max and mean are over the {plural(defined, 'point')} with a "
+                             f"value; {plural(summary['undefined'], 'undefined point')} left out")
+        rep.notes.extend(table.notes)
+        rep.primary = (f"count={summary['count']} undefined={summary['undefined']} "
+                       f"min={summary['min']} max={summary['max']}")
         return rep
     undefined = bool(table.problems)
     rows = []
@@ -45,7 +57,12 @@ def report(r: EvalResult) -> Report:
         if problem:
             cells += ["undefined", problem]
         else:
-            text = table.texts[i] if table.texts else f"{float(table.values[i]):.{r.digits}g}"
+            if i in table.large:
+                text = table.large[i]
+            elif table.texts:
+                text = table.texts[i]
+            else:
+                text = f"{float(table.values[i]):.{r.digits}g}"
             cells += [text, ""] if undefined else [text]
         rows.append(cells)
     columns = [*table.names, "value"] + (["why"] if undefined else [])
@@ -53,11 +70,23 @@ def report(r: EvalResult) -> Report:
                                                                                 + 1)),
                                 csv=True))
     if undefined:
-        rep.notes.append(f"{len(table.problems)} of {len(table)} points have no real value")
+        known = len(table.problems) - table.unchecked  # the others are in table.notes
+        if known:
+            rep.notes.append(f"{known} of {plural(len(table), 'point')} have no real value")
+    rep.notes.extend(table.notes)
     values = [row[len(table.names)] for row in rows]
     rep.primary = "; ".join(values[:20]) + (" ..." if len(values) > 20 else "")
     return rep
 
 
+def _value_parts(value: Value) -> tuple[Any, str | None]:
+    """The exact value with its decimal after ≈ (√2 ≈ 1.4142135623731, 10^20 + 1 ≈ 1.0e+20);
+    the decimal alone when it is the exact value (5, 0.25) or there is no exact form."""
+    exact = value.exact
+    if exact is None or exact.is_Float or value.decimal_is_exact:
+        return value.text, None
+    return exact, value.text
+
+
 def _num(v: float) -> str:
-    return str(int(v)) if v == int(v) and abs(v) < 1e16 else repr(v)
+    return str(int(v)) if math.isfinite(v) and v == int(v) and abs(v) < 1e16 else repr(v)
