@@ -9,6 +9,7 @@ command checks a point against them before it reports a value there.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import sympy as sp
 
@@ -45,6 +46,27 @@ def violation(conditions: Iterable[Condition], point: dict[sp.Symbol, sp.Expr]) 
             return (f"{c.shown} needs {sp.sstr(c.arg)} {NEEDS[c.kind]}, and {sp.sstr(c.arg)} = "
                     f"{sp.sstr(sp.nsimplify(value) if value.is_Float else value)} here")
     return None
+
+
+def mark_outside(conditions: Iterable[Condition], order: list[sp.Symbol],
+                 columns: list[Any]) -> dict[int, str]:
+    """Rows of a vectorised table outside the input's domain: row -> why."""
+    import numpy as np
+
+    from calctool.core.numeric import evaluate_many
+
+    outside: dict[int, str] = {}
+    for c in conditions:
+        if not c.arg.free_symbols <= set(order):
+            continue
+        values = evaluate_many(c.arg, order, columns)
+        with np.errstate(invalid="ignore"):
+            bad = {"nonzero": values == 0, "nonneg": values < 0,
+                   "positive": values <= 0}[c.kind]
+        why = f"outside the domain as written: {c.shown} needs {sp.sstr(c.arg)} {NEEDS[c.kind]}"
+        for i in np.flatnonzero(bad):
+            outside.setdefault(int(i), why)
+    return outside
 
 
 def require_inside(conditions: Iterable[Condition], point: dict[sp.Symbol, sp.Expr],

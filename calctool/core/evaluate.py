@@ -11,8 +11,9 @@ from typing import Any
 
 import sympy as sp
 
+from calctool.core.domain import mark_outside, require_inside
 from calctool.core.errors import DomainError, UsageError
-from calctool.core.parse import free_variables, parse
+from calctool.core.parse import Condition, input_variables, parse_input, symbol
 from calctool.core.points import Grid, parse_range, resolve_point
 from calctool.core.results_eval import (
     UNCHECKED,
@@ -51,8 +52,9 @@ def compute_eval(text: str, *, at: Sequence[str] = (), ranges: Sequence[str] = (
         raise UsageError(f"--digits must be between 1 and {MAX_DIGITS}", code="bad_value")
     if output is not None and not output.endswith((".csv", ".npy")):
         raise UsageError("--output takes a .csv or .npy file name", code="bad_value")
-    expr = parse(text)
-    variables = free_variables(expr)
+    parsed = parse_input(text)
+    expr = parsed.expr
+    variables = input_variables(parsed)
     if ranges or csv_text is not None:
         table = _many(expr, variables, at, ranges, csv_text, digits)
     else:
@@ -65,14 +67,35 @@ def compute_eval(text: str, *, at: Sequence[str] = (), ranges: Sequence[str] = (
             at = ("",)
         points = [resolve_point(a, variables) if a else {} for a in at]
         if len(points) == 1:
+            require_inside(parsed.conditions, points[0],
+                           ", ".join(f"{k}={sp.sstr(v)}" for k, v in points[0].items()))
             return EvalResult(text, expr, tuple(variables), point=_single(expr, points[0], digits),
                               digits=digits)
         table = _listed(expr, variables, points, digits)
+    if parsed.conditions:
+        table = _outside_domain(table, parsed.conditions)
     if output is not None:
         _write(table, output)
     table = replace(table, notes=_notes(table, output))
     return EvalResult(text, expr, tuple(variables), table=table, digits=digits,
                       summary_only=summary, output=output)
+
+
+def _outside_domain(table: PointTable, conditions: Sequence[Condition]) -> PointTable:
+    """Rows outside the domain the input was written with (sqrt(x)^2 at x < 0) are
+    undefined, whatever the simplified formula gives there."""
+    import numpy as np
+
+    order = [symbol(n) for n in table.names]
+    outside = mark_outside(conditions, order, [np.asarray(c, dtype=float)
+                                               for c in table.columns])
+    if not outside:
+        return table
+    values = np.array(table.values, dtype=float)
+    values[list(outside)] = np.nan
+    problems = {**table.problems, **outside}
+    large = {i: t for i, t in table.large.items() if i not in outside}
+    return replace(table, values=values, problems=problems, large=large)
 
 
 def _notes(table: PointTable, output: str | None) -> tuple[str, ...]:

@@ -539,7 +539,8 @@ class _Parser:
             result = left * right
         elif op.text == "/":
             result = left / right
-            self.require("nonzero", right, 1 / right, f"({sp.sstr(left)})/({sp.sstr(right)})")
+            written = sp.Mul(left, sp.Pow(right, -1, evaluate=False), evaluate=False)
+            self.require("nonzero", right, 1 / right, sp.sstr(written))
         elif op.text == "+":
             result = left + right
         else:
@@ -636,6 +637,12 @@ def parse_input(text: str) -> ParsedInput:
     # A condition the result still carries is checked by evaluating the result.
     erased = tuple({c.arg: c for c in parser.conditions if not expr.has(c.node)}.values())
     return ParsedInput(expr, names, erased)
+
+
+def input_variables(parsed: ParsedInput) -> list[sp.Symbol]:
+    """The variables the input was written in, sorted: those of the expression
+    and those simplification took out (x in x - x)."""
+    return free_variables(sp.Tuple(parsed.expr, *(symbol(n) for n in parsed.names)))
 
 
 def parse(text: str) -> sp.Expr:
