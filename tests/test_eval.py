@@ -298,3 +298,14 @@ def test_infinite_csv_coordinates_are_reported_not_crashed(cli) -> None:
     assert r.stdout.splitlines()[1:] == ["inf,undefined,infinite",
                                          "nan,undefined,an indeterminate form", "1,0,",
                                          "-inf,undefined,infinite"]
+
+
+@pytest.mark.parametrize("tiny", ["1e-20", "1e-25", "1e-300"])
+def test_log_of_a_number_next_to_one_is_not_zero(cli, tiny: str) -> None:
+    """sympy evaluates log(1 + 10^-20) to 0 at 15 digits: more precision is used."""
+    import mpmath
+
+    d = cli("eval", "log(1+x)", "--at", f"x={tiny}", "--json").json
+    with mpmath.workdps(50):
+        truth = float(mpmath.log1p(mpmath.mpf(tiny)))
+    assert d["value"] == pytest.approx(truth, rel=1e-14)

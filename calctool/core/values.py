@@ -128,6 +128,8 @@ def evaluate(expr: sp.Expr, point: dict[sp.Symbol, sp.Expr], digits: int = 15,
         with sp.evaluate(False):
             target = _replace(expr, point)
     approx = sp.N(target, digits)
+    if approx == 0 and exact is not None and exact.is_zero is False:
+        approx = _nonzero(exact, digits)
     if approx.has(sp.zoo, sp.nan) or not approx.is_number:
         problem = describe_problem(approx) or "undefined"
         return Value(None, None, problem, problem)
@@ -142,6 +144,17 @@ def evaluate(expr: sp.Expr, point: dict[sp.Symbol, sp.Expr], digits: int = 15,
     text = str(exact) if exact is not None and exact.is_Integer and len(str(exact)) <= digits \
         else _format(re_part, digits)
     return Value(exact, number, text)
+
+
+def _nonzero(exact: sp.Expr, digits: int) -> sp.Expr:
+    """A value sympy evaluates to 0 though it is not 0: log(1 + 10^-20) at 15
+    digits (its working precision does not reach the 21st digit). More
+    precision, until the value shows."""
+    for extra in (30, 100, 400, 2000):
+        approx = sp.N(exact, digits + extra)
+        if approx != 0:
+            return sp.Float(approx, digits)
+    return sp.Float(0)
 
 
 def _simplified(value: sp.Expr) -> sp.Expr:
