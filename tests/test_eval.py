@@ -309,3 +309,12 @@ def test_log_of_a_number_next_to_one_is_not_zero(cli, tiny: str) -> None:
     with mpmath.workdps(50):
         truth = float(mpmath.log1p(mpmath.mpf(tiny)))
     assert d["value"] == pytest.approx(truth, rel=1e-14)
+
+
+def test_latex_of_a_table_is_a_tabular(cli) -> None:
+    out = cli("eval", "log(x)*y", "--range", "x=-1:1:3", "--at", "y=2", "--latex").stdout
+    lines = out.splitlines()
+    assert lines[0] == r"\begin{tabular}{rrr}" and lines[-1] == r"\end{tabular}"
+    assert r"$x$ & $y$ & $f(x, y)$ \\" in lines
+    assert r"$-1$ & $2$ & \text{undefined} \\" in lines
+    assert r"$1$ & $2$ & $0$ \\" in lines

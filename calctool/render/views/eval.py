@@ -74,6 +74,7 @@ def report(r: EvalResult) -> Report:
         if known:
             rep.notes.append(f"{known} of {plural(len(table), 'point')} have no real value")
     rep.notes.extend(table.notes)
+    rep.latex = [_tabular(r, rows)]
     values = [row[len(table.names)] for row in rows]
     rep.primary = "; ".join(values[:20]) + (" ..." if len(values) > 20 else "")
     return rep
@@ -86,6 +87,29 @@ def _value_parts(value: Value) -> tuple[Any, str | None]:
     if exact is None or exact.is_Float or value.decimal_is_exact:
         return value.text, None
     return exact, value.text
+
+
+MAX_LATEX_ROWS = 1000
+
+
+def _tabular(r: EvalResult, rows: list[list[str]]) -> str:
+    """The table as a LaTeX tabular: the variables, then f(...)."""
+    assert r.table is not None
+    names = list(r.table.names)
+    head = [sp.latex(sp.Symbol(n)) for n in names]
+    f = "f(" + ", ".join(head) + ")"
+    lines = [r"\begin{tabular}{" + "r" * (len(names) + 1) + "}",
+             " & ".join(f"${h}$" for h in [*head, f]) + r" \\", r"\hline"]
+    for row in rows[:MAX_LATEX_ROWS]:
+        cells = row[:len(names)]
+        value = row[len(names)]
+        shown = r"\text{undefined}" if value == "undefined" else f"${value}$"
+        lines.append(" & ".join(f"${c}$" for c in cells) + f" & {shown}" + r" \\")
+    if len(rows) > MAX_LATEX_ROWS:
+        lines.append(r"\multicolumn{%d}{c}{\dots{} %d more rows (--json has all)} \\"
+                     % (len(names) + 1, len(rows) - MAX_LATEX_ROWS))
+    lines.append(r"\end{tabular}")
+    return "\n".join(lines)
 
 
 def _num(v: float) -> str:
