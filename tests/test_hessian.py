@@ -316,3 +316,9 @@ def test_a_kink_function_that_stays_smooth_enough_still_has_a_hessian(cli) -> No
     # away from the switch nothing changes
     d = cli("hessian", "relu(x)^2", "--at", "x=1", "--json").json
     assert d["values"] == [[2.0]]
+
+
+def test_a_family_of_critical_points_says_where_it_is_real(cli) -> None:
+    d = cli("hessian", "(x^2 + y^2 - 1)^2", "--critical", "--json").json
+    assert sorted(d["families"]) == ["y = -sqrt(1 - x**2) (x in [-1, 1])",
+                                     "y = sqrt(1 - x**2) (x in [-1, 1])"]

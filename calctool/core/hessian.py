@@ -477,10 +477,35 @@ def _polynomial_equation(g: sp.Expr, chosen: Sequence[sp.Symbol]) -> bool:
 def _family(sol: dict[sp.Symbol, sp.Expr], chosen: Sequence[sp.Symbol]) -> str:
     """x = y (y any real number): a parametric solution, as text."""
     solved = ", ".join(f"{k} = {sp.sstr(v)}" for k, v in sol.items())
-    free = [str(v) for v in chosen if v not in sol]
+    free = [v for v in chosen if v not in sol]
     if not free:
         return solved
-    return f"{solved} ({', '.join(free)} any real number{'s' if len(free) > 1 else ''})"
+    names = ", ".join(map(str, free))
+    if len(free) == 1 and not all(v.is_extended_real for v in sol.values()):
+        # y = sqrt(1 - x^2) is a critical point for |x| <= 1 only
+        where = _real_domain(list(sol.values()), free[0])
+        if where is not None:
+            return f"{solved} ({names} in {where})"
+        return f"{solved} (for each real {names} where this is real)"
+    return f"{solved} ({names} any real number{'s' if len(free) > 1 else ''})"
+
+
+def _real_domain(values: list[sp.Expr], x: sp.Symbol) -> str | None:
+    """Where all `values` are real, as an interval in words: [-1, 1]; None if unknown."""
+    from sympy.calculus.util import continuous_domain
+
+    try:
+        with time_limit(EIGEN_SECONDS, "the domain of a family of critical points"):
+            domain = sp.S.Reals
+            for v in values:
+                domain = domain.intersect(continuous_domain(v, x, sp.S.Reals))
+    except (ComputationTimeout, NotImplementedError, ValueError, TypeError):
+        return None
+    if isinstance(domain, sp.Interval):
+        left = "(" if domain.left_open else "["
+        right = ")" if domain.right_open else "]"
+        return f"{left}{sp.sstr(domain.start)}, {sp.sstr(domain.end)}{right}"
+    return sp.sstr(domain)
 
 
 def _is_complex(v: sp.Expr) -> bool:
