@@ -521,9 +521,11 @@ def numeric_side(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sign: str) -> Side:
                     bounds=(sp.Float(lo, 4), sp.Float(hi, 4)) if lo != hi else None)
     shown = ", ".join(sp.sstr(sp.Float(v, 6), full_prec=False) for v in seq[-3:])
     raise ComputeError(
-        f"the symbolic engine failed and the numeric values do not settle near "
-        f"{var} = {sp.sstr(a)} (last values: {shown}), so the limit could not be determined",
-        code="cannot_compute", hint="try --table to see the values, or raise --timeout")
+        f"no limit found: the numeric values do not settle near {var} = {sp.sstr(a)} (last "
+        f"values: {shown}): a very slow growth, as of log(log(x)), or a slow approach",
+        code="cannot_compute",
+        hint="try --table to see the values; the symbolic engine (without --numeric) may "
+             "need a higher --timeout")
 
 
 def _geometric_limit(seq: Sequence[sp.Expr], steps: Sequence[sp.Expr]) -> sp.Expr | None:
