@@ -14,7 +14,7 @@ import sympy as sp
 from calctool.core.domain import mark_outside, require_inside
 from calctool.core.errors import DomainError, UsageError
 from calctool.core.parse import Condition, input_variables, parse_input, symbol
-from calctool.core.points import Grid, parse_range, resolve_point
+from calctool.core.points import Grid, parse_range, resolve_point, show_point
 from calctool.core.results_eval import (
     UNCHECKED,
     EvalPoint,
@@ -68,7 +68,7 @@ def compute_eval(text: str, *, at: Sequence[str] = (), ranges: Sequence[str] = (
         points = [resolve_point(a, variables) if a else {} for a in at]
         if len(points) == 1:
             require_inside(parsed.conditions, points[0],
-                           ", ".join(f"{k}={sp.sstr(v)}" for k, v in points[0].items()))
+                           show_point(points[0]))
             return EvalResult(text, expr, tuple(variables), point=_single(expr, points[0], digits),
                               digits=digits)
         table = _listed(expr, variables, points, digits)
@@ -117,7 +117,7 @@ def _notes(table: PointTable, output: str | None) -> tuple[str, ...]:
 def _single(expr: sp.Expr, point: dict[sp.Symbol, sp.Expr], digits: int) -> EvalPoint:
     only = EvalPoint(point, evaluate(expr, point, digits, tidy=True))
     if not only.value.ok:
-        where = ", ".join(f"{k}={sp.sstr(v)}" for k, v in point.items())
+        where = show_point(point)
         where = f" at {where}" if where else ""
         raise DomainError(f"{sp.sstr(expr)} has no real value{where}: {only.value.problem}",
                           code="undefined")

@@ -40,7 +40,7 @@ from calctool.core.errors import (
 )
 from calctool.core.limits import time_limit
 from calctool.core.parse import free_variables, parse_input
-from calctool.core.points import resolve_point
+from calctool.core.points import resolve_point, show_point
 from calctool.core.results_checks import CriticalPoint, Curvature, HessianResult, NumericHessian
 from calctool.core.values import evaluate, substitute
 
@@ -142,7 +142,7 @@ def _rows(m: np.ndarray) -> tuple[tuple[float, ...], ...]:
 
 
 def _where(point: dict[sp.Symbol, sp.Expr]) -> str:
-    return ", ".join(f"{k}={sp.sstr(v)}" for k, v in point.items())
+    return show_point(point)
 
 
 def _at_point(expr: sp.Expr, matrix: sp.Matrix, point: dict[sp.Symbol, sp.Expr]

@@ -190,3 +190,28 @@ def parse_range(text: str, *, option: str = "--range", default_count: int = 11,
         raise UsageError(f"{option} {text!r}: the end must be greater than the start",
                          code="bad_value")
     return Grid(name, start, stop, count)
+
+
+MAX_SHOWN_DIGITS = 24
+
+
+def show_coordinate(v: sp.Expr) -> str:
+    """A coordinate as people typed it: 0.1 and 1e-12 rather than 1/10 and
+    1/1000000000000, 1/3 and pi/4 as they are, and a 400-digit number short."""
+    if v.is_Rational and not v.is_Integer:
+        q = int(v.q)
+        while q % 2 == 0:
+            q //= 2
+        while q % 5 == 0:
+            q //= 5
+        if q == 1:
+            return sp.sstr(sp.Float(v, 15), full_prec=False)
+    text = sp.sstr(v)
+    if len(text) > MAX_SHOWN_DIGITS and v.is_number:
+        return sp.sstr(sp.N(v, 6), full_prec=False)
+    return text
+
+
+def show_point(point: Point) -> str:
+    """x=1, y=0.5: a point for a label or a message."""
+    return ", ".join(f"{k}={show_coordinate(v)}" for k, v in point.items())

@@ -23,7 +23,7 @@ from calctool.core.domain import require_inside
 from calctool.core.errors import ComputeError, DomainError, UsageError
 from calctool.core.parse import free_variables, parse_input, symbol
 from calctool.core.plotdata import PlotData, Series, parse_plot_range, sample
-from calctool.core.points import Point, parse_assignments, resolve_point
+from calctool.core.points import Point, parse_assignments, resolve_point, show_point
 from calctool.core.results_calculus import Line, SecantRow, TangentResult
 from calctool.core.values import Value, evaluate
 
@@ -51,8 +51,7 @@ def compute_tangent(text: str, *, at: str | None, secants: bool = False,
                              code="bad_value")
         variables = [symbol(items[0].name or "x")]
     point = resolve_point(at, variables, vanished=parsed.names)
-    require_inside(parsed.conditions, point, ", ".join(f"{k}={sp.sstr(v)}"
-                                                       for k, v in point.items()))
+    require_inside(parsed.conditions, point, show_point(point))
     if len(variables) > 1:
         if secants:
             raise UsageError("--secants needs a function of one variable (the tangent plane of "

@@ -7,6 +7,7 @@ from typing import Any
 
 import sympy as sp
 
+from calctool.core.points import show_point
 from calctool.core.results_eval import EvalResult, plural
 from calctool.core.values import Value
 from calctool.render.report import Field, Report, TableView, function_label
@@ -18,7 +19,7 @@ def report(r: EvalResult) -> Report:
     if r.point is not None:
         p = r.point
         if r.variables:
-            where = ", ".join(f"{k}={sp.sstr(v)}" for k, v in p.point.items())
+            where = show_point(p.point)
             rep.fields.append(Field(function_label(list(r.variables)), r.expression))
             label = f"at {where}"
         else:  # a constant: its value is the whole answer
