@@ -251,3 +251,84 @@ def test_derivative_agrees_with_central_difference(text: str, seed: int) -> None
 def test_derivative_by_an_absent_variable_at_a_point_is_zero() -> None:
     # Found by bench/fuzz.py: this was an internal error (KeyError).
     assert compute_diff("relu(y)", wrt="x", at="y=0").values[0].number == 0.0
+
+
+# ---------------------------------------------------------------------------
+# floor and ceiling: 0 between the jumps, no derivative at them
+
+
+@pytest.mark.parametrize("text", ["floor(x)", "ceiling(x)", "ceil(x)", "floor(2*x + 1)",
+                                  "ceiling(x^2)", "3*floor(sin(x))"])
+def test_floor_and_ceiling_have_derivative_zero(text: str) -> None:
+    r = compute_diff(text)
+    assert r.derivative == 0
+    assert "Derivative" not in r.to_dict()["result"]
+    # between the jumps the function is constant: a central difference agrees
+    for at in (0.3, 1.37, -2.6):
+        assert central_difference(r.expression, x, {x: at}) == 0.0
+        assert compute_diff(text, at=str(at)).values[0].number == 0.0
+
+
+def test_products_with_floor_keep_the_other_factor() -> None:
+    r = compute_diff("x*floor(x)")
+    assert sp.simplify(r.derivative - sp.floor(x)) == 0
+    value = compute_diff("x*floor(x)", at="2.5").values[0].number
+    assert value == 2.0 == pytest.approx(central_difference(r.expression, x, {x: 2.5}))
+
+
+@pytest.mark.parametrize(("text", "at", "left"), [
+    ("floor(x)", "1", math.inf), ("ceiling(x)", "2", 0.0), ("floor(2*x)", "1/2", math.inf),
+    ("ceil(x)", "-1", 0.0)])
+def test_floor_and_ceiling_at_a_jump_have_no_derivative(text: str, at: str,
+                                                        left: float) -> None:
+    with pytest.raises(DomainError) as info:
+        compute_diff(text, at=at)
+    err = info.value
+    assert err.code == "not_differentiable" and err.exit_status == 3
+    assert err.details["kind"] == "jump"
+    assert (math.inf if err.details["left"] == "inf" else err.details["left"]) == left
+
+
+def test_floor_in_every_output_mode(cli) -> None:
+    r = cli("diff", "floor(x)")
+    assert r.code == 0 and "Derivative" not in r.stdout
+    assert "f'(x) = 0" in r.stdout
+    assert "floor(x) jumps where x is an integer" in r.stdout
+    assert cli("diff", "floor(x)", "--json").json["result"] == "0"
+    plot = cli("diff", "floor(x)", "--plot", env={"COLUMNS": "80"})
+    assert plot.code == 0, plot.stderr
+    data = cli("diff", "floor(x)", "--plot", "--json").json["plot"]
+    assert set(data["series"][1]["y"]) == {0.0}
+    steps = cli("diff", "floor(x^2)", "--steps", "--json")
+    assert steps.code == 0 and steps.json["steps"]["result"] == "0"
+    assert cli("diff", "floor(x)", "--latex").code == 0
+    jump = cli("diff", "floor(x)", "--at", "1")
+    assert jump.code == 3 and "does not exist" in jump.stderr and "jump" in jump.stderr
+    assert cli("diff", "heaviside(x)", "--at", "0").code == 3  # the same as heaviside
+
+
+def test_no_function_of_the_table_leaves_an_unevaluated_derivative() -> None:
+    """Every name a user can call: diff, diff --at, diff --plot either answer (with no
+    Derivative left in the answer) or fail with a CalcError, never with anything else."""
+    from calctool.core.parse import FUNCTIONS
+
+    for name, spec in sorted(FUNCTIONS.items()):
+        text = f"{name}(x, 3)" if spec.min_args == 2 else f"{name}(x)"
+        for kwargs in ({}, {"at": "x=0.3"}, {"plot": True}):
+            try:
+                r = compute_diff(text, **kwargs)  # type: ignore[arg-type]
+            except CalcError:
+                continue
+            assert r.derivative is not None
+            assert not r.derivative.has(sp.Derivative), (text, r.derivative)
+            assert "Derivative" not in r.to_dict()["result"], text
+
+
+def test_atan2_across_its_cut_has_no_derivative() -> None:
+    # atan2(y, -1) jumps from -pi to pi as y crosses 0: the formula's -1 is no derivative
+    with pytest.raises(DomainError) as info:
+        compute_diff("atan2(y, x)", wrt="y", at="x=-1,y=0")
+    assert info.value.code == "not_differentiable" and info.value.details["kind"] == "jump"
+    # along the cut (by x) and right of it, atan2 is smooth
+    assert compute_diff("atan2(y, x)", wrt="x", at="x=-1,y=0").values[0].number == 0.0
+    assert compute_diff("atan2(y, x)", wrt="y", at="x=1,y=0").values[0].number == 1.0

@@ -479,3 +479,178 @@ def test_tables_fit_sixty_columns_without_cutting_numbers(tmp_path: Path) -> Non
         assert max(len(line) for line in text.splitlines()) <= 60
         for c in result.components:
             assert c.name.split()[-1] in text
+
+
+# --------------------------------------------------------------------------- kinks and jumps
+
+# The keys of a component in each expression mode: a kink changes values, never keys.
+EXPRESSION_COMPONENT_KEYS = COMPONENT_KEYS | {"tolerance", "step"}
+GRADIENT_COMPONENT_KEYS = EXPRESSION_COMPONENT_KEYS | {
+    "exact", "formula", "expected", "passed_numeric", "passed_exact", "formula_matches"}
+
+
+def _verdict(stdout: str) -> str:
+    return next(line for line in stdout.splitlines() if line.startswith("result"))
+
+
+@pytest.mark.parametrize(("text", "at", "word", "kind", "eps"), [
+    ("abs(x) + 2", "1e-9", "KINK", "kink", None),  # the default step straddles 0
+    ("relu(x - 1)*3", "1.0000001", "KINK", "kink", "1e-4"),
+    ("max(x, 2 - x)", "1.000000001", "KINK", "kink", "1e-5"),
+    ("leaky_relu(x, 0.1)", "-3e-5", "KINK", "kink", "1e-4"),
+    ("floor(x)", "0.9999999", "JUMP", "jump", None),
+    ("ceiling(2*x)", "0.49999999", "JUMP", "jump", None),
+    ("heaviside(x) + 1", "-1e-8", "JUMP", "jump", None),
+    ("sign(x)*3", "1e-8", "JUMP", "jump", None),
+])
+def test_a_step_straddling_a_kink_is_inconclusive_not_pass(cli, text: str, at: str, word: str,
+                                                          kind: str, eps: str | None) -> None:
+    args = ["gradcheck", text, "--at", at] + (["--eps", eps] if eps else [])
+    r = cli(*args)
+    assert r.code == 1, r.stdout + r.stderr
+    verdict = _verdict(r.stdout)
+    assert "INCONCLUSIVE" in verdict and f"straddles a {kind}" in verdict
+    assert "PASS" not in r.stdout and word in r.stdout
+    assert "farther" in r.stdout and "smaller --eps" in r.stdout
+    d = cli(*args, "--json").json
+    _check_common(d)
+    c = d["components"][0]
+    assert d["passed"] is False and d["failed"] == 1 and c["passed"] is False
+    assert c["diagnosis"].startswith("inconclusive: the finite-difference step straddles")
+    assert set(c) == EXPRESSION_COMPONENT_KEYS | {"diagnosis"}
+    # the difference is meaningless indeed: it is far from sympy's derivative
+    assert abs(c["numeric"] - c["analytic"]) > 0.01 * max(1.0, abs(c["analytic"]))
+
+
+def test_the_brief_examples_are_never_a_pass_with_rel_error_one(cli) -> None:
+    """abs(x) at 1e-9 and relu(x)*y at x = 1e-7 used to PASS with the difference 0.00017
+    (and 0.51) against 1: the kink had inflated the measured noise of f, so the step
+    was not refined and the tolerance took anything. Now the noise is measured below
+    the kink, the step refined to clear it (checked: the stencil does not straddle 0),
+    and the difference is the slope, 1."""
+    d = cli("gradcheck", "abs(x)", "--grad", "sign(x)", "--at", "1e-9", "--json").json
+    c = d["components"][0]
+    assert d["passed"] is True and c["numeric"] == pytest.approx(1.0, rel=1e-6)
+    assert 2 * c["step"] < 1e-9
+    r = cli("gradcheck", "abs(x)", "--grad", "sign(x)", "--at", "1e-9")
+    assert r.code == 0 and "rel. error 1.0e+00" not in r.stdout
+    d = cli("gradcheck", "relu(x)*y", "--grad", "heaviside(x)*y, relu(x)", "--at",
+            "x=1e-7,y=1", "--json").json
+    assert d["passed"] is True and d["max_rel_error"] < 1e-6
+    assert [c["numeric"] for c in d["components"]] == pytest.approx([1.0, 1e-7], rel=1e-6)
+    # with a step that must straddle (--eps is used as given), it is inconclusive
+    r = cli("gradcheck", "relu(x)*y", "--grad", "heaviside(x)*y, relu(x)", "--at",
+            "x=1e-7,y=1", "--eps", "1e-4")
+    assert r.code == 1
+    verdict = _verdict(r.stdout)
+    assert verdict.startswith("result") and "INCONCLUSIVE: ∂f/∂x cannot be checked" in verdict
+    assert "(1 of 2)" in verdict
+    d = cli("gradcheck", "relu(x)*y", "--grad", "heaviside(x)*y, relu(x)", "--at",
+            "x=1e-7,y=1", "--eps", "1e-4", "--json").json
+    dx, dy = d["components"]
+    assert dx["passed"] is False and dx["passed_exact"] is True
+    assert dx["passed_numeric"] is False and "relu(x) where x = 0" in dx["diagnosis"]
+    assert dy["passed"] is True
+    assert set(dx) == set(dy) | {"diagnosis"} == GRADIENT_COMPONENT_KEYS | {"diagnosis"}
+
+
+def test_floor_gradcheck_near_a_jump_does_not_crash(cli) -> None:
+    r = cli("gradcheck", "floor(x)", "--grad", "0", "--at", "0.9999999")
+    assert r.code == 1 and "internal error" not in r.stderr
+    assert "JUMP" in r.stdout and "floor(x) where x is an integer" in r.stdout
+    ok = cli("gradcheck", "floor(x)*y", "--grad", "0, floor(x)", "--at", "x=2.5,y=3", "--json")
+    assert ok.code == 0 and ok.json["passed"] is True
+    assert [c["numeric"] for c in ok.json["components"]] == [0.0, 2.0]
+    at_jump = cli("gradcheck", "floor(x)", "--at", "1", "--json")
+    assert at_jump.code == 3 and at_jump.json["error"]["code"] == "not_differentiable"
+
+
+def test_a_wrong_formula_near_a_kink_is_still_wrong(cli) -> None:
+    """The exact comparison does not need the finite difference: a wrong formula fails."""
+    r = cli("gradcheck", "abs(x) + 2", "--grad", "-sign(x)", "--at", "1e-9")
+    assert r.code == 1 and "FAIL: ∂f/∂x is wrong" in _verdict(r.stdout)
+    assert "KINK" not in r.stdout
+
+
+def test_kinks_away_from_the_stencil_are_not_reported(cli) -> None:
+    for text, at in (("abs(x)", "0.5"), ("relu(x)*y", "x=-2,y=3"), ("floor(x)*x", "2.5"),
+                     ("max(x, 2 - x)", "3"), ("abs(x - y)", "x=1,y=1.001"),
+                     ("atan2(y, x)", "x=1,y=1e-9")):
+        d = cli("gradcheck", text, "--at", at, "--json").json
+        assert d["passed"] is True, (text, d)
+        assert all("diagnosis" not in c for c in d["components"])
+
+
+def test_atan2_cut_is_a_jump_for_the_component_that_crosses_it(cli) -> None:
+    d = cli("gradcheck", "atan2(y, x)", "--at", "x=-1,y=1e-9", "--json").json
+    dx, dy = d["components"]
+    assert dx["passed"] is True  # moving x keeps y > 0: no cut crossed
+    assert dy["passed"] is False and "atan2(y, x) where y = 0 with x ≤ 0" in dy["diagnosis"]
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["sin(x)^2", "--at", "pi"], "in absolute terms"),  # sympy's 0 against float(pi)'s
+    (["sin(x)^2", "--at", "pi", "--atol", "1e-12"], "within --atol 1e-12"),
+    (["x^2", "--grad", "2.001*x", "--at", "1", "--rtol", "0.01"], "within --rtol 0.01"),
+    (["x^3*cos(x)", "--at", "0.7"], "(rel. error"),
+])
+def test_a_pass_never_claims_agreement_with_a_large_relative_error(cli, args: list[str],
+                                                                  words: str) -> None:
+    r = cli("gradcheck", *args)
+    assert r.code == 0, r.stdout
+    verdict = _verdict(r.stdout)
+    assert "PASS" in verdict and words in verdict
+    d = cli("gradcheck", *args, "--json").json
+    if d["max_rel_error"] > 1e-6:
+        assert "rel. error" not in verdict or "--rtol" in verdict
+        assert "rel. error 1.0e+00" not in r.stdout.split("result", 1)[1].splitlines()[0]
+
+
+def test_passes_say_why_in_every_mode() -> None:
+    """The wording rule on result objects: 'agrees (rel. error e)' only for e <= 1e-6."""
+    from calctool.render.views.gradcheck import PLAIN_REL
+    from calctool.render.views.gradcheck import _verdict as verdict
+
+    cases = [compute_gradcheck("sin(x)^2", at="pi"), compute_gradcheck("x^2*y", at="x=1,y=2"),
+             compute_gradcheck(None, func=f"{MLP}:loss", grad="loss_grad", dim=31)]
+    for r in cases:
+        assert r.passed
+        text = verdict(r)
+        if r.max_rel_error > PLAIN_REL:
+            assert "absolute terms" in text and "rel. error" not in text
+        else:
+            assert "rel. error" in text
+
+
+def test_function_mode_noise_is_not_inflated_by_a_kink(tmp_path: Path) -> None:
+    """User code with kinks next to the point: the noise measured along a probe that
+    crosses them used to be ~1e-6, so every tolerance was ~1 and a component off by
+    1e-4 passed. A wrong smooth component is caught now, and no straddled difference
+    passes."""
+    code = tmp_path / "kinky.py"
+    code.write_text(textwrap.dedent("""
+        import numpy as np
+        def f(x):
+            return float(np.sum(np.abs(x)) + x[1] ** 2)
+        def g(x):
+            out = np.sign(x)
+            out[1] = out[1] + 2 * x[1] + 1e-4
+            return out
+    """))
+    r = compute_gradcheck(None, func=f"{code}:f", grad="g", at="1e-9, 2, -1e-8")
+    by_name = {c.name: c for c in r.components}
+    assert not by_name["x[1]"].passed  # off by 1e-4: caught
+    assert by_name["x[1]"].tolerance < 1e-6
+    for c in r.components:
+        assert not (c.passed and c.rel_error > 0.5), c
+
+
+def test_finite_differences_report_the_span_they_evaluated() -> None:
+    from calctool.core import finite_diff as fd
+
+    res = fd.gradient(lambda v: float(v[0] ** 2 + 3 * v[1]), np.array([1.0, 2.0]))
+    assert res.spans is not None and res.spans.shape == (2, 2)
+    for (lo, hi), h in zip(res.spans, res.steps):
+        assert lo == pytest.approx(-2 * h) and hi == pytest.approx(2 * h)  # central: ±h, ±2h
+    kink = fd.gradient(lambda v: abs(v[0]), np.array([1e-9]))
+    assert kink.values[0] == pytest.approx(1.0) and kink.spans[0][0] > -1e-9

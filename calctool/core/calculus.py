@@ -15,7 +15,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef, PoleError
 
 from calctool.core.errors import ComputeError, DomainError
-from calctool.core.functions import NONSMOOTH, to_elementary
+from calctool.core.functions import NONSMOOTH, RealRoot, to_elementary
 from calctool.core.values import Value, describe_problem, evaluate, substitute
 
 Point = dict[sp.Symbol, sp.Expr]
@@ -56,6 +56,122 @@ def _is_smooth_at(expr: sp.Expr, point: Point) -> bool:
     return True
 
 
+_SAMPLES = 9  # evenly spaced points of a segment where switches are looked for
+_ANY = "any"  # atan2 right of its cut: compatible with either side
+# atan2(y, x) jumps by 2 pi where y crosses 0 with x < 0 (its cut).
+_SWITCHING = (*NONSMOOTH, sp.atan2)
+
+
+def switch_within(expr: sp.Expr, var: sp.Symbol, point: dict[sp.Symbol, float],
+                  lo: float, hi: float) -> sp.Expr | None:
+    """A kink or jump function of `expr` that switches while `var` runs over
+    [x + lo, x + hi] (x = point[var], the other variables fixed): its argument
+    crosses or touches 0 (an integer for floor/ceiling), two of max/min's
+    arguments meet, atan2 crosses its cut. Returns the first such node, or None.
+
+    Decided from 30-digit values at evenly spaced points of the segment and at
+    x: a switch and back between two neighbouring points (a double root) is
+    missed. Points where an argument is not real are skipped.
+    """
+    x = point[var]
+    offsets = sorted({lo + (hi - lo) * k / (_SAMPLES - 1) for k in range(_SAMPLES)} | {0.0})
+    fixed = {v: sp.Float(value, 30) for v, value in point.items() if v != var}
+    samples = [{**fixed, var: sp.Float(x + t, 30)} for t in offsets]
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, _SWITCHING) and node.has(var) \
+                and _switches(node, samples):
+            return node
+    return None
+
+
+def _switches(node: sp.Expr, samples: list[dict[sp.Symbol, sp.Expr]]) -> bool:
+    states = set()
+    for sample in samples:
+        state = _state(node, sample)
+        if state is None:  # exactly on the switch
+            return True
+        if state is not False and state != _ANY:  # False: no real value here
+            states.add(state)
+    return len(states) > 1
+
+
+def _state(node: sp.Expr, sample: dict[sp.Symbol, sp.Expr]) -> object:
+    """Which smooth piece of `node` the sample lies on: a hashable label, None on the
+    switch itself, False where an argument has no real value."""
+    if isinstance(node, sp.Piecewise):
+        for k, (_, condition) in enumerate(node.args):
+            truth = condition.xreplace(sample)
+            if truth not in (sp.true, sp.false):
+                return False
+            if truth == sp.true:
+                return k
+        return False
+    values = [_real_number(a, sample) for a in node.args]
+    if isinstance(node, (sp.Max, sp.Min)):
+        if any(v is None for v in values):
+            return False
+        best = max(values) if isinstance(node, sp.Max) else min(values)  # type: ignore[type-var]
+        winners = [k for k, v in enumerate(values) if v == best]
+        return winners[0] if len(winners) == 1 else None
+    if isinstance(node, sp.atan2):
+        y, xx = values
+        if y is None or xx is None:
+            return False
+        if xx > 0:
+            return _ANY
+        return None if y == 0 else (y > 0)
+    u = values[0]
+    if u is None:
+        return False
+    if isinstance(node, (sp.floor, sp.ceiling)):
+        below = sp.floor(u)
+        return None if u == below else int(below)
+    return None if u == 0 else (u > 0)
+
+
+def _real_number(e: sp.Expr, sample: dict[sp.Symbol, sp.Expr]) -> sp.Expr | None:
+    try:
+        v = sp.N(e.xreplace(sample), 30)
+    except (TypeError, ValueError, ArithmeticError):
+        return None
+    return v if v.is_number and v.is_extended_real and v.is_finite else None
+
+
+def switch_where(node: sp.Expr) -> str:
+    """Where a kink or jump function switches, in words: "x - 1 = 0"."""
+    if isinstance(node, (sp.floor, sp.ceiling)):
+        return f"{sp.sstr(node.args[0])} is an integer"
+    if isinstance(node, (sp.Max, sp.Min)):
+        return "two of its arguments are equal"
+    if isinstance(node, sp.atan2):
+        y, x = node.args
+        return f"{sp.sstr(y)} = 0 with {sp.sstr(x)} ≤ 0"
+    if isinstance(node, sp.Piecewise):
+        return "it changes pieces"
+    return f"{sp.sstr(node.args[0])} = 0"
+
+
+def switch_kind(node: sp.Expr) -> str:
+    """What f has where `node` switches: "kink", "jump" or "vertical tangent"."""
+    if isinstance(node, (sp.sign, sp.Heaviside, sp.floor, sp.ceiling, sp.DiracDelta,
+                         sp.atan2, sp.Piecewise)):
+        return "jump"
+    if isinstance(node, RealRoot):
+        return "vertical tangent"
+    return "kink"
+
+
+def _on_cut(expr: sp.Expr, var: sp.Symbol, point: Point) -> bool:
+    """Does `var` move an atan2(y, x) of `expr` across its cut (y = 0, x <= 0) here?
+    Its formula's derivative is finite there, but atan2 jumps from pi to -pi."""
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.atan2) and node.args[0].has(var):
+            y, x = (substitute(a, point) for a in node.args)
+            if y is None or x is None or (y.is_zero is not False and x.is_positive is not True):
+                return True
+    return False
+
+
 def _limit(expr: sp.Expr, var: sp.Symbol, at: sp.Expr, direction: str) -> sp.Expr:
     return sp.limit(to_elementary(expr), var, at, direction)
 
@@ -81,10 +197,10 @@ def _derivative_at(f: sp.Expr, var: sp.Symbol, point: Point) -> PointDerivative:
         raise DomainError(f"{sp.sstr(f)} has no real value at {_show(point)} ({here.problem}), "
                           "so it has no derivative there", code="undefined")
     d = sp.diff(f, var)
-    # sympy leaves some derivatives unevaluated (d/dx floor(x)): those can't be
-    # evaluated at a point, so they take the careful way below.
+    # sympy may leave a derivative unevaluated (a function it has no rule for):
+    # that can't be evaluated at a point, so it takes the careful way below.
     unevaluated = any(not isinstance(u.expr, AppliedUndef) for u in d.atoms(sp.Derivative))
-    if _is_smooth_at(f, point) and not unevaluated:
+    if _is_smooth_at(f, point) and not unevaluated and not _on_cut(f, var, point):
         value = substitute(d, point)
         if value is None:  # too large to compute exactly: the caller evaluates numerically
             return PointDerivative(True, None, None, None, "smooth")

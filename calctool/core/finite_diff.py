@@ -58,6 +58,13 @@ _HESSIAN_REL_STEP = EPS**0.25  # ~1.2e-4: balances h^2 truncation with eps/h^2
 # the step along it is the coordinate step times sqrt(n) (rms coordinate scale).
 _NOISE_PROBE_POINTS = 11  # equally spaced values for the noise difference table
 _NOISE_PROBE_REL = 1e-5  # their spacing, relative to the rms coordinate scale
+# A measured noise above this x eps |f| is probed again at 1/_NOISE_SHRINK of the
+# spacing: noise stays, a kink's share falls about as fast as the spacing (a
+# smooth remainder's as its 4th power or faster).
+_NOISE_SUSPECT = 64.0
+_NOISE_SHRINK = 16.0
+_NOISE_KINK = (8.0, 256.0)  # a drop by a factor in this range: a kink on the probe
+_NOISE_LEVELS = 8  # at most this many closer probes (10 evaluations each)
 _KAPPA = 10.0  # tolerance = _KAPPA x estimated error std; see directional_check
 
 _MAX_REFINE = 6  # step refinements driven by the truncation estimate
@@ -156,6 +163,10 @@ class GradResult:
     evaluations: int
     steps: np.ndarray
     method: str
+    # Per component (rows in the order of `values`, flattened): the lowest and
+    # highest offset from x_i that the chosen stencil evaluated f at. A kink of
+    # f inside [x_i + lo, x_i + hi] makes that difference meaningless.
+    spans: np.ndarray | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -671,6 +682,7 @@ class _Estimate:
     rounding: float  # rounding error std propagated through the stencil
     step: float  # nominal h
     stencil: str
+    span: tuple[float, float] = (0.0, 0.0)  # lowest and highest real offset evaluated
 
     @property
     def error(self) -> float:
@@ -694,12 +706,14 @@ def _estimate(
         return None
     if stencil.name == "complex":
         rounding = 4.0 * EPS * abs(value)
+        span = (0.0, 0.0)  # x + ih: the real part never moves
     else:
         level = EPS * float(np.max(np.abs(values)))
         if noise is not None:
             level = max(level, noise)
         rounding = level * stencil.rounding_gain / h
-    return _Estimate(value, trunc, bound, rounding, h, _stencil_label(stencil, side))
+        span = (min(0.0, float(np.min(actual))), max(0.0, float(np.max(actual))))
+    return _Estimate(value, trunc, bound, rounding, h, _stencil_label(stencil, side), span)
 
 
 def _stencil_label(stencil: _Stencil, side: int) -> str:
@@ -969,6 +983,7 @@ def gradient(
     values = np.empty(total)
     errors = np.empty(total)
     steps = np.empty(total)
+    spans = np.empty((total, 2))
     every = max(1, total // 100)
     for k, i in enumerate(idx):
         line = _ComponentLine(f, point, int(i), center, point_complex)
@@ -984,14 +999,20 @@ def gradient(
         if center is None and line._center is not None:
             center = line._center  # share f(x) once a domain check has computed it
         values[k], errors[k], steps[k] = est.value, est.bound, est.step
+        spans[k] = est.span
         if progress is not None and ((k + 1) % every == 0 or k + 1 == total):
             progress(k + 1, total)
     if indices is None:  # the gradient has the shape of the point
         shape = point.shape
         return GradResult(
-            values.reshape(shape), errors.reshape(shape), evaluations, steps.reshape(shape), method
+            values.reshape(shape),
+            errors.reshape(shape),
+            evaluations,
+            steps.reshape(shape),
+            method,
+            spans,
         )
-    return GradResult(values, errors, evaluations, steps, method)
+    return GradResult(values, errors, evaluations, steps, method, spans)
 
 
 # --------------------------------------------------------------------------- directional check
@@ -1058,10 +1079,40 @@ def measure_noise(
 def _measure_at(
     f: Callable[[np.ndarray], float], x: np.ndarray, center: float | None, seed: int = 0
 ) -> tuple[float, int]:
-    """`measure_noise` along a random unit direction, spaced 1e-5 x the coordinate scale."""
+    """`measure_noise` along a random unit direction, spaced 1e-5 x the coordinate scale.
+
+    A kink of f on the probe (abs, relu, max, a branch in the code) fills the
+    difference table like noise, and noise that large widens every tolerance
+    and stops steps from being refined: a difference straddling the kink then
+    passes against anything. Noise does not depend on the spacing; a kink's
+    share falls with it, about 16x per 16x closer probe. So a level far above
+    eps |f| is measured again 16x closer while it keeps falling like that, and
+    once it has, a far larger fall (the kink left the probe) is taken too. A
+    level that holds is noise; one that only falls far at once is the smooth
+    remainder, kept as before (it can only make tolerances larger).
+    """
     probe = next(_directions(seed, 1, x.size)).reshape(x.shape)
     spacing = _NOISE_PROBE_REL * float(np.sqrt(np.mean(np.maximum(1.0, np.abs(x)) ** 2)))
-    return measure_noise(f, x, probe, spacing=spacing, center=center)
+    noise, evaluations = measure_noise(f, x, probe, spacing=spacing, center=center)
+    if center is None or not math.isfinite(center):
+        return noise, evaluations
+    kink = False
+    for _ in range(_NOISE_LEVELS):
+        if not noise > _NOISE_SUSPECT * EPS * abs(center):
+            break
+        spacing /= _NOISE_SHRINK
+        closer, used = measure_noise(f, x, probe, spacing=spacing, center=center)
+        evaluations += used
+        low, high = _NOISE_KINK
+        if not closer * low < noise:  # it holds: noise
+            break
+        if closer * high >= noise:  # it fell like a kink's share
+            kink, noise = True, closer
+            continue
+        if kink:  # after falling like a kink, the kink left the probe
+            noise = closer
+        break
+    return noise, evaluations
 
 
 def _direction_step(x: np.ndarray, method: str) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sympy as sp
 from sympy.core.function import ArgumentIndexError
+from sympy.utilities.lambdify import implemented_function
 
 
 def _with_exponent(body: str, exp: str | None) -> str:
@@ -202,6 +203,29 @@ class RealRoot(sp.Function):
 
 CUSTOM_FUNCTIONS = (sigmoid, relu, leaky_relu, softplus, RealRoot)
 
+
+def _step_function_fdiff(self: sp.Function, argindex: int = 1) -> sp.Expr:
+    """d/du floor(u) = d/du ceiling(u) = 0: both are constant between the integers.
+
+    At the integers they jump and have no derivative; as with sign and
+    Heaviside, `calculus.derivative_at` finds that at a point (one-sided
+    difference quotients) and the views say so next to the formula.
+    """
+    if argindex != 1:
+        raise ArgumentIndexError(self, argindex)
+    return sp.Integer(0)
+
+
+# sympy leaves d/dx floor(x) unevaluated: a Derivative that cannot be evaluated
+# at a point, compiled to numpy, or told apart from 0 (hessian called
+# y*Derivative(floor(x), (x, 2)) an "indeterminate form"). The parser builds
+# sympy's own floor and ceiling, so their classes learn the derivative here,
+# once, when calctool's functions are loaded: every engine (sp.diff, sp.hessian,
+# the steps, gradcheck) then agrees, instead of each call site cleaning up
+# after sympy. This changes sympy's floor/ceiling for the whole process.
+for _cls in (sp.floor, sp.ceiling):
+    setattr(_cls, "fdiff", _step_function_fdiff)  # noqa: B010 - mypy refuses method assignment
+
 # Functions with a kink or a jump: where their argument crosses 0 (or, for
 # Min/Max, where two arguments meet) a derivative may not exist.
 NONSMOOTH = (sp.Abs, sp.sign, sp.Heaviside, sp.Max, sp.Min, relu, leaky_relu,
@@ -221,3 +245,32 @@ def to_elementary(expr: sp.Expr) -> sp.Expr:
         if expr.has(cls):
             expr = expr.replace(cls, rewrite)
     return expr
+
+
+def for_numpy(expr: sp.Expr) -> sp.Expr:
+    """`expr` with what numpy code lacks rewritten into what it has, for plots and
+    finite differences: DiracDelta (the derivative of sign and Heaviside) is 0
+    where its argument is not 0 and nan (no value) where it is; polygamma (the
+    derivative of gamma and factorial) is computed point by point with mpmath."""
+    if expr.has(sp.DiracDelta):
+        expr = expr.replace(sp.DiracDelta,
+                            lambda u, *order: sp.Piecewise((sp.nan, sp.Eq(u, 0)), (0, True)))
+    if expr.has(sp.polygamma):
+        expr = expr.replace(sp.polygamma, _numeric_polygamma)
+    return expr
+
+
+def _polygamma_values(n: object, u: object) -> object:
+    import mpmath
+    import numpy as np
+
+    def one(k: float, v: float) -> float:
+        try:
+            return float(mpmath.polygamma(int(k), v))
+        except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+            return float("nan")  # a pole of gamma
+
+    return np.vectorize(one, otypes=[float])(n, u)
+
+
+_numeric_polygamma = implemented_function("polygamma_mpmath", _polygamma_values)

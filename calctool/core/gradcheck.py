@@ -23,6 +23,16 @@ second term is the rounding of the analytic gradient itself. So the test is as
 tight as float64 allows, with no loose fixed rtol (rtol and atol default to 0
 and only loosen it). KAPPA = 10: on correct gradients |error| / estimate stays
 below ~2 (see bench/bench_gradcheck.py), so false alarms need a 5x outlier.
+
+Except where the difference means nothing: when a kink or jump of an
+expression (abs, relu, heaviside, floor, max, ... switching) lies within the
+points a component's stencil evaluated, the difference mixes two slopes (or
+divides a jump by h), and its error estimate is as meaningless as its value
+(it used to widen the tolerance until anything passed). Such a component is
+a `KinkComponent`: not checkable there, so not passed (exit status 1, as for
+a failed check: a check that could not be made is no evidence that the
+gradient is right), with a diagnosis saying which function switches and what
+to do instead.
 """
 
 from __future__ import annotations
@@ -31,13 +41,14 @@ import inspect
 import math
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import sympy as sp
 
 from calctool.core import finite_diff as fd
-from calctool.core.calculus import derivative_value
+from calctool.core.calculus import derivative_value, switch_kind, switch_where, switch_within
 from calctool.core.errors import (
     CalcError,
     ComputationTimeout,
@@ -46,6 +57,7 @@ from calctool.core.errors import (
     ParseError,
     UsageError,
 )
+from calctool.core.functions import for_numpy
 from calctool.core.limits import time_limit
 from calctool.core.numeric import compile_numpy
 from calctool.core.parse import free_variables, parse
@@ -140,6 +152,16 @@ class Options:
         scale = np.maximum(np.abs(analytic), np.abs(numeric))
         with np.errstate(invalid="ignore"):
             return KAPPA * (error + rounding) + self.atol + self.rtol * scale
+
+
+@dataclass(frozen=True)
+class KinkComponent(Component):
+    """A component whose finite difference straddles a kink or jump of f: it cannot be
+    checked at this point. `passed` is False; `kind` is "kink", "jump" or "vertical
+    tangent", `where` names the function and where it switches (for people)."""
+
+    kind: str = "kink"
+    where: str = ""
 
 
 def _check_numbers(method: str, eps: float | None, rtol: float, atol: float,
@@ -265,7 +287,7 @@ def _numeric_function(expr: sp.Expr, all_vars: list[sp.Symbol], chosen: list[sp.
                       point: dict[sp.Symbol, sp.Expr]) -> tuple[Callable[[np.ndarray], Any],
                                                                  np.ndarray]:
     """f as a function of the chosen variables' vector (the others fixed at the point)."""
-    fn = compile_numpy(expr, all_vars)
+    fn = compile_numpy(for_numpy(expr), all_vars)
     fixed: list[Any] = [float(sp.N(point[v], 17)) for v in all_vars]
     slots = [all_vars.index(v) for v in chosen]
 
@@ -300,6 +322,11 @@ def _expression_mode(text: str, at: str | None, grad: str | None, names: str | N
     numeric = np.asarray(fdres.values, dtype=np.float64).reshape(-1)
     error = np.asarray(fdres.error_estimates, dtype=np.float64).reshape(-1)
     steps = np.asarray(fdres.steps, dtype=np.float64).reshape(-1)
+    spans = (np.zeros((len(chosen), 2)) if fdres.spans is None
+             else np.asarray(fdres.spans, dtype=np.float64).reshape(-1, 2))
+    floats = {v: float(sp.N(point[v], 17)) for v in all_vars}
+    kinks = [switch_within(expr, v, floats, float(spans[i, 0]), float(spans[i, 1]))
+             for i, v in enumerate(chosen)]
     if hand is None:
         analytic = truth
     else:
@@ -326,10 +353,24 @@ def _expression_mode(text: str, at: str | None, grad: str | None, names: str | N
                      "passed_exact": ok_exact, "formula_matches": matches,
                      "diagnosis": diagnosis}
             passed = passed and ok_exact
-        components.append(Component(
-            name=str(var), analytic=float(analytic[i]), numeric=float(numeric[i]),
-            abs_error=float(abs_err[i]), rel_error=float(rel_err[i]), passed=passed,
-            tolerance=float(tol[i]), step=float(steps[i]), **extra))
+            if not ok_exact:  # wrong whatever the finite difference says
+                kinks[i] = None
+        common: dict[str, Any] = {
+            "name": str(var), "analytic": float(analytic[i]), "numeric": float(numeric[i]),
+            "abs_error": float(abs_err[i]), "rel_error": float(rel_err[i]),
+            "tolerance": float(tol[i]), "step": float(steps[i])}
+        node = kinks[i]
+        if node is None:
+            components.append(Component(passed=passed, **common, **extra))
+            continue
+        kind = switch_kind(node)
+        where = f"{sp.sstr(node)} where {switch_where(node)}"
+        if hand is not None:
+            extra["passed_numeric"] = False
+        extra["diagnosis"] = _kink_diagnosis(var, kind, where, floats[var], spans[i],
+                                             float(steps[i]), options)
+        components.append(KinkComponent(passed=False, kind=kind, where=where,
+                                        **common, **extra))
     failed = [i for i, c in enumerate(components) if not c.passed]
     return GradcheckResult(
         input=text, expression=expr, mode="gradient" if hand is not None else "expression",
@@ -339,6 +380,21 @@ def _expression_mode(text: str, at: str | None, grad: str | None, names: str | N
         kappa=KAPPA, variables=tuple(chosen), order=order, point=point, n=len(chosen),
         checked=len(chosen), failed=len(failed), failing=tuple(failed), shown="all",
         evaluations=fdres.evaluations, gradient_evaluations=1 if hand is not None else 0)
+
+
+def _kink_diagnosis(var: sp.Symbol, kind: str, where: str, x: float, span: np.ndarray,
+                    step: float, options: Options) -> str:
+    lo, hi = x + float(span[0]), x + float(span[1])
+    reach = max(abs(float(span[0])), abs(float(span[1]))) / step if step > 0 else 0.0
+    eps = "a smaller --eps"
+    if options.method != "complex" and reach > 0:
+        times = "eps" if reach == 1 else f"{reach:g}·eps"
+        eps += f" (the stencil reaches {times} on each side of {var})"
+    article = "an" if kind[0] in "aeiou" else "a"
+    return (f"inconclusive: the finite-difference step straddles a point where f is not "
+            f"differentiable, {article} {kind} of {where}: f was evaluated for {var} in "
+            f"[{lo:.6g}, {hi:.6g}], on both sides of it, so the difference means nothing "
+            f"here; check at a point farther from it, or with {eps}")
 
 
 def _looks_like_spec(text: str) -> bool:
@@ -364,18 +420,18 @@ def _formula_matches(hand: sp.Expr, truth: sp.Expr, all_vars: list[sp.Symbol],
     rng = np.random.default_rng(12345)
     center = np.array([float(sp.N(point[v], 17)) for v in all_vars])
     try:
-        fh = compile_numpy(hand, all_vars)
-        ft = compile_numpy(truth, all_vars)
-    except (TypeError, ValueError, NameError, SyntaxError):
-        return None
+        fh = compile_numpy(for_numpy(hand), all_vars)
+        ft = compile_numpy(for_numpy(truth), all_vars)
+    except (TypeError, ValueError, NameError, SyntaxError, NotImplementedError):
+        return None  # NotImplementedError: a construct numpy code cannot express
     agree = 0
     with np.errstate(all="ignore"):
         for _ in range(8):
             p = center + rng.standard_normal(center.size) * np.maximum(1.0, np.abs(center)) * 0.5
             try:
                 a, b = complex(fh(*p)), complex(ft(*p))
-            except (TypeError, ValueError, ZeroDivisionError, OverflowError):
-                continue
+            except (TypeError, ValueError, ZeroDivisionError, OverflowError, NameError):
+                continue  # NameError: a function numpy code lacks
             if not (np.isfinite(a) and np.isfinite(b)) or a.imag or b.imag:
                 continue
             if abs(a - b) > 1e-9 * max(1.0, abs(a), abs(b)):

@@ -49,7 +49,8 @@ def report(r: DiffResult) -> Report:
             for v, val in zip(r.variables, r.values):
                 rep.fields.append(Field(f"∂f/∂{v} at {where}", *_value_parts(val)))
         else:
-            rep.fields.append(Field(f"value at {where}", *_value_parts(r.values[0])))
+            label = derivative_label(r.variables, len(variables))
+            rep.fields.append(Field(f"{label} at {where}", *_value_parts(r.values[0])))
             rep.primary = r.values[0].text
     if r.plot is not None:
         rep.plots.append(r.plot)
@@ -58,7 +59,23 @@ def report(r: DiffResult) -> Report:
     if r.expression.has(sp.Heaviside, sp.sign, sp.DiracDelta):
         rep.notes.append("sign, Heaviside and DiracDelta come from kinks and jumps: at those "
                          "points the derivative does not exist (ask with --at to check a point)")
+    rep.notes.extend(_jump_notes(r.expression))
     return rep
+
+
+MAX_JUMP_NOTES = 3
+
+
+def _jump_notes(expr: sp.Expr) -> list[str]:
+    """floor(u)' = 0 holds between the jumps only: say where they are."""
+    found = {n for n in sp.preorder_traversal(expr) if isinstance(n, (sp.floor, sp.ceiling))}
+    notes = []
+    for node in sorted(found, key=sp.default_sort_key)[:MAX_JUMP_NOTES]:
+        arg = node.args[0]
+        notes.append(f"{sp.sstr(node)} jumps where {sp.sstr(arg)} is an integer and is constant "
+                     "in between: its derivative is 0 between the jumps and does not exist at "
+                     "them (ask with --at to check a point)")
+    return notes
 
 
 def _value_parts(val: Any) -> tuple[Any, str | None]:
@@ -147,7 +164,7 @@ def _step_line(step: Step, number: str, depth: int, chain_of: Step | None,
             if applied.has(sp.Derivative):  # else it is the result already
                 parts.append(applied)
         parts.append(prime_notation(step.result))
-        if parts[-1] == parts[-2]:  # an unevaluated derivative (floor): say it once
+        if parts[-1] == parts[-2]:  # an unevaluated derivative: say it once
             parts.pop()
     substitution = None
     if step.substitution is not None:

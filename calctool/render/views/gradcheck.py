@@ -16,11 +16,17 @@ from typing import Any
 
 import sympy as sp
 
+from calctool.core.gradcheck import KinkComponent
 from calctool.core.results_checks import Component, GradcheckResult
 from calctool.render.report import Field, Report, TableView, function_label
 
 REL_STEP = {"central": "6.1e-6", "forward": "1.5e-8", "richardson": "0.01", "complex": "1e-20"}
 MAX_FAILING_NAMED = 8
+# A pass is worded "agrees (rel. error ...)" only up to this relative error.
+# Beyond it the pass rests on the tolerance's absolute terms (the estimated
+# error of the difference, --atol; a derivative of 0 has a relative error of 1
+# against any rounding), and the verdict says which, with the absolute error.
+PLAIN_REL = 1e-6
 
 
 def num(v: float | None, digits: int = 7) -> str:
@@ -97,17 +103,17 @@ def _expression_report(r: GradcheckResult) -> Report:
     if hand:  # six digits: four numbers side by side must fit 60 columns
         columns = ["", "yours", "sympy", "numeric", "rel. error", "check"]
         rows = [[_label(c), num(c.analytic, 6), num(c.exact, 6), num(c.numeric, 6),
-                 err(c.rel_error), "PASS" if c.passed else "FAIL"] for c in r.components]
+                 err(c.rel_error), _check(c)] for c in r.components]
         numeric = frozenset({1, 2, 3, 4})
     else:
         columns = ["", "sympy", "numeric", "rel. error", "check"]
         rows = [[_label(c), num(c.analytic), num(c.numeric), err(c.rel_error),
-                 "PASS" if c.passed else "FAIL"] for c in r.components]
+                 _check(c)] for c in r.components]
         numeric = frozenset({1, 2, 3})
     rep.tables.append(TableView(columns, rows, numeric_columns=numeric))
     for c in r.components:
         rep.notes.extend(_component_notes(c, hand))
-    if not hand and not r.passed:
+    if not hand and _wrong(r):
         rep.notes.append("sympy's derivative and the finite difference disagree: f may not be "
                          "smooth near the point (a kink within the step), or the step is "
                          "unsuitable; try --method richardson or another --eps")
@@ -115,11 +121,35 @@ def _expression_report(r: GradcheckResult) -> Report:
     truth = [sp.diff(r.expression, v) for v in r.variables]
     rep.latex.append(r"\nabla f = " + sp.latex(sp.Matrix(truth), mat_str="bmatrix",
                                                mat_delim=""))
-    rep.latex.append(r"\text{gradient check: %s}" % ("PASS" if r.passed else "FAIL"))
+    rep.latex.append(r"\text{gradient check: %s}" % _outcome(r))
     return rep
 
 
+def _check(c: Component) -> str:
+    """The check column: PASS, FAIL, or KINK/JUMP for a component that cannot be checked."""
+    if isinstance(c, KinkComponent):
+        return "JUMP" if c.kind == "jump" else "KINK"
+    return "PASS" if c.passed else "FAIL"
+
+
+def _wrong(r: GradcheckResult) -> list[Component]:
+    """The failed components, without those that could not be checked."""
+    return [c for c in r.components if not c.passed and not isinstance(c, KinkComponent)]
+
+
+def _outcome(r: GradcheckResult) -> str:
+    if r.passed:
+        return "PASS"
+    return "FAIL" if _wrong(r) or r.mode == "function" else "INCONCLUSIVE"
+
+
 def _component_notes(c: Component, hand: bool) -> list[str]:
+    if isinstance(c, KinkComponent):
+        notes = [f"{_label(c)}: {c.diagnosis}"]
+        if hand and c.formula_matches is False:
+            notes.append(f"{_label(c)}: your formula {c.formula} has the right value here but "
+                         f"is not the derivative {c.expected}: they differ elsewhere")
+        return notes
     if not hand:
         return []
     notes = []
@@ -163,23 +193,55 @@ def _verdict(r: GradcheckResult) -> str:
     unit = "direction" if r.fast else "component"
     if r.passed:
         if r.checked == 1:
-            return f"PASS: the {unit} agrees (rel. error {err(r.max_rel_error)})"
-        both = "both" if r.checked == 2 else f"all {r.checked:,}"
-        return f"PASS: {both} {unit}s agree (max rel. error {err(r.max_rel_error)})"
+            subject = f"the {unit} agrees"
+        else:
+            both = "both" if r.checked == 2 else f"all {r.checked:,}"
+            subject = f"{both} {unit}s agree"
+        return f"PASS: {subject} {_agreement(r)}"
     if r.mode != "function":
-        wrong = [_label(c) for c in r.components if not c.passed]
-        verb = "is" if len(wrong) == 1 else "are"
-        return f"FAIL: {', '.join(wrong)} {verb} wrong ({r.failed} of {r.checked})"
+        wrong = [_label(c) for c in _wrong(r)]
+        kinks = [c for c in r.components if isinstance(c, KinkComponent)]
+        parts = []
+        if wrong:
+            parts.append(f"{', '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} wrong")
+        if kinks:
+            kinds = sorted({c.kind for c in kinks})
+            what = f"a {kinds[0]}" if len(kinds) == 1 else "points where f is not differentiable"
+            names = ", ".join(_label(c) for c in kinks)
+            parts.append(f"{names} cannot be checked at this point: the finite-difference "
+                         f"step straddles {what}")
+        return f"{_outcome(r)}: {'; '.join(parts)} ({r.failed} of {r.checked})"
     return f"FAIL: {r.failed:,} of {_count(r.checked, unit)} disagree"
+
+
+def _agreement(r: GradcheckResult) -> str:
+    """How a passing check agrees, in words: '(max rel. error 2e-11)' when the relative
+    errors are small; otherwise what the pass rests on, with the absolute error (a
+    relative error of 1 next to 'agrees' would read as a contradiction)."""
+    most = "" if r.checked == 1 else "max "
+    if r.max_rel_error <= PLAIN_REL:
+        return f"({most}rel. error {err(r.max_rel_error)})"
+    if r.rtol and r.max_rel_error <= r.rtol:
+        return f"within --rtol {r.rtol:g} ({most}rel. error {err(r.max_rel_error)})"
+    if r.atol and r.max_abs_error <= r.atol:
+        return f"within --atol {r.atol:g} ({most}abs. error {err(r.max_abs_error)})"
+    plural = "s" if r.checked > 1 else ""
+    text = (f"within the estimated error of the finite difference{plural}, in absolute terms "
+            f"({most}abs. error {err(r.max_abs_error)}")
+    if r.checked == 1 and r.components:
+        text += f", tolerance {err(r.components[0].tolerance)}"
+    return text + ")"
 
 
 def _primary(r: GradcheckResult) -> str:
     if r.passed:
-        return f"PASS (max rel. error {err(r.max_rel_error)})"
-    wrong = [c for c in r.components if not c.passed]
+        return f"PASS {_agreement(r)}"
     if r.mode != "function":
-        return "FAIL: " + "; ".join(_label(c) + (f" ({c.diagnosis})" if c.diagnosis else "")
-                                    for c in wrong)
+        wrong = _wrong(r)
+        parts = [_label(c) + (f" ({c.diagnosis})" if c.diagnosis else "") for c in wrong]
+        parts += [f"{_label(c)} cannot be checked here ({c.kind} within the step)"
+                  for c in r.components if isinstance(c, KinkComponent)]
+        return f"{_outcome(r)}: " + "; ".join(parts)
     return f"FAIL: {r.failed:,} of {_count(r.checked, 'direction' if r.fast else 'component')}"
 
 
