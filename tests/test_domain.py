@@ -85,3 +85,14 @@ def test_eval_keeps_the_written_domain(cli) -> None:
     assert "log(x) needs x > 0" in rows[0]["error"]
     summary = cli("eval", "(x-1)/(x-1)", "--range", "x=0:2:5", "--summary", "--json").json
     assert summary["summary"]["undefined"] == 1 and summary["summary"]["min"] == 1
+
+
+def test_diff_keeps_the_written_domain(cli) -> None:
+    r = cli("diff", "sqrt(x)^2", "--at", "-4", "--json")
+    assert r.code == 3 and "sqrt(x) needs x ≥ 0" in r.json["error"]["message"]
+    assert cli("diff", "x^2/x", "--at", "0").code == 3
+    assert cli("diff", "x^2/x", "--at", "1", "--json").json["value"] == 1
+    d = cli("diff", "x - x", "--at", "3", "--json").json
+    assert d["ok"] and d["value"] == 0 and d["at"] == {"x": 3.0}
+    # d/dy of an expression without y is 0; y's value is accepted
+    assert cli("diff", "x^2", "--wrt", "y", "--at", "x=1,y=2", "--json").json["value"] == 0

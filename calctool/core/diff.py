@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 import sympy as sp
 
 from calctool.core.errors import DomainError, UsageError
-from calctool.core.parse import free_variables, parse, symbol
+from calctool.core.parse import free_variables, parse_input, symbol
+from calctool.core.points import show_point
 from calctool.core.results import DiffResult, expr_number
 
 if TYPE_CHECKING:
@@ -52,7 +53,8 @@ def compute_diff(text: str, *, wrt: str | None = None, order: int = 1, at: str |
                  plot_range: str | None = None, steps: bool = False) -> DiffResult:
     """Differentiate `text`; with `steps`, also the derivation rule by rule
     (`calctool.core.steps`), ending in exactly the derivative returned."""
-    expr = parse(text)
+    parsed = parse_input(text)
+    expr = parsed.expr
     if expr.has(sp.oo, sp.S.NegativeInfinity, sp.zoo, sp.nan):
         raise DomainError(f"{sp.sstr(expr)} is not finite (it contains ∞), so it has no "
                           "derivative; ∞ belongs in limit --to", code="undefined")
@@ -60,9 +62,13 @@ def compute_diff(text: str, *, wrt: str | None = None, order: int = 1, at: str |
     tidy = sp.simplify if simplify else (lambda e: e)
     point = None
     if at is not None:
+        from calctool.core.domain import require_inside
         from calctool.core.points import resolve_point
 
-        point = resolve_point(at, free_variables(expr))
+        # the variables of --wrt may be absent from f (d/dy x^2 = 0): their values are fine
+        point = resolve_point(at, free_variables(expr),
+                              vanished=parsed.names | {str(v) for v in sequence})
+        require_inside(parsed.conditions, point, show_point(point))
     if is_gradient:
         components = tuple(tidy(sp.diff(expr, v)) for v in sequence)
         values: tuple[Value, ...] = ()
@@ -120,7 +126,7 @@ def _value_at(expr: sp.Expr, sequence: Sequence[sp.Symbol], point: dict[sp.Symbo
     value, info = derivative_value(expr, sequence, point, digits)
     if value.ok:
         return value
-    where = ", ".join(f"{k}={sp.sstr(v)}" for k, v in point.items())
+    where = show_point(point)
     label = "the derivative" if len(sequence) == 1 else "this derivative"
     if info is not None and value.problem and value.problem.startswith("infinite"):
         raise DomainError(f"{label} is infinite at {where} (a vertical tangent)",

@@ -96,7 +96,8 @@ def resolve_point(text: str, variables: Sequence[sp.Symbol], *, option: str = "-
     the expression is an error (a typo is likelier than intent), as is a
     missing variable when `require_all`; except the `vanished` names, which the
     input had before simplification took them away (x - x, 0*y): their values
-    are accepted and have no effect.
+    are accepted, kept in the point (for labels and domain checks) and change
+    nothing else.
     """
     items = parse_assignments(text, option=option, allow_infinite=allow_infinite)
     known = {v.name: v for v in variables}  # type: ignore[attr-defined]
@@ -104,8 +105,10 @@ def resolve_point(text: str, variables: Sequence[sp.Symbol], *, option: str = "-
     point: Point = {}
     for item in items:
         if item.name is None and not variables and len(vanished) == 1:
-            continue  # `x - x` at 3
+            point[symbol(next(iter(vanished)))] = item.value  # `x - x` at 3
+            continue
         if item.name is not None and item.name not in known and item.name in vanished:
+            point[symbol(item.name)] = item.value
             continue
         if item.name is None:
             if len(variables) != 1:
