@@ -16,6 +16,7 @@ from sympy.core.function import AppliedUndef, PoleError
 
 from calctool.core.errors import ComputeError, DomainError
 from calctool.core.functions import NONSMOOTH, RealRoot, to_elementary
+from calctool.core.points import show_point
 from calctool.core.values import Value, describe_problem, evaluate, substitute
 
 Point = dict[sp.Symbol, sp.Expr]
@@ -304,4 +305,4 @@ def derivative_value(f: sp.Expr, sequence: Sequence[sp.Symbol], point: Point,
 
 
 def _show(point: Point) -> str:
-    return ", ".join(f"{k}={sp.sstr(v)}" for k, v in point.items())
+    return show_point(point)

@@ -61,7 +61,7 @@ from calctool.core.functions import for_numpy
 from calctool.core.limits import time_limit
 from calctool.core.numeric import compile_numpy
 from calctool.core.parse import free_variables, parse
-from calctool.core.points import parse_value, resolve_point, split_top_level
+from calctool.core.points import parse_value, resolve_point, show_point, split_top_level
 from calctool.core.results import expr_number
 from calctool.core.results_checks import Component, GradcheckResult
 from calctool.core.values import evaluate
@@ -221,7 +221,7 @@ def _choose_variables(expr: sp.Expr, names: str | None) -> tuple[list[sp.Symbol]
 
 
 def _where(point: dict[sp.Symbol, sp.Expr]) -> str:
-    return ", ".join(f"{k}={sp.sstr(v)}" for k, v in point.items())
+    return show_point(point)
 
 
 def _true_derivative(expr: sp.Expr, var: sp.Symbol,

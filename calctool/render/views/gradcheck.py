@@ -17,6 +17,7 @@ from typing import Any
 import sympy as sp
 
 from calctool.core.gradcheck import KinkComponent
+from calctool.core.points import show_point
 from calctool.core.results_checks import Component, GradcheckResult
 from calctool.render.report import Field, Report, TableView, function_label
 
@@ -51,23 +52,6 @@ def err(v: float) -> str:
     return f"{v:.1e}"
 
 
-def coordinate(v: sp.Expr) -> str:
-    """A coordinate as people typed it: 0.1 rather than 1/10, but 1/3 and pi/4 as they are."""
-    if v.is_Rational and not v.is_Integer:
-        q = int(v.q)
-        while q % 2 == 0:
-            q //= 2
-        while q % 5 == 0:
-            q //= 5
-        if q == 1 and len(str(v.q)) <= 12:
-            return repr(float(v))
-    return sp.sstr(v)
-
-
-def point_text(point: dict[Any, sp.Expr]) -> str:
-    return ", ".join(f"{k}={coordinate(v)}" for k, v in point.items())
-
-
 def _count(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
@@ -92,7 +76,7 @@ def _expression_report(r: GradcheckResult) -> Report:
     variables = sorted(r.expression.free_symbols, key=str)
     rep.fields.append(Field(function_label(variables), r.expression))
     if r.point:
-        rep.fields.append(Field("at", point_text(r.point)))
+        rep.fields.append(Field("at", show_point(r.point)))
     if hand:
         order = "the order of --vars" if r.order == "--vars" else "sorted variable order"
         rep.fields.append(Field("--grad order", ", ".join(_label(c) for c in r.components)

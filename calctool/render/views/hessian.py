@@ -7,9 +7,10 @@ from typing import Any
 
 import sympy as sp
 
+from calctool.core.points import show_point
 from calctool.core.results_checks import Curvature, HessianResult
 from calctool.render.report import Field, Report, TableView, function_label
-from calctool.render.views.gradcheck import err, num, point_text
+from calctool.render.views.gradcheck import err, num
 
 MAX_MATRIX_FIELD = 4  # matrices up to this size are fields, on one line
 MAX_MATRIX_TABLE = 8  # larger ones tables, larger still summarised (--json has them)
@@ -92,7 +93,7 @@ def _bmatrix(m: Any) -> str:
 
 def _where(r: HessianResult) -> str:
     if r.point is not None:
-        return point_text(r.point)
+        return show_point(r.point)
     coords = r.coordinates or ()
     shown = ", ".join(num(c, 6) for c in coords[:6]) + (", …" if len(coords) > 6 else "")
     return f"x = ({shown})"
