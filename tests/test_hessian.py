@@ -322,3 +322,13 @@ def test_a_family_of_critical_points_says_where_it_is_real(cli) -> None:
     d = cli("hessian", "(x^2 + y^2 - 1)^2", "--critical", "--json").json
     assert sorted(d["families"]) == ["y = -sqrt(1 - x**2) (x in [-1, 1])",
                                      "y = sqrt(1 - x**2) (x in [-1, 1])"]
+
+
+@pytest.mark.parametrize(("expr", "at"), [("floor(x)*y", "x=1,y=1"), ("heaviside(x)", "x=0")])
+def test_no_hessian_where_f_jumps(cli, expr: str, at: str) -> None:
+    """The second derivatives of floor(x)*y are 0, yet f jumps at x = 1."""
+    r = cli("hessian", expr, "--at", at, "--json")
+    assert r.code == 3 and r.json["error"]["code"] == "not_differentiable"
+    assert "f jumps there" in r.json["error"]["message"]
+    assert cli("hessian", "floor(x)*y", "--at", "x=0.5,y=1", "--json").json["values"] == \
+        [[0.0, 0.0], [0.0, 0.0]]

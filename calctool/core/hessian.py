@@ -152,6 +152,9 @@ def _at_point(expr: sp.Expr, matrix: sp.Matrix, point: dict[sp.Symbol, sp.Expr]
     if not here.ok:
         raise DomainError(f"f has no real value at {_where(point)} ({here.problem}), so it "
                           "has no Hessian there", code="undefined")
+    if not _is_smooth_at(expr, point):
+        # floor(x)*y at x = 1: f jumps, though its second derivatives (0) do not show it
+        _across_switch(expr, point, "f")
     n = matrix.rows
     floats = np.empty((n, n))
     exact_entries: list[sp.Expr] | None = []
@@ -159,7 +162,7 @@ def _at_point(expr: sp.Expr, matrix: sp.Matrix, point: dict[sp.Symbol, sp.Expr]
         for j in range(n):
             entry = matrix[i, j]
             if not _is_smooth_at(entry, point):
-                entry = _across_switch(entry, point, i, j)
+                entry = _across_switch(entry, point, (i, j))
             value = evaluate(entry, point)
             if not value.ok or value.number is None:
                 raise DomainError(f"the second derivative in row {i + 1}, column {j + 1} "
@@ -175,7 +178,8 @@ def _at_point(expr: sp.Expr, matrix: sp.Matrix, point: dict[sp.Symbol, sp.Expr]
     return exact, floats, here.number
 
 
-def _across_switch(entry: sp.Expr, point: dict[sp.Symbol, sp.Expr], i: int, j: int) -> sp.Expr:
+def _across_switch(entry: sp.Expr, point: dict[sp.Symbol, sp.Expr],
+                   what: str | tuple[int, int]) -> sp.Expr:
     """A second derivative at a point where a kink function switches (relu, abs,
     heaviside): the value it tends to from both sides along each variable, or
     an error when the sides differ. Its formula's value there is a convention
@@ -184,6 +188,8 @@ def _across_switch(entry: sp.Expr, point: dict[sp.Symbol, sp.Expr], i: int, j: i
     from calctool.core.calculus import _limit
 
     where = _where(point)
+    name = what if isinstance(what, str) else (f"the second derivative in row {what[0] + 1}, "
+                                                f"column {what[1] + 1}")
     agreed: sp.Expr | None = None
     for v, a in point.items():
         if v not in entry.free_symbols:
@@ -194,18 +200,18 @@ def _across_switch(entry: sp.Expr, point: dict[sp.Symbol, sp.Expr], i: int, j: i
             with time_limit(EIGEN_SECONDS, "the one-sided second derivatives"):
                 below, above = (sp.simplify(_limit(line, v, a, d)) for d in ("-", "+"))
         except (ComputationTimeout, NotImplementedError, ValueError, TypeError):
-            raise DomainError(f"the second derivative in row {i + 1}, column {j + 1} "
-                              f"({sp.sstr(entry)}) switches at {where} and its one-sided "
-                              "values could not be found", code="undefined") from None
+            raise DomainError(f"{name} ({sp.sstr(entry)}) switches at {where} and its "
+                              "one-sided values could not be found", code="undefined") from None
         if below != above or not below.is_finite:
             raise DomainError(
-                f"the Hessian does not exist at {where}: the second derivative in row "
-                f"{i + 1}, column {j + 1} is {sp.sstr(below)} as {v} → {sp.sstr(a)} from below "
-                f"and {sp.sstr(above)} from above (a first derivative has a kink there)",
+                f"the Hessian does not exist at {where}: {name} is {sp.sstr(below)} as {v} → "
+                f"{sp.sstr(a)} from below and {sp.sstr(above)} from above ("
+                + ("f jumps there" if isinstance(what, str) else
+                   "a first derivative has a kink there") + ")",
                 code="not_differentiable")
         if agreed is not None and agreed != below:
-            raise DomainError(f"the Hessian does not exist at {where}: the second derivative in "
-                              f"row {i + 1}, column {j + 1} depends on the direction of approach",
+            raise DomainError(f"the Hessian does not exist at {where}: {name} depends on the "
+                              "direction of approach",
                               code="not_differentiable")
         agreed = below
     return entry if agreed is None else agreed
