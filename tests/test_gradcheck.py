@@ -654,3 +654,31 @@ def test_finite_differences_report_the_span_they_evaluated() -> None:
         assert lo == pytest.approx(-2 * h) and hi == pytest.approx(2 * h)  # central: ±h, ±2h
     kink = fd.gradient(lambda v: abs(v[0]), np.array([1e-9]))
     assert kink.values[0] == pytest.approx(1.0) and kink.spans[0][0] > -1e-9
+
+
+@pytest.mark.parametrize(("expr", "at"), [
+    ("sin(x)", "x=1e8"),  # h = 600 by default, the period is 6.3
+    ("exp(-x^2/1e-16)", "x=1e-8"),  # f varies on a scale of 1e-8
+    ("x^2*y + sin(x*y)", "x=1e6,y=1e6"),
+])
+def test_a_step_too_coarse_for_f_is_refined_not_a_false_alarm(cli, expr: str, at: str) -> None:
+    r = cli("gradcheck", expr, "--at", at, "--json")
+    assert r.code == 0, r.stdout
+    for c in r.json["components"]:
+        default = 6e-6 * max(1.0, abs(r.json["at"][c["name"]]))
+        assert c["passed"] and c["step"] < default / 50
+    assert "the default step was too coarse" in cli("gradcheck", expr, "--at", at).stdout
+
+
+def test_refinement_never_rescues_a_wrong_gradient(cli) -> None:
+    r = cli("gradcheck", "sin(x)", "--at", "x=1e8", "--grad", "-cos(x)", "--json")
+    assert r.code == 1 and r.json["components"][0]["passed"] is False
+    # a wrong hand gradient whose difference was fine is not "refined" at all
+    text = cli("gradcheck", "x^2", "--at", "x=3", "--grad", "2*x+1e-3").stdout
+    assert "too coarse" not in text
+
+
+def test_an_unresolvable_difference_blames_the_difference_not_sympy(cli) -> None:
+    r = cli("gradcheck", "cos(1000*x)", "--at", "x=1e6")
+    assert r.code == 1
+    assert "sympy and the finite difference disagree on ∂f/∂x" in r.stdout

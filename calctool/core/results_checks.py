@@ -128,6 +128,8 @@ class GradcheckResult(Result):
     # exceed the typical tolerance along a direction with |u_i| = 1/sqrt(n)
     resolution: float | None = None
     seconds: float | None = None
+    # components the default step was too coarse for, checked again with smaller steps
+    refined: tuple[str, ...] = ()
 
     MAX_FAILING: ClassVar[int] = 1000
 

@@ -97,6 +97,7 @@ def _expression_report(r: GradcheckResult) -> Report:
     rep.tables.append(TableView(columns, rows, numeric_columns=numeric))
     for c in r.components:
         rep.notes.extend(_component_notes(c, hand))
+    rep.notes.extend(r.refined)
     if not hand and _wrong(r):
         rep.notes.append("sympy's derivative and the finite difference disagree: f may not be "
                          "smooth near the point (a kink within the step), or the step is "
@@ -186,7 +187,10 @@ def _verdict(r: GradcheckResult) -> str:
         wrong = [_label(c) for c in _wrong(r)]
         kinks = [c for c in r.components if isinstance(c, KinkComponent)]
         parts = []
-        if wrong:
+        if wrong and r.mode == "expression":
+            # sympy's derivative is the truth here: it is the difference that failed
+            parts.append(f"sympy and the finite difference disagree on {', '.join(wrong)}")
+        elif wrong:
             parts.append(f"{', '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} wrong")
         if kinks:
             kinds = sorted({c.kind for c in kinks})
