@@ -682,3 +682,9 @@ def test_an_unresolvable_difference_blames_the_difference_not_sympy(cli) -> None
     r = cli("gradcheck", "cos(1000*x)", "--at", "x=1e6")
     assert r.code == 1
     assert "sympy and the finite difference disagree on ∂f/∂x" in r.stdout
+
+
+def test_an_eps_below_the_float_spacing_is_a_clear_usage_error(cli) -> None:
+    r = cli("gradcheck", "sin(x)", "--at", "x=1e8", "--eps", "1e-10")
+    assert r.code == 2 and "below the spacing of float64 numbers" in r.stderr
+    assert "Warning" not in r.stderr

@@ -130,6 +130,11 @@ def main(argv: list[str] | None = None) -> None:
 
     argv = list(sys.argv[1:] if argv is None else argv)
     _limit_memory()
+    import warnings
+
+    # numpy's "invalid value in divide" and the like: calctool reports undefined
+    # values itself, in words, so these would only be noise on stderr.
+    warnings.filterwarnings("ignore", category=RuntimeWarning)
     debug = "--traceback" in argv or os.environ.get("CALCTOOL_DEBUG", "") not in ("", "0")
     # --traceback works anywhere on the line (before --), not only before the command.
     head = argv[: argv.index("--")] if "--" in argv else argv

@@ -318,6 +318,7 @@ def _expression_mode(text: str, at: str | None, grad: str | None, names: str | N
     truth_exprs = [sp.diff(expr, v) for v in chosen]
     truth = np.array([_true_derivative(expr, v, point) for v in chosen])
     f, x = _numeric_function(expr, all_vars, chosen, point)
+    _check_step(options.eps, x, [str(v) for v in chosen])
     fdres = fd.gradient(f, x, method=options.method, h=options.eps)  # type: ignore[arg-type]
     numeric = np.asarray(fdres.values, dtype=np.float64).reshape(-1)
     error = np.asarray(fdres.error_estimates, dtype=np.float64).reshape(-1)
@@ -401,6 +402,17 @@ def _expression_mode(text: str, at: str | None, grad: str | None, names: str | N
         checked=len(chosen), failed=len(failed), failing=tuple(failed), shown="all",
         evaluations=fdres.evaluations, gradient_evaluations=1 if hand is not None else 0,
         refined=tuple(refined))
+
+
+def _check_step(eps: float | None, x: np.ndarray, names: Sequence[str]) -> None:
+    """--eps smaller than the spacing of float64 numbers at x: x + h == x."""
+    if eps is None:
+        return
+    for name, xi in zip(names, np.asarray(x, dtype=np.float64).reshape(-1)):
+        if xi + eps == xi or xi - eps == xi:
+            raise UsageError(f"--eps {eps:g} is below the spacing of float64 numbers at {name} = "
+                             f"{xi:g} (about {np.spacing(xi):.1e}): x + h equals x there",
+                             code="bad_value", hint="use a larger --eps, or leave the default")
 
 
 def _smaller_steps(f: Callable[[np.ndarray], Any], x: np.ndarray, i: int, h: float,
