@@ -194,6 +194,11 @@ def test_out_of_memory_is_a_clear_error() -> None:
     ["diff", "oo*y*ycos"],
     ["limit", "sin(4^x)", "--to", "x=oo"],
     ["hessian", "(log(x))^(x)", "--at", "x=1"],  # 1/log(1) in the size guard
+    # seed 5: relu of a complex number; sympy's solve failing midway
+    ["eval", "relu(log((x)-(2)))", "--at", "x=0"],
+    ["tangent", "(relu((y)^(x)))^(0.5)", "--at", "x=pi/4,y=-2"],
+    ["hessian", "(((1)-(y))*(exp(y)))^(x)", "--critical"],
+    ["gradcheck", "relu(((x)-(pi))^(0.5))", "--at", "x=0"],
 ])
 def test_fuzz_findings(cli, args: list[str]) -> None:
     assert_clean(cli(*args, "--json", "--timeout", "20"), json_mode=True)

@@ -67,6 +67,8 @@ class relu(sp.Function):  # noqa: N801
             return x
         if x.is_extended_negative:
             return sp.Integer(0)
+        if x.is_number and x.is_extended_real is False:
+            return sp.nan  # relu(log(-2)): max(0, a complex number) is undefined
         return None
 
     def fdiff(self, argindex: int = 1) -> sp.Expr:
@@ -78,7 +80,10 @@ class relu(sp.Function):  # noqa: N801
         return sp.Max(0, x)
 
     def _eval_evalf(self, prec: int) -> sp.Expr | None:
-        return sp.Max(0, self.args[0])._eval_evalf(prec)
+        value = self.args[0].evalf(prec)
+        if not value.is_extended_real:
+            return sp.nan if value.is_number else None  # e.g. (-2)^(pi/4): not real
+        return sp.Max(0, value)
 
     def _latex(self, printer: object, exp: str | None = None) -> str:
         body = r"\operatorname{ReLU}\left(%s\right)" % printer._print(self.args[0])  # type: ignore[attr-defined]
@@ -97,6 +102,8 @@ class leaky_relu(sp.Function):  # noqa: N801
             return x
         if x.is_extended_negative:
             return a * x
+        if x.is_number and x.is_extended_real is False:
+            return sp.nan  # not defined for a complex argument
         return None
 
     def fdiff(self, argindex: int = 1) -> sp.Expr:
@@ -112,7 +119,10 @@ class leaky_relu(sp.Function):  # noqa: N801
 
     def _eval_evalf(self, prec: int) -> sp.Expr | None:
         x, a = self.args
-        return (sp.Max(0, x) + a * sp.Min(0, x))._eval_evalf(prec)
+        value = x.evalf(prec)
+        if not value.is_extended_real:
+            return sp.nan if value.is_number else None
+        return (sp.Max(0, value) + a * sp.Min(0, value))._eval_evalf(prec)
 
     def _latex(self, printer: object, exp: str | None = None) -> str:
         x, a = (printer._print(arg) for arg in self.args)  # type: ignore[attr-defined]

@@ -415,9 +415,11 @@ def _critical(text: str, expr: sp.Expr, chosen: list[sp.Symbol], params: list[sp
             f"solving ∇f = 0 took longer than {seconds:.3g} s, so the critical points are "
             "unknown", hint="raise the limit with --timeout SECONDS; --at x=...,y=... "
             "classifies one point") from None
-    except (NotImplementedError, ValueError, TypeError) as exc:
+    except (NotImplementedError, ValueError, TypeError, AttributeError,
+            ArithmeticError) as exc:
         # sympy's solvers raise these when they give up midway (an erfinv outside
-        # [-1, 1], a relational they cannot decide): the critical points are unknown.
+        # [-1, 1], a relational they cannot decide, a nan inside evalf): the
+        # critical points are unknown.
         raise ComputeError(f"sympy cannot solve ∇f = 0 for this function ({exc})",
                            code="unsupported") from None
     note = None
