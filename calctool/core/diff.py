@@ -9,7 +9,6 @@ import sympy as sp
 
 from calctool.core.errors import DomainError, UsageError
 from calctool.core.parse import free_variables, parse_input, symbol
-from calctool.core.points import show_point
 from calctool.core.results import DiffResult, expr_number
 
 if TYPE_CHECKING:
@@ -63,7 +62,7 @@ def compute_diff(text: str, *, wrt: str | None = None, order: int = 1, at: str |
     point = None
     if at is not None:
         from calctool.core.domain import require_inside
-        from calctool.core.points import resolve_point
+        from calctool.core.points import resolve_point, show_point
 
         # the variables of --wrt may be absent from f (d/dy x^2 = 0): their values are fine
         point = resolve_point(at, free_variables(expr),
@@ -126,6 +125,8 @@ def _value_at(expr: sp.Expr, sequence: Sequence[sp.Symbol], point: dict[sp.Symbo
     value, info = derivative_value(expr, sequence, point, digits)
     if value.ok:
         return value
+    from calctool.core.points import show_point
+
     where = show_point(point)
     label = "the derivative" if len(sequence) == 1 else "this derivative"
     if info is not None and value.problem and value.problem.startswith("infinite"):
