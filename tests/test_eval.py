@@ -318,3 +318,9 @@ def test_latex_of_a_table_is_a_tabular(cli) -> None:
     assert r"$x$ & $y$ & $f(x, y)$ \\" in lines
     assert r"$-1$ & $2$ & \text{undefined} \\" in lines
     assert r"$1$ & $2$ & $0$ \\" in lines
+
+
+def test_functions_numpy_lacks_evaluate_on_a_range(cli) -> None:
+    """DiracDelta (an internal error here before) is compiled as plots compile it."""
+    rows = cli("eval", "DiracDelta(x)", "--range", "x=0:1:3", "--json").json["points"]
+    assert [r["value"] for r in rows] == [None, 0, 0]

@@ -38,7 +38,7 @@ class PointDerivative:
         return self.kind == "vertical"
 
 
-def _is_smooth_at(expr: sp.Expr, point: Point) -> bool:
+def is_smooth_at(expr: sp.Expr, point: Point) -> bool:
     """No kink/jump function of `expr` has its switch point here."""
     for node in sp.preorder_traversal(expr):
         if not isinstance(node, NONSMOOTH):
@@ -173,7 +173,7 @@ def _on_cut(expr: sp.Expr, var: sp.Symbol, point: Point) -> bool:
     return False
 
 
-def _limit(expr: sp.Expr, var: sp.Symbol, at: sp.Expr, direction: str) -> sp.Expr:
+def one_sided_limit(expr: sp.Expr, var: sp.Symbol, at: sp.Expr, direction: str) -> sp.Expr:
     return sp.limit(to_elementary(expr), var, at, direction)
 
 
@@ -195,13 +195,13 @@ def derivative_at(f: sp.Expr, var: sp.Symbol, point: Point) -> PointDerivative:
 def _derivative_at(f: sp.Expr, var: sp.Symbol, point: Point) -> PointDerivative:
     here = evaluate(f, point)
     if not here.ok:
-        raise DomainError(f"{sp.sstr(f)} has no real value at {_show(point)} ({here.problem}), "
-                          "so it has no derivative there", code="undefined")
+        raise DomainError(f"{sp.sstr(f)} has no real value at {show_point(point)} "
+                          f"({here.problem}), so it has no derivative there", code="undefined")
     d = sp.diff(f, var)
     # sympy may leave a derivative unevaluated (a function it has no rule for):
     # that can't be evaluated at a point, so it takes the careful way below.
     unevaluated = any(not isinstance(u.expr, AppliedUndef) for u in d.atoms(sp.Derivative))
-    if _is_smooth_at(f, point) and not unevaluated and not _on_cut(f, var, point):
+    if is_smooth_at(f, point) and not unevaluated and not _on_cut(f, var, point):
         value = substitute(d, point)
         if value is None:  # too large to compute exactly: the caller evaluates numerically
             return PointDerivative(True, None, None, None, "smooth")
@@ -213,12 +213,12 @@ def _derivative_at(f: sp.Expr, var: sp.Symbol, point: Point) -> PointDerivative:
     g = f.xreplace(others)
     f_a = here.exact if here.exact is not None else g.xreplace({var: a})
     h = sp.Dummy("h", positive=True)
-    left_cont = _limit(g, var, a, "-")
-    right_cont = _limit(g, var, a, "+")
+    left_cont = one_sided_limit(g, var, a, "-")
+    right_cont = one_sided_limit(g, var, a, "+")
     quotient = (g.xreplace({var: a + h}) - f_a) / h
-    right = _limit(quotient, h, 0, "+")
+    right = one_sided_limit(quotient, h, 0, "+")
     left_quotient = (g.xreplace({var: a - h}) - f_a) / (-h)
-    left = _limit(left_quotient, h, 0, "+")
+    left = one_sided_limit(left_quotient, h, 0, "+")
     # A side where f is not real-valued (sqrt(x) left of 0) has no one-sided derivative.
     left_ok = left_cont.is_extended_real is not False and left.is_extended_real is not False
     right_ok = right_cont.is_extended_real is not False and right.is_extended_real is not False
@@ -303,6 +303,3 @@ def derivative_value(f: sp.Expr, sequence: Sequence[sp.Symbol], point: Point,
         return evaluate(g, point, digits), last
     return evaluate(last.value, {}, digits), last  # type: ignore[arg-type]
 
-
-def _show(point: Point) -> str:
-    return show_point(point)

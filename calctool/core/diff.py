@@ -100,14 +100,13 @@ def compute_diff(text: str, *, wrt: str | None = None, order: int = 1, at: str |
 
 def _plot(expr: sp.Expr, derivative: sp.Expr, sequence: Sequence[sp.Symbol],
           point: dict[sp.Symbol, sp.Expr] | None, plot_range: str | None) -> PlotData:
-    from calctool.core.functions import for_numpy
     from calctool.core.plotdata import parse_plot_range, sample
 
     var = sequence[-1]
     if len(set(sequence)) > 1:
         raise UsageError("--plot needs a derivative by one variable", code="bad_option")
     fixed = {k: v for k, v in (point or {}).items() if k != var}
-    f, d = (for_numpy(e.xreplace(fixed)) for e in (expr, derivative))
+    f, d = expr.xreplace(fixed), derivative.xreplace(fixed)
     center = float(sp.N(point[var])) if point and var in point else None
     lo, hi = parse_plot_range(plot_range, center)
     order = len(sequence)

@@ -206,18 +206,17 @@ def _many(expr: sp.Expr, variables: list[sp.Symbol], at: Sequence[str],
     bad = np.flatnonzero(~np.isfinite(values))
     if not bad.size:
         return PointTable(names, tuple(columns[v] for v in order), values)
-    problems, large, unchecked = _recheck(expr, order, columns, values, bad)
-    return PointTable(names, tuple(columns[v] for v in order), values, problems,
-                      large=large, unchecked=unchecked)
+    problems, large = _recheck(expr, order, columns, values, bad)
+    return PointTable(names, tuple(columns[v] for v in order), values, problems, large=large)
 
 
 def _recheck(expr: sp.Expr, order: list[sp.Symbol], columns: dict[sp.Symbol, Any],
-             values: Any, bad: Any) -> tuple[dict[int, str], dict[int, str], int]:
+             values: Any, bad: Any) -> tuple[dict[int, str], dict[int, str]]:
     """Evaluate again exactly the points where float64 gave inf or nan; `values` is updated.
 
-    Returns why each undefined point has no value, the decimal text of values
-    too large for a float (exp(800)), and how many points were not rechecked
-    (the limits above): those keep the float result and the word UNCHECKED.
+    Returns why each undefined point has no value (points not rechecked, for
+    the limits above, keep the float result and the word UNCHECKED) and the
+    decimal text of values too large for a float (exp(800)).
     """
     import time
 
@@ -250,7 +249,7 @@ def _recheck(expr: sp.Expr, order: list[sp.Symbol], columns: dict[sp.Symbol, Any
         values[i] = value.number
         if math.isinf(value.number):
             large[i] = value.text
-    return problems, large, sum(1 for p in problems.values() if p == UNCHECKED)
+    return problems, large
 
 
 def _recheck_seconds() -> float:

@@ -258,10 +258,11 @@ def to_elementary(expr: sp.Expr) -> sp.Expr:
 
 
 def for_numpy(expr: sp.Expr) -> sp.Expr:
-    """`expr` with what numpy code lacks rewritten into what it has, for plots and
-    finite differences: DiracDelta (the derivative of sign and Heaviside) is 0
-    where its argument is not 0 and nan (no value) where it is; polygamma (the
-    derivative of gamma and factorial) is computed point by point with mpmath."""
+    """`expr` with what numpy code lacks rewritten into what it has (compile_numpy
+    applies it to all it compiles): DiracDelta (the derivative of sign and
+    Heaviside) is 0 where its argument is not 0 and nan (no value) where it is;
+    polygamma (the derivative of gamma and factorial) is computed point by
+    point with mpmath."""
     if expr.has(sp.DiracDelta):
         expr = expr.replace(sp.DiracDelta,
                             lambda u, *order: sp.Piecewise((sp.nan, sp.Eq(u, 0)), (0, True)))

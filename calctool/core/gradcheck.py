@@ -57,7 +57,6 @@ from calctool.core.errors import (
     ParseError,
     UsageError,
 )
-from calctool.core.functions import for_numpy
 from calctool.core.limits import time_limit
 from calctool.core.numeric import compile_numpy
 from calctool.core.parse import free_variables, parse
@@ -220,9 +219,6 @@ def _choose_variables(expr: sp.Expr, names: str | None) -> tuple[list[sp.Symbol]
     return chosen, "--vars"
 
 
-def _where(point: dict[sp.Symbol, sp.Expr]) -> str:
-    return show_point(point)
-
 
 def _true_derivative(expr: sp.Expr, var: sp.Symbol,
                      point: dict[sp.Symbol, sp.Expr]) -> float:
@@ -230,7 +226,7 @@ def _true_derivative(expr: sp.Expr, var: sp.Symbol,
     value, info = derivative_value(expr, [var], point)
     if value.ok and value.number is not None:
         return value.number
-    where = _where(point)
+    where = show_point(point)
     details: dict[str, Any] = {}
     if info is not None:
         details = {"kind": info.kind,
@@ -287,7 +283,7 @@ def _numeric_function(expr: sp.Expr, all_vars: list[sp.Symbol], chosen: list[sp.
                       point: dict[sp.Symbol, sp.Expr]) -> tuple[Callable[[np.ndarray], Any],
                                                                  np.ndarray]:
     """f as a function of the chosen variables' vector (the others fixed at the point)."""
-    fn = compile_numpy(for_numpy(expr), all_vars)
+    fn = compile_numpy(expr, all_vars)
     fixed: list[Any] = [float(sp.N(point[v], 17)) for v in all_vars]
     slots = [all_vars.index(v) for v in chosen]
 
@@ -469,7 +465,7 @@ def _looks_like_spec(text: str) -> bool:
 def _hand_value(g: sp.Expr, var: sp.Symbol, point: dict[sp.Symbol, sp.Expr]) -> float:
     value = evaluate(g, point)
     if not value.ok or value.number is None:
-        raise DomainError(f"your ∂f/∂{var} = {sp.sstr(g)} has no value at {_where(point)}: "
+        raise DomainError(f"your ∂f/∂{var} = {sp.sstr(g)} has no value at {show_point(point)}: "
                           f"{value.problem}", code="undefined")
     return value.number
 
@@ -484,8 +480,8 @@ def _formula_matches(hand: sp.Expr, truth: sp.Expr, all_vars: list[sp.Symbol],
     rng = np.random.default_rng(12345)
     center = np.array([float(sp.N(point[v], 17)) for v in all_vars])
     try:
-        fh = compile_numpy(for_numpy(hand), all_vars)
-        ft = compile_numpy(for_numpy(truth), all_vars)
+        fh = compile_numpy(hand, all_vars)
+        ft = compile_numpy(truth, all_vars)
     except (TypeError, ValueError, NameError, SyntaxError, NotImplementedError):
         return None  # NotImplementedError: a construct numpy code cannot express
     agree = 0

@@ -30,7 +30,7 @@ import numpy as np
 import sympy as sp
 
 from calctool.core import finite_diff as fd
-from calctool.core.calculus import _is_smooth_at
+from calctool.core.calculus import is_smooth_at, one_sided_limit
 from calctool.core.domain import require_inside
 from calctool.core.errors import (
     ComputationTimeout,
@@ -102,7 +102,7 @@ def compute_hessian(
         return HessianResult(input=text, expression=expr, variables=tuple(chosen), names=names,
                              matrix=matrix)
     point = resolve_point(at, all_vars, vanished=parsed.names)
-    require_inside(parsed.conditions, point, _where(point))
+    require_inside(parsed.conditions, point, show_point(point))
     exact, floats, f_value = _at_point(expr, matrix, point)
     curvature = classify(exact, floats)
     gradient, is_critical = _gradient_at(expr, chosen, point)
@@ -141,18 +141,15 @@ def _rows(m: np.ndarray) -> tuple[tuple[float, ...], ...]:
     return tuple(tuple(float(v) for v in row) for row in m)
 
 
-def _where(point: dict[sp.Symbol, sp.Expr]) -> str:
-    return show_point(point)
-
 
 def _at_point(expr: sp.Expr, matrix: sp.Matrix, point: dict[sp.Symbol, sp.Expr]
               ) -> tuple[sp.Matrix | None, np.ndarray, float | None]:
     """The matrix at the point: exact (None if too large to compute exactly) and floats."""
     here = evaluate(expr, point)
     if not here.ok:
-        raise DomainError(f"f has no real value at {_where(point)} ({here.problem}), so it "
+        raise DomainError(f"f has no real value at {show_point(point)} ({here.problem}), so it "
                           "has no Hessian there", code="undefined")
-    if not _is_smooth_at(expr, point):
+    if not is_smooth_at(expr, point):
         # floor(x)*y at x = 1: f jumps, though its second derivatives (0) do not show it
         _across_switch(expr, point, "f")
     n = matrix.rows
@@ -161,13 +158,13 @@ def _at_point(expr: sp.Expr, matrix: sp.Matrix, point: dict[sp.Symbol, sp.Expr]
     for i in range(n):
         for j in range(n):
             entry = matrix[i, j]
-            if not _is_smooth_at(entry, point):
+            if not is_smooth_at(entry, point):
                 entry = _across_switch(entry, point, (i, j))
             value = evaluate(entry, point)
             if not value.ok or value.number is None:
                 raise DomainError(f"the second derivative in row {i + 1}, column {j + 1} "
                                   f"({sp.sstr(matrix[i, j])}) is {value.problem} at "
-                                  f"{_where(point)}", code="undefined")
+                                  f"{show_point(point)}", code="undefined")
             floats[i, j] = value.number
             if exact_entries is not None:
                 if value.exact is None:
@@ -185,9 +182,7 @@ def _across_switch(entry: sp.Expr, point: dict[sp.Symbol, sp.Expr],
     an error when the sides differ. Its formula's value there is a convention
     (heaviside(0) = 1/2 makes relu(x)^2 read f'' = 1/2 at 0, where f'' is 0
     from below and 2 from above)."""
-    from calctool.core.calculus import _limit
-
-    where = _where(point)
+    where = show_point(point)
     name = what if isinstance(what, str) else (f"the second derivative in row {what[0] + 1}, "
                                                 f"column {what[1] + 1}")
     agreed: sp.Expr | None = None
@@ -198,7 +193,7 @@ def _across_switch(entry: sp.Expr, point: dict[sp.Symbol, sp.Expr],
         line = entry.xreplace(others)
         try:
             with time_limit(EIGEN_SECONDS, "the one-sided second derivatives"):
-                below, above = (sp.simplify(_limit(line, v, a, d)) for d in ("-", "+"))
+                below, above = (sp.simplify(one_sided_limit(line, v, a, d)) for d in ("-", "+"))
         except (ComputationTimeout, NotImplementedError, ValueError, TypeError):
             raise DomainError(f"{name} ({sp.sstr(entry)}) switches at {where} and its "
                               "one-sided values could not be found", code="undefined") from None

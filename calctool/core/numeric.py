@@ -17,7 +17,7 @@ import numpy as np
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
-from calctool.core.functions import RealRoot, leaky_relu, relu, sigmoid, softplus
+from calctool.core.functions import RealRoot, for_numpy, leaky_relu, relu, sigmoid, softplus
 
 MAX_UNROLLED_POWER = 16
 
@@ -140,7 +140,9 @@ def _power_chain(b: str, n: int) -> str:
 
 
 def compile_numpy(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> Callable[..., Any]:
-    """A numpy function of `variables` (in order) computing `expr` elementwise."""
+    """A numpy function of `variables` (in order) computing `expr` elementwise
+    (DiracDelta and polygamma, which numpy lacks, rewritten by `for_numpy`)."""
+    expr = for_numpy(expr)
     printer = FastNumPyPrinter({"fully_qualified_modules": True, "inline": True,
                                 "allow_unknown_functions": True, "user_functions": {}})
     namespace = {**NUMPY_IMPLEMENTATIONS, "functools": functools, "math": math}

@@ -45,11 +45,15 @@ class PointTable:
     texts: tuple[str, ...] | None = None  # values to more than float precision (--digits)
     # row -> decimal text of a finite value too large for a float (exp(800))
     large: dict[int, str] = field(default_factory=dict)
-    unchecked: int = 0  # how many problems are UNCHECKED
     notes: tuple[str, ...] = ()  # what the reader must know about these values
 
     def __len__(self) -> int:
         return len(self.values)
+
+    @property
+    def unchecked(self) -> int:
+        """How many problems are UNCHECKED (float64 gave inf or nan, no exact recheck)."""
+        return sum(1 for p in self.problems.values() if p == UNCHECKED)
 
     def row(self, i: int) -> dict[str, Any]:
         out: dict[str, Any] = {n: json_number(float(c[i]))
