@@ -2,7 +2,7 @@
 
     python bench/bench_eval.py [--n 1000000] [--runs 7]
 
-1. The kernel, in one process: calctool.core.numeric.evaluate_many (cse,
+1. The kernel, in one process: calctool.core.engines.numeric.evaluate_many (cse,
    integer powers as multiplications, cache-sized blocks) against the
    formula written plainly with numpy (`x**3*np.cos(x)`), best of --runs,
    and against sympy's plain lambdify. SPEC 5 goal: <= 0.5x numpy's time.
@@ -25,8 +25,8 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
-from calctool.core.numeric import evaluate_many
-from calctool.core.parse import parse, symbol
+from calctool.core.engines.numeric import evaluate_many
+from calctool.core.expr.parse import parse, symbol
 
 FORMULAS: list[tuple[str, Callable[[np.ndarray], np.ndarray], str]] = [
     ("x^3*cos(x)", lambda x: x**3 * np.cos(x), "x**3*np.cos(x)"),
@@ -59,7 +59,7 @@ def kernels(n: int, runs: int) -> None:
     for text, hand, _ in FORMULAS:
         expr = parse(text)
         evaluate_many(expr, [var], [x[:10]])  # compile once (cached below by sympy)
-        from calctool.core.numeric import compile_numpy
+        from calctool.core.engines.numeric import compile_numpy
 
         fn = compile_numpy(expr, [var])
         plain = sp.lambdify([var], expr.rewrite(sp.exp) if "sigmoid" in text else expr, "numpy")
@@ -74,7 +74,7 @@ def kernels(n: int, runs: int) -> None:
 
 
 def _blocks(fn: Callable[[np.ndarray], np.ndarray], x: np.ndarray) -> np.ndarray:
-    from calctool.core.numeric import CHUNK
+    from calctool.core.engines.numeric import CHUNK
 
     out = np.empty_like(x)
     with np.errstate(all="ignore"):

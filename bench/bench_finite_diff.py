@@ -27,7 +27,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from calctool.core import finite_diff as fd
+from calctool.core.engines import finite_diff as fd
 
 Fn = Callable[[np.ndarray], np.ndarray]
 

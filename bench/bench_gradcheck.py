@@ -41,8 +41,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from calctool.core.gradcheck import compute_gradcheck
-from calctool.core.results_checks import GradcheckResult
+from calctool.core.ops.gradcheck import compute_gradcheck
+from calctool.core.results.gradcheck import GradcheckResult
 
 ROOT = Path(__file__).resolve().parents[1]
 

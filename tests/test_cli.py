@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from calctool.core.parse import parse
+from calctool.core.expr.parse import parse
 
 BASE_KEYS = {"ok", "command", "input", "expression"}
 
@@ -232,7 +232,7 @@ def test_help_and_version_do_not_import_heavy_modules() -> None:
 
 
 def test_traceback_only_on_request(monkeypatch: pytest.MonkeyPatch, cli) -> None:
-    import calctool.core.diff as diff_module
+    import calctool.core.ops.diff as diff_module
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")

@@ -10,10 +10,10 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calctool.core.diff import compute_diff
 from calctool.core.errors import CalcError, DomainError, UsageError
-from calctool.core.functions import sigmoid
-from calctool.core.parse import parse, symbol
+from calctool.core.expr.functions import sigmoid
+from calctool.core.expr.parse import parse, symbol
+from calctool.core.ops.diff import compute_diff
 
 x, y, t, z, w, b = (symbol(n) for n in "xytzwb")
 
@@ -310,7 +310,7 @@ def test_floor_in_every_output_mode(cli) -> None:
 def test_no_function_of_the_table_leaves_an_unevaluated_derivative() -> None:
     """Every name a user can call: diff, diff --at, diff --plot either answer (with no
     Derivative left in the answer) or fail with a CalcError, never with anything else."""
-    from calctool.core.parse import FUNCTIONS
+    from calctool.core.expr.parse import FUNCTIONS
 
     for name, spec in sorted(FUNCTIONS.items()):
         text = f"{name}(x, 3)" if spec.min_args == 2 else f"{name}(x)"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from calctool.core.domain import violation
-from calctool.core.parse import parse_input, symbol
+from calctool.core.engines.domain import violation
+from calctool.core.expr.parse import parse_input, symbol
 
 x, y = symbol("x"), symbol("y")
 

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 import sympy as sp
 
+from calctool.core.engines.numeric import evaluate_many
 from calctool.core.errors import DomainError, UsageError
-from calctool.core.evaluate import compute_eval
-from calctool.core.numeric import evaluate_many
-from calctool.core.parse import parse, symbol
-from calctool.core.results_eval import UNCHECKED
+from calctool.core.expr.parse import parse, symbol
+from calctool.core.ops.eval import compute_eval
+from calctool.core.results.eval import UNCHECKED
 
 x, y = symbol("x"), symbol("y")
 
@@ -243,7 +243,7 @@ def test_summary_counts_the_points_it_leaves_out(cli) -> None:
 
 
 def test_rechecking_is_bounded_and_says_so(cli, monkeypatch) -> None:
-    import calctool.core.evaluate as ev
+    import calctool.core.ops.eval as ev
 
     monkeypatch.setattr(ev, "MAX_RECHECKED", 3)
     d = compute_eval("log(1+exp(z))", ranges=["z=710:800:10"]).to_dict()

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calctool.core import finite_diff as fd
+from calctool.core.engines import finite_diff as fd
 from calctool.core.errors import CalcError
 
 # --------------------------------------------------------------------------- suite

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from calctool.core.errors import ComputeError
-from calctool.core.gradcheck import compute_gradcheck
+from calctool.core.ops.gradcheck import compute_gradcheck
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MLP = str(FIXTURES / "mlp.py")
@@ -646,7 +646,7 @@ def test_function_mode_noise_is_not_inflated_by_a_kink(tmp_path: Path) -> None:
 
 
 def test_finite_differences_report_the_span_they_evaluated() -> None:
-    from calctool.core import finite_diff as fd
+    from calctool.core.engines import finite_diff as fd
 
     res = fd.gradient(lambda v: float(v[0] ** 2 + 3 * v[1]), np.array([1.0, 2.0]))
     assert res.spans is not None and res.spans.shape == (2, 2)

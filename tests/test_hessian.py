@@ -11,7 +11,7 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calctool.core.hessian import classify, compute_hessian
+from calctool.core.ops.hessian import classify, compute_hessian
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MLP = str(FIXTURES / "mlp.py")
@@ -97,7 +97,7 @@ def test_numeric_zero_uses_a_scaled_tolerance() -> None:
 
 def test_irrational_point_is_classified_exactly(cli, monkeypatch) -> None:
     # closed-form eigenvalues have a time budget; a loaded machine must not drop them here
-    monkeypatch.setattr("calctool.core.hessian.EIGEN_SECONDS", 60.0)
+    monkeypatch.setattr("calctool.core.ops.hessian.EIGEN_SECONDS", 60.0)
     d = cli("hessian", "x^2*y + y^3", "--at", "x=sqrt(2),y=pi", "--json").json
     assert d["exact"] is True and d["classification"] == "local minimum"
     assert len(d["eigenvalues_exact"]) == 2

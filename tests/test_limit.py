@@ -16,11 +16,11 @@ import mpmath
 import pytest
 import sympy as sp
 
-from calctool.core import limit as limit_module
+from calctool.core.budget import time_limit
 from calctool.core.errors import ComputeError, DomainError, UsageError
-from calctool.core.limit import compute_limit
-from calctool.core.limits import time_limit
-from calctool.core.parse import symbol
+from calctool.core.expr.parse import symbol
+from calctool.core.ops import limit as limit_module
+from calctool.core.ops.limit import compute_limit
 from calctool.render.plot import build
 from calctool.render.report import build_report
 

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calctool.core.errors import CalcError, DomainError, ParseError, ResourceLimitError
-from calctool.core.functions import RealRoot, leaky_relu, relu, sigmoid, softplus
-from calctool.core.parse import MAX_LENGTH, parse, symbol
+from calctool.core.expr.functions import RealRoot, leaky_relu, relu, sigmoid, softplus
+from calctool.core.expr.parse import MAX_LENGTH, parse, symbol
 
 x, y, t, w, b = (symbol(n) for n in "xytwb")
 f, g = sp.Function("f"), sp.Function("g")
@@ -247,7 +247,7 @@ def test_print_then_parse_is_identity(text: str) -> None:
     ("x*y", []),
 ])
 def test_lookalike_names(text: str, found: list[tuple[str, str]]) -> None:
-    from calctool.core.parse import lookalike_names
+    from calctool.core.expr.parse import lookalike_names
 
     assert lookalike_names(parse(text)) == found
 

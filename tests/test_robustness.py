@@ -15,7 +15,7 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calctool.core.parse import parse
+from calctool.core.expr.parse import parse
 
 ALLOWED_EXIT = {0, 1, 2, 3}
 TOKENS = ["x", "y", "2", "0.5", "e", "pi", "oo", "+", "-", "*", "/", "^", "**", "(", ")", ",",

@@ -1,7 +1,7 @@
 """floor and ceiling in every command: derivative 0 between the jumps, none at them.
 
 sympy leaves d/dx floor(x) unevaluated; calctool teaches floor and ceiling their
-derivative (calctool.core.functions), so no command shows Derivative(floor(x), x),
+derivative (calctool.core.expr.functions), so no command shows Derivative(floor(x), x),
 crashes compiling it to numpy, or calls it an indeterminate form.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from calctool.core.parse import parse, symbol
+from calctool.core.expr.parse import parse, symbol
 
 x, y = symbol("x"), symbol("y")
 
@@ -39,7 +39,7 @@ def test_every_command_handles_floor(cli, args: list[str]) -> None:
 
 
 def test_tangent_of_floor() -> None:
-    from calctool.core.tangent import compute_tangent
+    from calctool.core.ops.tangent import compute_tangent
 
     flat = compute_tangent("floor(x)", at="0.5").to_dict()
     assert flat["exists"] is True and flat["slope"] == 0.0 and flat["point"] == {"x": 0.5,

@@ -22,12 +22,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sympy.core.function import AppliedUndef
 
-from calctool.core import steps as steps_module
-from calctool.core.diff import compute_diff
+from calctool.core.engines import steps as steps_module
+from calctool.core.engines.steps import Step, derive, explain
 from calctool.core.errors import CalcError
-from calctool.core.functions import RealRoot, leaky_relu, relu, sigmoid, softplus
-from calctool.core.parse import parse, symbol
-from calctool.core.steps import Step, derive, explain
+from calctool.core.expr.functions import RealRoot, leaky_relu, relu, sigmoid, softplus
+from calctool.core.expr.parse import parse, symbol
+from calctool.core.ops.diff import compute_diff
 
 x, y, z, w, b, u = (symbol(n) for n in "xyzwbu")
 
@@ -722,7 +722,7 @@ def test_the_steps_engine_is_imported_only_for_steps() -> None:
 
     probe = ("import sys\nfrom calctool.cli.app import main\n"
              "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-             "sys.stderr.write('STEPS=%s' % ('calctool.core.steps' in sys.modules))\n")
+             "sys.stderr.write('STEPS=%s' % ('calctool.core.engines.steps' in sys.modules))\n")
     for args, loaded in ((["diff", "x^3*cos(x)"], "False"),
                          (["diff", "x^3*cos(x)", "--steps"], "True")):
         r = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True,

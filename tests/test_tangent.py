@@ -15,8 +15,8 @@ import pytest
 import sympy as sp
 
 from calctool.core.errors import DomainError, UsageError
-from calctool.core.parse import symbol
-from calctool.core.tangent import compute_tangent
+from calctool.core.expr.parse import symbol
+from calctool.core.ops.tangent import compute_tangent
 from calctool.render.plot import build
 from calctool.render.report import build_report
 
@@ -210,7 +210,7 @@ def test_corner_sympy_cannot_take_the_limits_of() -> None:
 ])
 def test_numeric_slopes_when_sympy_gives_up(monkeypatch: pytest.MonkeyPatch, text: str,
                                             kind: str, left: object, right: object) -> None:
-    import calctool.core.calculus as calculus
+    import calctool.core.engines.pointwise as calculus
 
     def refuse(*args: object, **kwargs: object) -> sp.Expr:
         raise NotImplementedError("not today")

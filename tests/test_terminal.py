@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from calctool.core.gradcheck import compute_gradcheck
-from calctool.core.hessian import compute_hessian
+from calctool.core.ops.gradcheck import compute_gradcheck
+from calctool.core.ops.hessian import compute_hessian
 from calctool.render import rich as rich_renderer
 from calctool.render.report import build_report
 
@@ -79,7 +79,7 @@ def test_round_shortens_only_long_decimals(text: str, digits: int, shown: str) -
 
 @pytest.mark.parametrize("ascii", [False, True])
 def test_without_colour_each_series_has_its_own_marker(ascii: bool) -> None:
-    from calctool.core.diff import compute_diff
+    from calctool.core.ops.diff import compute_diff
     from calctool.render.plot import build
 
     result = compute_diff("sin(x)", plot=True)

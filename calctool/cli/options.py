@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from calctool.core.limits import DEFAULT_TIMEOUT
+from calctool.core.budget import DEFAULT_TIMEOUT
 
 OUTPUT = "Output"
 

@@ -18,7 +18,7 @@ from calctool.cli.settings import Settings
 from calctool.core.errors import CalcError, ExitStatus
 
 if TYPE_CHECKING:
-    from calctool.core.results import Result
+    from calctool.core.results.base import Result
 
 Compute = Callable[[str], "Result"]
 
@@ -56,7 +56,7 @@ def _warn_lookalikes(result: Result) -> None:
     """A note on stderr for a variable such as `sinx`: likely a missing bracket."""
     if result.expression is None:  # --func: the user's Python code, no expression
         return
-    from calctool.core.parse import lookalike_names
+    from calctool.core.expr.parse import lookalike_names
 
     for name, meant in lookalike_names(result.expression):
         sys.stderr.write(f"calctool: note: '{name}' is read as one variable named {name}; "
@@ -229,7 +229,7 @@ def _window(source: str, position: int, width: int = 70) -> tuple[str, int]:
 
 @contextmanager
 def _time_limits(settings: Settings) -> Iterator[None]:
-    from calctool.core.limits import time_limit
+    from calctool.core.budget import time_limit
 
     with _watchdog(settings), time_limit(settings.timeout):
         yield

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from calctool.cli.settings import Settings
-    from calctool.core.plotdata import PlotData
+    from calctool.core.engines.plotdata import PlotData
 
 COLORS = ("blue", "red", "green", "magenta", "cyan")
 # Without colour, series tell themselves apart by their marker.

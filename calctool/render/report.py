@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 import sympy as sp
 
-from calctool.core.results import Result
+from calctool.core.results.base import Result
 
 
 @dataclass

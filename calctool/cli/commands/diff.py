@@ -55,7 +55,7 @@ def diff(
     settings = make_settings("diff", json=json, latex=latex, timeout=timeout, ascii=ascii)
 
     def compute(text: str) -> object:
-        from calctool.core.diff import compute_diff
+        from calctool.core.ops.diff import compute_diff
 
         return compute_diff(text, wrt=wrt, order=order, at=at, simplify=simplify,
                             plot=plot, plot_range=range_, steps=steps)

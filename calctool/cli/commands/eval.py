@@ -64,7 +64,7 @@ def eval_(
         raise UsageError("--csv - and an expression of - both read stdin; use a file")
 
     def compute(text: str) -> object:
-        from calctool.core.evaluate import compute_eval
+        from calctool.core.ops.eval import compute_eval
 
         return compute_eval(text, at=at or (), ranges=range_ or (), csv_text=csv_text,
                             digits=digits, summary=summary, output=output)

@@ -121,7 +121,7 @@ def gradcheck(
                          code="missing_argument")
 
     def compute(text: str) -> object:
-        from calctool.core.gradcheck import compute_gradcheck
+        from calctool.core.ops.gradcheck import compute_gradcheck
         from calctool.render.views.gradcheck import progress_bar
 
         with progress_bar() as progress:

@@ -79,7 +79,7 @@ def hessian(
                          "FILE.py:NAME with a point", code="missing_argument")
 
     def compute(text: str) -> object:
-        from calctool.core.hessian import compute_hessian
+        from calctool.core.ops.hessian import compute_hessian
 
         return compute_hessian(text if expression is not None else None, variables=variables,
                                at=at, critical=critical, numeric=numeric, func=func, x0=x0,

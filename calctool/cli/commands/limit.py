@@ -57,7 +57,7 @@ def limit(
     settings = make_settings("limit", json=json, latex=latex, timeout=timeout, ascii=ascii)
 
     def compute(text: str) -> object:
-        from calctool.core.limit import compute_limit
+        from calctool.core.ops.limit import compute_limit
 
         return compute_limit(text, to=to, direction=direction, table=table, k_max=k_max,
                              plot=plot, plot_range=range_, numeric_only=numeric,

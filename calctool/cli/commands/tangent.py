@@ -49,7 +49,7 @@ def tangent(
     settings = make_settings("tangent", json=json, latex=latex, timeout=timeout, ascii=ascii)
 
     def compute(text: str) -> object:
-        from calctool.core.tangent import compute_tangent
+        from calctool.core.ops.tangent import compute_tangent
 
         return compute_tangent(text, at=at, secants=secants, k_max=k_max, plot=plot,
                                plot_range=range_)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import sympy as sp
 
-from calctool.core.results import DiffResult
+from calctool.core.results.diff import DiffResult
 from calctool.render.report import (
     Field,
     Rate,
@@ -19,7 +19,7 @@ from calctool.render.report import (
 )
 
 if TYPE_CHECKING:
-    from calctool.core.steps import Step
+    from calctool.core.engines.steps import Step
 
 # Text output shows at most about this many steps (the deepest levels go first);
 # --json always has the whole tree.

@@ -7,9 +7,9 @@ from typing import Any
 
 import sympy as sp
 
-from calctool.core.points import show_point
-from calctool.core.results_eval import EvalResult, plural
-from calctool.core.values import Value
+from calctool.core.engines.values import Value
+from calctool.core.expr.points import show_point
+from calctool.core.results.eval import EvalResult, plural
 from calctool.render.report import Field, Report, TableView, function_label
 
 

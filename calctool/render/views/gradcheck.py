@@ -16,9 +16,8 @@ from typing import Any
 
 import sympy as sp
 
-from calctool.core.gradcheck import KinkComponent
-from calctool.core.points import show_point
-from calctool.core.results_checks import Component, GradcheckResult
+from calctool.core.expr.points import show_point
+from calctool.core.results.gradcheck import Component, GradcheckResult, KinkComponent
 from calctool.render.report import Field, Report, TableView, function_label
 
 REL_STEP = {"central": "6.1e-6", "forward": "1.5e-8", "richardson": "0.01", "complex": "1e-20"}

@@ -7,8 +7,8 @@ from typing import Any
 
 import sympy as sp
 
-from calctool.core.points import show_point
-from calctool.core.results_checks import Curvature, HessianResult
+from calctool.core.expr.points import show_point
+from calctool.core.results.hessian import Curvature, HessianResult
 from calctool.render.report import Field, Report, TableView, function_label
 from calctool.render.views.gradcheck import err, num
 

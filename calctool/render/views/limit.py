@@ -6,8 +6,7 @@ from typing import Any
 
 import sympy as sp
 
-from calctool.core.limit import DIGITS, NUMERIC_KS
-from calctool.core.results_calculus import LimitResult, LimitRow
+from calctool.core.results.limit import LimitResult, LimitRow
 from calctool.render.report import Field, Report, TableView, function_label
 
 
@@ -61,9 +60,9 @@ def report(r: LimitResult) -> Report:
         else:
             where = f"{x} = {a} ± 10^-k" if r.direction == "+-" else \
                 f"{x} = {a} {'+' if r.direction == '+' else '-'} 10^-k"
-        ks = f"k = {NUMERIC_KS.start}..{NUMERIC_KS.stop - 1}"
+        ks = f"k = {r.sample_ks.start}..{r.sample_ks.stop - 1}"
         rep.notes.append(f"numeric: {r.numeric_reason}; the answer is estimated from f at "
-                         f"{where}, {ks}, in {DIGITS}-digit arithmetic")
+                         f"{where}, {ks}, in {r.digits}-digit arithmetic")
         if r.guess is not None:
             rep.notes.append(f"the estimate matches {sp.sstr(r.guess)} to 10 digits")
     if r.table:
@@ -71,7 +70,7 @@ def report(r: LimitResult) -> Report:
         if r.table_auto:
             rep.notes.append("the table is shown as evidence; --table shows it for any limit")
         else:
-            rep.notes.append(f"values computed from exact points in {DIGITS}-digit arithmetic, "
+            rep.notes.append(f"values computed from exact points in {r.digits}-digit arithmetic, "
                              "so cancellation cannot fake the trend")
     if r.plot is not None:
         rep.plots.append(r.plot)

@@ -6,7 +6,7 @@ from typing import Any
 
 import sympy as sp
 
-from calctool.core.results_calculus import TangentResult
+from calctool.core.results.tangent import TangentResult
 from calctool.render.report import Field, Report, TableView, function_label
 
 KIND_WORDS = {

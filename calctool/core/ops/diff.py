@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 import sympy as sp
 
 from calctool.core.errors import DomainError, UsageError
-from calctool.core.parse import free_variables, parse_input, symbol
-from calctool.core.results import DiffResult, expr_number
+from calctool.core.expr.parse import free_variables, parse_input, symbol
+from calctool.core.results.base import expr_number
+from calctool.core.results.diff import DiffResult
 
 if TYPE_CHECKING:
-    from calctool.core.plotdata import PlotData
-    from calctool.core.values import Value
+    from calctool.core.engines.plotdata import PlotData
+    from calctool.core.engines.values import Value
 
 # Values at a point (--at), plots and steps import their machinery when asked:
 # a plain `calctool diff` pays only for parsing and differentiating.
@@ -51,7 +52,7 @@ def compute_diff(text: str, *, wrt: str | None = None, order: int = 1, at: str |
                  simplify: bool = False, digits: int = 15, plot: bool = False,
                  plot_range: str | None = None, steps: bool = False) -> DiffResult:
     """Differentiate `text`; with `steps`, also the derivation rule by rule
-    (`calctool.core.steps`), ending in exactly the derivative returned."""
+    (`calctool.core.engines.steps`), ending in exactly the derivative returned."""
     parsed = parse_input(text)
     expr = parsed.expr
     if expr.has(sp.oo, sp.S.NegativeInfinity, sp.zoo, sp.nan):
@@ -61,8 +62,8 @@ def compute_diff(text: str, *, wrt: str | None = None, order: int = 1, at: str |
     tidy = sp.simplify if simplify else (lambda e: e)
     point = None
     if at is not None:
-        from calctool.core.domain import require_inside
-        from calctool.core.points import resolve_point, show_point
+        from calctool.core.engines.domain import require_inside
+        from calctool.core.expr.points import resolve_point, show_point
 
         # the variables of --wrt may be absent from f (d/dy x^2 = 0): their values are fine
         point = resolve_point(at, free_variables(expr),
@@ -78,7 +79,7 @@ def compute_diff(text: str, *, wrt: str | None = None, order: int = 1, at: str |
                              "give --wrt and fix the others with --at", code="bad_option")
         derivation = None
         if steps:
-            from calctool.core.steps import explain_gradient
+            from calctool.core.engines.steps import explain_gradient
 
             derivation = explain_gradient(expr, sequence, components, simplify)
         return DiffResult(text, expr, tuple(sequence), gradient=components, point=point,
@@ -91,7 +92,7 @@ def compute_diff(text: str, *, wrt: str | None = None, order: int = 1, at: str |
     plot_data = _plot(expr, derivative, sequence, point, plot_range) if plot else None
     derivation = None
     if steps:
-        from calctool.core.steps import explain
+        from calctool.core.engines.steps import explain
 
         derivation = explain(expr, sequence, derivative, simplify)
     return DiffResult(text, expr, tuple(sequence), derivative=derivative, point=point,
@@ -100,7 +101,7 @@ def compute_diff(text: str, *, wrt: str | None = None, order: int = 1, at: str |
 
 def _plot(expr: sp.Expr, derivative: sp.Expr, sequence: Sequence[sp.Symbol],
           point: dict[sp.Symbol, sp.Expr] | None, plot_range: str | None) -> PlotData:
-    from calctool.core.plotdata import parse_plot_range, sample
+    from calctool.core.engines.plotdata import parse_plot_range, sample
 
     var = sequence[-1]
     if len(set(sequence)) > 1:
@@ -117,14 +118,14 @@ def _plot(expr: sp.Expr, derivative: sp.Expr, sequence: Sequence[sp.Symbol],
 
 def _value_at(expr: sp.Expr, sequence: Sequence[sp.Symbol], point: dict[sp.Symbol, sp.Expr],
               digits: int) -> Value:
-    from calctool.core.calculus import derivative_value
+    from calctool.core.engines.pointwise import derivative_value
 
     # d/dx of an expression without x is 0 everywhere: x needs no value in --at.
     point = {**{v: sp.Integer(0) for v in sequence if v not in point}, **point}
     value, info = derivative_value(expr, sequence, point, digits)
     if value.ok:
         return value
-    from calctool.core.points import show_point
+    from calctool.core.expr.points import show_point
 
     where = show_point(point)
     label = "the derivative" if len(sequence) == 1 else "this derivative"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from calctool.core.errors import ParseError, UsageError
-from calctool.core.parse import CONSTANTS, parse, symbol
+from calctool.core.expr.parse import CONSTANTS, parse, symbol
 
 Point = dict[sp.Symbol, sp.Expr]
 

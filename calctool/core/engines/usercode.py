@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import inspect
 import math
 import sys
 import traceback
@@ -31,8 +32,10 @@ from types import ModuleType, TracebackType
 from typing import Any
 
 import numpy as np
+import sympy as sp
 
 from calctool.core.errors import CalcError, ComputeError, ExitStatus, UsageError
+from calctool.core.expr.points import parse_value, split_top_level
 
 _CALCTOOL_DIR = Path(__file__).resolve().parents[1]
 _MAX_X0_SIZE = 10_000_000
@@ -333,12 +336,6 @@ def check_point(x: np.ndarray, *, option: str) -> np.ndarray:
     return x
 
 
-def component_name(index: int, shape: tuple[int, ...]) -> str:
-    """x[12] for a flat point, x[3, 4] for a matrix."""
-    if len(shape) <= 1:
-        return f"x[{index}]"
-    return "x[" + ", ".join(str(int(i)) for i in np.unravel_index(index, shape)) + "]"
-
 
 def timed_call(f: Callable[[np.ndarray], Any], x: np.ndarray) -> tuple[Any, float]:
     """f(x) and the seconds it took."""
@@ -354,3 +351,37 @@ def finite_or_raise(value: float, label: str) -> float:
         raise ComputeError(f"{label} is {value} at the point: no gradient can be checked "
                            "there", code="not_finite")
     return value
+
+
+def param_name(fn: Callable[..., Any]) -> str:
+    """The name of the function's first parameter (theta, w), to name components."""
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return "x"
+    if params and params[0].name.isidentifier() and params[0].kind in (
+            inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD):
+        return params[0].name
+    return "x"
+
+
+def component_name(base: str, index: int, shape: tuple[int, ...]) -> str:
+    """Component `index` of a parameter array of this shape: theta[3], w[1, 2]."""
+    if len(shape) <= 1:
+        return f"{base}[{index}]"
+    return base + "[" + ", ".join(str(int(i)) for i in np.unravel_index(index, shape)) + "]"
+
+
+def parse_numbers(text: str, *, option: str) -> np.ndarray:
+    """`0.5, 1, pi/4` -> array; used for the point of --func code."""
+    values = []
+    for _, piece in split_top_level(text.strip()):
+        piece = piece.strip()
+        if "=" in piece:
+            raise UsageError(f"{option} {text!r}: with --func the point is a list of numbers "
+                             "(0.5,1,-2), one per parameter, without names", code="bad_value")
+        if not piece:
+            raise UsageError(f"{option} {text!r}: an empty item between commas",
+                             code="bad_value")
+        values.append(float(sp.N(parse_value(piece, what=f"a coordinate in {option}"), 17)))
+    return check_point(np.array(values, dtype=np.float64), option=option)

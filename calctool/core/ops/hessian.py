@@ -29,20 +29,21 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from calctool.core import finite_diff as fd
-from calctool.core.calculus import is_smooth_at, one_sided_limit
-from calctool.core.domain import require_inside
+from calctool.core.budget import time_limit
+from calctool.core.engines import finite_diff as fd
+from calctool.core.engines.domain import require_inside
+from calctool.core.engines.numeric import vector_function
+from calctool.core.engines.pointwise import is_smooth_at, one_sided_limit
+from calctool.core.engines.values import evaluate, substitute
 from calctool.core.errors import (
     ComputationTimeout,
     ComputeError,
     DomainError,
     UsageError,
 )
-from calctool.core.limits import time_limit
-from calctool.core.parse import free_variables, parse_input
-from calctool.core.points import resolve_point, show_point
-from calctool.core.results_checks import CriticalPoint, Curvature, HessianResult, NumericHessian
-from calctool.core.values import evaluate, substitute
+from calctool.core.expr.parse import free_variables, parse_input
+from calctool.core.expr.points import resolve_point, show_point
+from calctool.core.results.hessian import CriticalPoint, Curvature, HessianResult, NumericHessian
 
 EPS = fd.EPS
 MAX_EXACT_SIZE = 12  # exact sign decisions (characteristic polynomial) up to this size
@@ -108,7 +109,7 @@ def compute_hessian(
     gradient, is_critical = _gradient_at(expr, chosen, point)
     numeric_h = None
     if numeric:
-        fn, x = _numeric_function(expr, all_vars, chosen, point)
+        fn, x = vector_function(expr, all_vars, chosen, point)
         numeric_h = _finite_difference(fn, x, floats)
     return HessianResult(input=text, expression=expr, variables=tuple(chosen), names=names,
                          matrix=matrix, point=point, values=_rows(floats), values_exact=exact,
@@ -552,13 +553,6 @@ def _periodic_family(g: sp.Expr, x: sp.Symbol, seconds: float) -> str | None:
 # --------------------------------------------------------------------------- numeric
 
 
-def _numeric_function(expr: sp.Expr, all_vars: list[sp.Symbol], chosen: list[sp.Symbol],
-                      point: dict[sp.Symbol, sp.Expr]) -> tuple[Callable[[np.ndarray], Any],
-                                                                 np.ndarray]:
-    from calctool.core.gradcheck import _numeric_function as build
-
-    return build(expr, all_vars, chosen, point)
-
 
 def _finite_difference(f: Callable[[np.ndarray], Any], x: np.ndarray,
                        symbolic: np.ndarray | None) -> NumericHessian:
@@ -578,8 +572,7 @@ def _finite_difference(f: Callable[[np.ndarray], Any], x: np.ndarray,
 
 def _function_mode(func: str, at: str | None, x0: str | None,
                    budget: float | None) -> HessianResult:
-    from calctool.core import usercode as uc
-    from calctool.core.gradcheck import _name, _param_name, parse_numbers
+    from calctool.core.engines import usercode as uc
 
     spec = uc.parse_spec(func, option="--func")
     if at is not None and x0 is not None:
@@ -587,7 +580,7 @@ def _function_mode(func: str, at: str | None, x0: str | None,
     if x0 is not None:
         x, source = uc.point_from_file(x0), f"--x0 {x0}"
     elif at is not None:
-        x, source = parse_numbers(at, option="--at"), f"--at {at}"
+        x, source = uc.parse_numbers(at, option="--at"), f"--at {at}"
     else:
         raise UsageError("give the point: --at 1,2 (one number per parameter) or --x0 "
                          "FILE.npy", code="missing_point")
@@ -596,8 +589,8 @@ def _function_mode(func: str, at: str | None, x0: str | None,
         raise UsageError(f"the Hessian of {n:,} parameters has {n * n:,} entries; --func "
                          f"takes at most {MAX_FUNC_DIM:,} parameters", code="bad_value")
     f = uc.UserFunction(spec, uc.load_function(spec), what="f")
-    base = _param_name(f.fn)
-    names = tuple(_name(base, i, x.shape) for i in range(n))
+    base = uc.param_name(f.fn)
+    names = tuple(uc.component_name(base, i, x.shape) for i in range(n))
     with uc.redirected_stdout():
         f0, seconds = uc.timed_call(f, x.copy())
         uc.finite_or_raise(f0, f"{spec.label}(x)")

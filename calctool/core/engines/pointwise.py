@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.core.function import AppliedUndef, PoleError
 
+from calctool.core.engines.values import Value, describe_problem, evaluate, substitute
 from calctool.core.errors import ComputeError, DomainError
-from calctool.core.functions import NONSMOOTH, RealRoot, to_elementary
-from calctool.core.points import show_point
-from calctool.core.values import Value, describe_problem, evaluate, substitute
+from calctool.core.expr.functions import NONSMOOTH, RealRoot, to_elementary
+from calctool.core.expr.points import show_point
 
 Point = dict[sp.Symbol, sp.Expr]
 
@@ -240,7 +240,7 @@ def _derivative_at(f: sp.Expr, var: sp.Symbol, point: Point) -> PointDerivative:
 def _numeric_derivative(expr: sp.Expr, var: sp.Symbol, point: Point) -> PointDerivative:
     """derivative_at done with numbers: one-sided limits of the difference quotient
     and of f, estimated from 30-digit values at h = 10^-k (see limit.numeric_side)."""
-    from calctool.core.limit import numeric_side
+    from calctool.core.engines.one_sided import numeric_side
 
     if expr.free_symbols - {var}:
         raise ComputeError("the symbolic engine could not decide whether f is differentiable "

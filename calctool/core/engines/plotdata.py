@@ -51,7 +51,7 @@ def parse_plot_range(text: str | None, center: float | None = None,
     if not text:
         c = 0.0 if center is None else center
         return c - half_width, c + half_width
-    from calctool.core.points import parse_range
+    from calctool.core.expr.points import parse_range
 
     grid = parse_range(text, option="--range")
     lo, hi = float(sp.N(grid.start)), float(sp.N(grid.stop))
@@ -63,7 +63,7 @@ def sample(curves: Sequence[tuple[str, sp.Expr]], var: sp.Symbol, lo: float, hi:
            n: int = SAMPLES, subject: Any = None) -> PlotData:
     import numpy as np
 
-    from calctool.core.numeric import evaluate_many
+    from calctool.core.engines.numeric import evaluate_many
 
     if not (math.isfinite(lo) and math.isfinite(hi) and hi > lo):
         raise UsageError("the plot range must be finite, with its end after its start",
@@ -102,3 +102,11 @@ def _robust_ylim(values: Any) -> tuple[float, float] | None:
         lo, hi = full_lo, full_hi
     pad = 0.05 * (hi - lo) if hi > lo else 1.0
     return float(lo - pad), float(hi + pad)
+
+def break_at(series: Series, x0: float) -> Series:
+    """The series with a gap at x0 (the plot draws no line across it)."""
+    if not series.x[0] < x0 < series.x[-1]:
+        return series
+    i = next(j for j, x in enumerate(series.x) if x >= x0)
+    return Series(series.label, (*series.x[:i], x0, *series.x[i:]),
+                  (*series.y[:i], None, *series.y[i:]))

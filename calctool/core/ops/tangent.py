@@ -18,14 +18,14 @@ from dataclasses import replace
 
 import sympy as sp
 
-from calctool.core.calculus import PointDerivative, derivative_at
-from calctool.core.domain import require_inside
+from calctool.core.engines.domain import require_inside
+from calctool.core.engines.plotdata import PlotData, Series, parse_plot_range, sample
+from calctool.core.engines.pointwise import PointDerivative, derivative_at
+from calctool.core.engines.values import Value, evaluate
 from calctool.core.errors import ComputeError, DomainError, UsageError
-from calctool.core.parse import free_variables, parse_input, symbol
-from calctool.core.plotdata import PlotData, Series, parse_plot_range, sample
-from calctool.core.points import Point, parse_assignments, resolve_point, show_point
-from calctool.core.results_calculus import Line, SecantRow, TangentResult
-from calctool.core.values import Value, evaluate
+from calctool.core.expr.parse import free_variables, parse_input, symbol
+from calctool.core.expr.points import Point, parse_assignments, resolve_point, show_point
+from calctool.core.results.tangent import Line, SecantRow, TangentResult
 
 DEFAULT_K_MAX = 8
 MAX_K = 20  # h = 1e-20: far past where float64 has anything left to say
@@ -115,7 +115,7 @@ def _real_sides(expr: sp.Expr, var: sp.Symbol, point: Point,
     """
     if info.kind == "smooth":
         return info
-    from calctool.core.limit import has_real_values
+    from calctool.core.engines.one_sided import has_real_values
 
     a = point[var]
     left_ok = info.left is not None and has_real_values(expr, var, a, "-")
@@ -161,7 +161,7 @@ def _secant_table(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, info: PointDerivati
     """(f(a+h) - f(a))/h for h = ±10^-k in float64, with the error against f'(a)."""
     import numpy as np
 
-    from calctool.core.numeric import evaluate_many
+    from calctool.core.engines.numeric import evaluate_many
 
     a_f = float(sp.N(a, 17))
     hs = np.array([10.0 ** -k for k in range(k_max + 1)])
@@ -235,7 +235,7 @@ def _plot(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, value: Value, info: PointDe
     data = sample([(f"f({var})", expr)], var, lo, hi, title="Tangent to {f} "
                   f"at {var} = {_short(a)}", points=[mark], subject=expr)
     if info.kind == "jump":
-        from calctool.core.limit import break_at
+        from calctool.core.engines.plotdata import break_at
 
         data = replace(data, series=(break_at(data.series[0], a_f),))
     xs = np.array(data.series[0].x)

@@ -37,18 +37,25 @@ to do instead.
 
 from __future__ import annotations
 
-import inspect
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import sympy as sp
 
-from calctool.core import finite_diff as fd
-from calctool.core.calculus import derivative_value, switch_kind, switch_where, switch_within
+from calctool.core.budget import time_limit
+from calctool.core.engines import finite_diff as fd
+from calctool.core.engines.numeric import compile_numpy, vector_function
+from calctool.core.engines.pointwise import (
+    derivative_value,
+    switch_kind,
+    switch_where,
+    switch_within,
+)
+from calctool.core.engines.usercode import component_name, param_name, parse_numbers
+from calctool.core.engines.values import evaluate
 from calctool.core.errors import (
     CalcError,
     ComputationTimeout,
@@ -57,13 +64,10 @@ from calctool.core.errors import (
     ParseError,
     UsageError,
 )
-from calctool.core.limits import time_limit
-from calctool.core.numeric import compile_numpy
-from calctool.core.parse import free_variables, parse
-from calctool.core.points import parse_value, resolve_point, show_point, split_top_level
-from calctool.core.results import expr_number
-from calctool.core.results_checks import Component, GradcheckResult
-from calctool.core.values import evaluate
+from calctool.core.expr.parse import free_variables, parse
+from calctool.core.expr.points import resolve_point, show_point, split_top_level
+from calctool.core.results.base import expr_number
+from calctool.core.results.gradcheck import Component, GradcheckResult, KinkComponent
 
 KAPPA = 10.0
 DEFAULT_DIRECTIONS = 8
@@ -151,16 +155,6 @@ class Options:
         scale = np.maximum(np.abs(analytic), np.abs(numeric))
         with np.errstate(invalid="ignore"):
             return KAPPA * (error + rounding) + self.atol + self.rtol * scale
-
-
-@dataclass(frozen=True)
-class KinkComponent(Component):
-    """A component whose finite difference straddles a kink or jump of f: it cannot be
-    checked at this point. `passed` is False; `kind` is "kink", "jump" or "vertical
-    tangent", `where` names the function and where it switches (for people)."""
-
-    kind: str = "kink"
-    where: str = ""
 
 
 def _check_numbers(method: str, eps: float | None, rtol: float, atol: float,
@@ -279,22 +273,6 @@ def _hand_gradient(grad: str, variables: list[sp.Symbol], order: str,
     return out
 
 
-def _numeric_function(expr: sp.Expr, all_vars: list[sp.Symbol], chosen: list[sp.Symbol],
-                      point: dict[sp.Symbol, sp.Expr]) -> tuple[Callable[[np.ndarray], Any],
-                                                                 np.ndarray]:
-    """f as a function of the chosen variables' vector (the others fixed at the point)."""
-    fn = compile_numpy(expr, all_vars)
-    fixed: list[Any] = [float(sp.N(point[v], 17)) for v in all_vars]
-    slots = [all_vars.index(v) for v in chosen]
-
-    def f(v: np.ndarray) -> Any:
-        args = list(fixed)
-        for k, slot in enumerate(slots):
-            args[slot] = v[k]
-        return fn(*args)
-
-    return f, np.array([fixed[s] for s in slots], dtype=np.float64)
-
 
 def _expression_mode(text: str, at: str | None, grad: str | None, names: str | None,
                      options: Options) -> GradcheckResult:
@@ -313,7 +291,7 @@ def _expression_mode(text: str, at: str | None, grad: str | None, names: str | N
     hand = _hand_gradient(grad, chosen, order, all_vars) if grad is not None else None
     truth_exprs = [sp.diff(expr, v) for v in chosen]
     truth = np.array([_true_derivative(expr, v, point) for v in chosen])
-    f, x = _numeric_function(expr, all_vars, chosen, point)
+    f, x = vector_function(expr, all_vars, chosen, point)
     _check_step(options.eps, x, [str(v) for v in chosen])
     fdres = fd.gradient(f, x, method=options.method, h=options.eps)  # type: ignore[arg-type]
     numeric = np.asarray(fdres.values, dtype=np.float64).reshape(-1)
@@ -547,7 +525,7 @@ def _function_mode(func: str, grad: str | None, options: Options, *, fast: bool,
                    at: str | None, x0: str | None, dim: int | None, seed: int,
                    points: int | None, progress: Progress | None,
                    budget: float | None) -> GradcheckResult:
-    from calctool.core import usercode as uc
+    from calctool.core.engines import usercode as uc
 
     fspec = uc.parse_spec(func, option="--func")
     if grad is None:
@@ -560,7 +538,7 @@ def _function_mode(func: str, grad: str | None, options: Options, *, fast: bool,
     x, source = _user_point(at, x0, dim, seed)
     f = uc.UserFunction(fspec, uc.load_function(fspec), what="the loss")
     g = uc.UserGradient(gspec, uc.load_function(gspec))
-    base = _param_name(f.fn)
+    base = param_name(f.fn)
     start = time.perf_counter()
     with uc.redirected_stdout():
         f0, seconds = uc.timed_call(f, x.copy())
@@ -620,7 +598,7 @@ def _function_mode(func: str, grad: str | None, options: Options, *, fast: bool,
         shown_pos = np.argsort(-ratio, kind="stable")[:WORST_SHOWN]
         shown = "worst"
     components = tuple(
-        Component(name=_name(base, int(idx[p]), x.shape), analytic=float(analytic[p]),
+        Component(name=component_name(base, int(idx[p]), x.shape), analytic=float(analytic[p]),
                   numeric=float(numeric[p]), abs_error=float(abs_err[p]),
                   rel_error=float(rel_err[p]), passed=bool(ok[p]), tolerance=float(tol[p]),
                   index=int(idx[p]), step=float(steps[p]))
@@ -646,28 +624,12 @@ def _direction(j: int, d: fd.DirectionRecord) -> Component:
                      tolerance=d.tolerance, step=d.step, noise_floor=d.noise_floor)
 
 
-def _param_name(fn: Callable[..., Any]) -> str:
-    """The name of the function's first parameter (theta, w), to name components."""
-    try:
-        params = list(inspect.signature(fn).parameters.values())
-    except (TypeError, ValueError):
-        return "x"
-    if params and params[0].name.isidentifier() and params[0].kind in (
-            inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD):
-        return params[0].name
-    return "x"
-
-
-def _name(base: str, index: int, shape: tuple[int, ...]) -> str:
-    if len(shape) <= 1:
-        return f"{base}[{index}]"
-    return base + "[" + ", ".join(str(int(i)) for i in np.unravel_index(index, shape)) + "]"
 
 
 def _user_point(at: str | None, x0: str | None, dim: int | None,
                 seed: int) -> tuple[np.ndarray, str]:
     """The point for --func: --x0 FILE, --dim N (random normal, --seed), or --at numbers."""
-    from calctool.core import usercode as uc
+    from calctool.core.engines import usercode as uc
 
     given = [name for name, v in (("--at", at), ("--x0", x0), ("--dim", dim)) if v is not None]
     if len(given) > 1:
@@ -681,22 +643,6 @@ def _user_point(at: str | None, x0: str | None, dim: int | None,
     raise UsageError("give the point: --x0 FILE.npy, --dim N for a random point (with "
                      "--seed S), or --at 0.5,1,-2", code="missing_point")
 
-
-def parse_numbers(text: str, *, option: str) -> np.ndarray:
-    """`0.5, 1, pi/4` -> array; used for the point of --func code."""
-    from calctool.core import usercode as uc
-
-    values = []
-    for _, piece in split_top_level(text.strip()):
-        piece = piece.strip()
-        if "=" in piece:
-            raise UsageError(f"{option} {text!r}: with --func the point is a list of numbers "
-                             "(0.5,1,-2), one per parameter, without names", code="bad_value")
-        if not piece:
-            raise UsageError(f"{option} {text!r}: an empty item between commas",
-                             code="bad_value")
-        values.append(float(sp.N(parse_value(piece, what=f"a coordinate in {option}"), 17)))
-    return uc.check_point(np.array(values, dtype=np.float64), option=option)
 
 
 def _refuse_if_too_slow(m: int, seconds: float, method: str, budget: float | None,

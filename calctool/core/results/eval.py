@@ -8,8 +8,8 @@ from typing import Any, ClassVar
 
 import sympy as sp
 
-from calctool.core.results import Result, expr_number, expr_str, json_number, json_value
-from calctool.core.values import Value
+from calctool.core.engines.values import Value
+from calctool.core.results.base import Result, expr_number, expr_str, json_number, json_value
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from typing import Any
 import sympy as sp
 
 from calctool.core.errors import DomainError, ParseError, ResourceLimitError
-from calctool.core.functions import RealRoot, leaky_relu, relu, sigmoid, softplus
+from calctool.core.expr.functions import RealRoot, leaky_relu, relu, sigmoid, softplus
 
 MAX_LENGTH = 10_000
 MAX_DEPTH = 100

@@ -13,9 +13,9 @@ from typing import Any
 
 import sympy as sp
 
+from calctool.core.engines.values import substitute
 from calctool.core.errors import DomainError
-from calctool.core.parse import Condition
-from calctool.core.values import substitute
+from calctool.core.expr.parse import Condition
 
 NEEDS = {"nonzero": "≠ 0", "nonneg": "≥ 0", "positive": "> 0"}
 
@@ -53,7 +53,7 @@ def mark_outside(conditions: Iterable[Condition], order: list[sp.Symbol],
     """Rows of a vectorised table outside the input's domain: row -> why."""
     import numpy as np
 
-    from calctool.core.numeric import evaluate_many
+    from calctool.core.engines.numeric import evaluate_many
 
     outside: dict[int, str] = {}
     for c in conditions:

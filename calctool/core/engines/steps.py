@@ -36,7 +36,7 @@ from typing import Any
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from calctool.core.functions import RealRoot, leaky_relu, relu, sigmoid, softplus
+from calctool.core.expr.functions import RealRoot, leaky_relu, relu, sigmoid, softplus
 
 # Rule ids (stable: JSON consumers see them) and how they read.
 RULE_TITLES: dict[str, str] = {
@@ -188,7 +188,7 @@ class _Deriver:
 
     def fresh(self) -> sp.Symbol:
         """u, or v inside a chain rule that already uses u, ...: siblings reuse letters."""
-        from calctool.core.parse import symbol
+        from calctool.core.expr.parse import symbol
 
         k = 0
         while True:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from calctool.core.parse import MAX_FACTORIAL_ARG, MAX_INT_BITS
+from calctool.core.expr.parse import MAX_FACTORIAL_ARG, MAX_INT_BITS
 
 
 @dataclass(frozen=True)
@@ -158,8 +158,8 @@ def _nonzero(exact: sp.Expr, digits: int) -> sp.Expr:
 
 
 def _simplified(value: sp.Expr) -> sp.Expr:
+    from calctool.core.budget import time_limit
     from calctool.core.errors import ComputationTimeout
-    from calctool.core.limits import time_limit
 
     try:
         with time_limit(1.0):

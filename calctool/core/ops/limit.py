@@ -17,32 +17,37 @@ limit, the limit is estimated from such values and marked numeric.
 
 from __future__ import annotations
 
-import math
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import sympy as sp
 from sympy.core.function import AppliedUndef, PoleError
 
+from calctool.core.budget import time_limit
+from calctool.core.engines.one_sided import (
+    DISPLAY_EXPONENT_BITS,
+    TOO_LARGE,
+    UNDEFINED,
+    Side,
+    astronomical,
+    astronomical_text,
+    guess_closed_form,
+    near,
+    no_real_values,
+    numeric_side,
+    probe,
+    side_words,
+)
+from calctool.core.engines.plotdata import PlotData, Series, break_at, parse_plot_range, sample
 from calctool.core.errors import ComputationTimeout, ComputeError, DomainError, UsageError
-from calctool.core.functions import to_elementary
-from calctool.core.limits import time_limit
-from calctool.core.parse import free_variables, parse, symbol
-from calctool.core.plotdata import PlotData, Series, parse_plot_range, sample
-from calctool.core.points import choose_variable, parse_assignments
-from calctool.core.results_calculus import LimitResult, LimitRow
+from calctool.core.expr.functions import to_elementary
+from calctool.core.expr.parse import free_variables, parse, symbol
+from calctool.core.expr.points import choose_variable, parse_assignments
+from calctool.core.results.limit import LimitResult, LimitRow
 
 DEFAULT_K_MAX = 8
 MAX_K = 30
 SYMBOLIC_SHARE = 0.6  # of --timeout for sympy; the rest is left for the numeric fallback
-DIGITS = 30  # significant digits of each numeric value
-NUMERIC_KS = range(1, 16)  # the numeric estimate looks at a ± 10^-k (or 10^k) for these k
-DOMAIN_KS = (4, 8, 12)  # where each side is probed for real values
-MAX_EXPONENT_BITS = 10_000  # see _astronomical
-DISPLAY_EXPONENT_BITS = 64  # beyond about 10^(10^18), a table shows "about 10^(10^N)"
-PROBE_SECONDS = 0.5  # the most one numeric value may take (exp(exp(x)) at 10^12 never ends)
-NOT_REAL, UNDEFINED, TOO_LARGE = "not a real number", "undefined", "too large to compute"
 
 DIRECTIONS = {
     None: "+-", "": "+-", "+-": "+-", "-+": "+-", "both": "+-", "two-sided": "+-",
@@ -61,17 +66,6 @@ class Verdict:
     value: sp.Expr | None
     kind: str
     reason: str | None = None
-
-
-@dataclass(frozen=True)
-class Side:
-    """One one-sided limit, or why there is none."""
-
-    sign: str  # "-" (from below) or "+" (from above)
-    value: sp.Expr | None = None  # the limit, possibly oo/-oo; None: see problem/oscillates
-    oscillates: bool = False
-    bounds: tuple[sp.Expr, sp.Expr] | None = None  # where it oscillates, when known
-    problem: str | None = None  # f has no real values on this side
 
 
 def compute_limit(text: str, *, to: str | None, direction: str | None = None,
@@ -127,7 +121,7 @@ def compute_limit(text: str, *, to: str | None, direction: str | None = None,
         auto = not table
     elif table:
         raise UsageError(f"--table needs a function of {var} alone", code="bad_option")
-    guess = _guess(result.value) if numeric and result.exists else None
+    guess = guess_closed_form(result.value) if numeric and result.exists else None
     plot_data = _plot(f, var, a, found, result, plot_range) if plot else None
     return LimitResult(
         text, expr, variable=var, target=a, direction=_direction_of(sides),
@@ -235,38 +229,12 @@ def _side_from_sympy(sign: str, value: sp.Expr) -> Side:
 
 def _check_real(side: Side, f: sp.Expr, var: sp.Symbol, a: sp.Expr) -> Side:
     """A side where f has no real values has no (real) limit, whatever sympy says."""
-    problem = _no_real_values(f, var, a, side.sign)
+    problem = no_real_values(f, var, a, side.sign)
     if problem is None and side.value is not None and side.value.is_extended_real is False:
         problem = "not real"
     if problem is not None:
-        return Side(side.sign, problem=f"{problem} for {var} {_side_words(side.sign, a)}")
+        return Side(side.sign, problem=f"{problem} for {var} {side_words(side.sign, a)}")
     return side
-
-
-def _no_real_values(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sign: str) -> str | None:
-    """"not real" or "undefined" when f has no real values on that side of a, else None."""
-    problems = []
-    for k in DOMAIN_KS:
-        value, problem = _probe(f, var, _near(a, sign, k, jitter=True))
-        if value is not None and _astronomical(value):
-            return None  # a real value, and the next ones would be too large to compute
-        problems.append(problem)
-    if all(p in (NOT_REAL, UNDEFINED) for p in problems):
-        return "not real" if NOT_REAL in problems else "undefined"
-    return None
-
-
-def has_real_values(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sign: str) -> bool:
-    """Does f have real values just below (sign "-") or above ("+") a? (f of var alone.)"""
-    return _no_real_values(f, var, a, sign) is None
-
-
-def _side_words(sign: str, a: sp.Expr) -> str:
-    if a is sp.oo:
-        return "large"
-    if a is sp.S.NegativeInfinity:
-        return "large and negative"
-    return f"{'<' if sign == '-' else '>'} {sp.sstr(a)}"
 
 
 # ---------------------------------------------------------------------------
@@ -354,87 +322,6 @@ def _one_value(side: Side | None) -> sp.Expr | None:
 # Numbers near the target
 
 
-def _near(a: sp.Expr, sign: str, k: int, jitter: bool = False) -> sp.Expr:
-    """An exact point near a: a ± 10^-k, or x = ±10^k when a is ±oo.
-
-    `jitter` moves it off round numbers (by a factor 8/7), for probes that
-    should not land on special points such as the poles of gamma at -10^k.
-    """
-    scale = sp.Rational(8, 7) if jitter else sp.Integer(1)
-    if a is sp.oo:
-        return scale * sp.Integer(10) ** k
-    if a is sp.S.NegativeInfinity:
-        return -scale * sp.Integer(10) ** k
-    h = scale * sp.Rational(1, 10 ** k)
-    return a + h if sign == "+" else a - h
-
-
-def _astronomical(value: sp.Expr, limit: int = MAX_EXPONENT_BITS) -> bool:
-    """Is the number's binary exponent itself a huge number (exp(exp(x)) at x = 10^4)?
-
-    The next value along could need an exponent with millions of digits, which
-    takes longer than any time limit can interrupt; tables stop there.
-    """
-    mpf = getattr(value, "_mpf_", None)
-    if mpf is None or not mpf[1]:
-        return False
-    _, _, exponent, bits = mpf
-    return bool(abs(exponent + bits).bit_length() > limit)
-
-
-def _astronomical_text(value: sp.Expr) -> str:
-    """An astronomical number in words: about 10^(10^4342), or its sign and inverse."""
-    sign, _, exponent, bits = value._mpf_
-    binary = exponent + bits  # |value| is about 2^binary
-    # log10|value| = binary*log10(2); and log10 of that from the bit length alone.
-    digits = round((abs(binary).bit_length() - 1) * 0.30103 + math.log10(0.30103 * 1.5))
-    power = f"10^(10^{digits})" if binary > 0 else f"10^(-10^{digits})"
-    return f"about {'-' if sign else ''}{power}"
-
-
-def _probe(f: sp.Expr, var: sp.Symbol, x: sp.Expr) -> tuple[sp.Expr | None, str | None]:
-    """`_value_at` within PROBE_SECONDS: exp(exp(x)) at 10^12 is beyond any arithmetic."""
-    start = time.monotonic()
-    try:
-        with time_limit(PROBE_SECONDS, "a numeric value"):
-            return _value_at(f, var, x)
-    except ComputationTimeout:
-        if time.monotonic() - start < 0.9 * PROBE_SECONDS:
-            raise  # the whole computation ran out of time, not just this value
-        return None, TOO_LARGE
-    except MemoryError:  # sin(4^x) at 10^8: evalf needs millions of digits of 4^x
-        return None, TOO_LARGE
-
-
-def _value_at(f: sp.Expr, var: sp.Symbol, x: sp.Expr,
-              digits: int = DIGITS) -> tuple[sp.Expr | None, str | None]:
-    """f(x) to `digits` digits (x exact); (None, why) when it has no real value.
-
-    The point is substituted without evaluation (so (1+1/x)^x at 10^15 never
-    becomes a huge exact number) and evalf's adaptive precision does the rest.
-    """
-    with sp.evaluate(False):
-        raw = f.xreplace({var: x})
-    try:
-        value = sp.N(raw, digits)
-        if not isinstance(value, (sp.Float, sp.Integer, sp.Rational)) \
-                and value.free_symbols == set() and value.atoms(sp.Function):
-            # Something evalf left alone (Heaviside of an unevaluated number): use floats.
-            value = sp.N(f.xreplace({var: sp.Float(sp.N(x, digits + 20), digits + 20)}), digits)
-    except (ValueError, ZeroDivisionError, OverflowError):  # mpmath: "gamma function pole"
-        return None, UNDEFINED
-    if not value.is_number or value.has(AppliedUndef, sp.zoo, sp.nan):
-        return None, UNDEFINED
-    if value in (sp.oo, sp.S.NegativeInfinity):
-        return value, None
-    re_part, im_part = value.as_real_imag()
-    if im_part != 0 and abs(im_part) > sp.Float(10) ** (-digits + 5) * max(1, abs(re_part)):
-        return None, NOT_REAL
-    if not re_part.is_number or not (re_part.is_Float or re_part.is_Rational):
-        return None, UNDEFINED
-    return re_part, None
-
-
 def _table(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sides: Sequence[str],
            k_max: int) -> tuple[LimitRow, ...]:
     rows = []
@@ -443,132 +330,18 @@ def _table(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sides: Sequence[str],
     for k in range(1, k_max + 1):
         cells: dict[str, sp.Expr | str | None] = {"-": None, "+": None}
         for s in sides:
-            value, problem = (None, TOO_LARGE) if s in stuck else _probe(f, var, _near(a, s, k))
+            value, problem = (None, TOO_LARGE) if s in stuck else probe(f, var, near(a, s, k))
             if problem == TOO_LARGE:
                 stuck.add(s)
-            elif value is not None and _astronomical(value, DISPLAY_EXPONENT_BITS):
+            elif value is not None and astronomical(value, DISPLAY_EXPONENT_BITS):
                 # Never print it in full: the exponent alone has thousands of digits.
-                if _astronomical(value):
+                if astronomical(value):
                     stuck.add(s)
-                value, problem = None, _astronomical_text(value)
+                value, problem = None, astronomical_text(value)
             cells[s] = value if value is not None else (problem or UNDEFINED)
-        step = _near(a, sides[0], k) if infinite else sp.Rational(1, 10 ** k)
+        step = near(a, sides[0], k) if infinite else sp.Rational(1, 10 ** k)
         rows.append(LimitRow(k, step, cells["-"], cells["+"]))
     return tuple(rows)
-
-
-def numeric_side(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sign: str) -> Side:
-    """A one-sided limit estimated from f at a ± 10^-k (or ±10^k), k = 1..15.
-
-    The values are exact to DIGITS digits, so what is left is the truncation
-    of the sequence: it has converged when the last steps change f by less
-    than 1e-9 of its size; when the steps shrink by a steady ratio (cbrt(x),
-    sqrt(x)*log(x)) the limit is extrapolated (Aitken); it diverges when it
-    keeps moving the same way by steps that do not shrink (1/x, log x); it
-    oscillates when the steps keep changing sign without shrinking
-    (sin(1/x)). Anything else is an honest "could not determine".
-    """
-    values: list[tuple[sp.Expr | None, str | None]] = []
-    for k in NUMERIC_KS:
-        v, problem = _probe(f, var, _near(a, sign, k))
-        if problem == TOO_LARGE:
-            raise ComputeError(f"the numeric estimate failed: f({var}) is too large to "
-                               f"compute near {var} = {sp.sstr(a)}", code="cannot_compute")
-        if v is not None and _astronomical(v):
-            # Beyond 10^(10^3000) or below its inverse: it is on its way to ±oo or to 0.
-            huge = v._mpf_[2] + v._mpf_[3] > 0
-            return Side(sign, value=(sp.oo if v > 0 else sp.S.NegativeInfinity) if huge
-                        else sp.Integer(0))
-        values.append((v, problem))
-    tail = values[-6:]
-    if all(v is None for v, _ in tail):
-        if has_real_values(f, var, a, sign):
-            raise ComputeError(f"the numeric estimate failed: f has no value at the sample "
-                               f"points {var} = {sp.sstr(_near(a, sign, NUMERIC_KS[-1]))} "
-                               "and before", code="cannot_compute")
-        reason = "not real" if any(p == NOT_REAL for _, p in tail) else "undefined"
-        return Side(sign, problem=f"{reason} for {var} {_side_words(sign, a)}")
-    if any(v is None for v, _ in tail):
-        raise ComputeError("the numeric estimate failed: f has no value at some points near "
-                           "the target", code="cannot_compute")
-    seq: list[sp.Expr] = [v for v, _ in tail if v is not None]
-    if seq[-1] in (sp.oo, sp.S.NegativeInfinity):
-        return Side(sign, value=seq[-1])
-    if any(v in (sp.oo, sp.S.NegativeInfinity) for v in seq):
-        raise ComputeError("the numeric estimate failed: f jumps between finite and infinite "
-                           "values near the target", code="cannot_compute")
-    steps = [seq[i + 1] - seq[i] for i in range(len(seq) - 1)]
-    last = seq[-1]
-    scale = max(sp.Integer(1), abs(last))
-    if abs(steps[-1]) <= sp.Float("1e-9") * scale and abs(steps[-2]) <= sp.Float("1e-7") * scale:
-        estimate = sp.Float(last, 12)
-        if abs(estimate) < sp.Float("1e-12"):
-            estimate = sp.Integer(0)
-        return Side(sign, value=estimate)
-    extrapolated = _geometric_limit(seq, steps)
-    if extrapolated is not None:
-        return Side(sign, value=extrapolated)
-    same_sign = all(s > 0 for s in steps) or all(s < 0 for s in steps)
-    not_shrinking = all(abs(steps[i + 1]) >= sp.Float("0.99") * abs(steps[i])
-                        for i in range(len(steps) - 1))
-    if same_sign and not_shrinking:
-        return Side(sign, value=sp.oo if steps[-1] > 0 else sp.S.NegativeInfinity)
-    changes = sum(1 for i in range(len(steps) - 1) if (steps[i] > 0) != (steps[i + 1] > 0))
-    if changes >= 2 and not all(abs(steps[i + 1]) < sp.Float("0.5") * abs(steps[i])
-                                for i in range(len(steps) - 1)):
-        lo, hi = min(seq), max(seq)
-        return Side(sign, oscillates=True,
-                    bounds=(sp.Float(lo, 4), sp.Float(hi, 4)) if lo != hi else None)
-    shown = ", ".join(sp.sstr(sp.Float(v, 6), full_prec=False) for v in seq[-3:])
-    raise ComputeError(
-        f"no limit found: the numeric values do not settle near {var} = {sp.sstr(a)} (last "
-        f"values: {shown}): a very slow growth, as of log(log(x)), or a slow approach",
-        code="cannot_compute",
-        hint="try --table to see the values; the symbolic engine (without --numeric) may "
-             "need a higher --timeout")
-
-
-def _geometric_limit(seq: Sequence[sp.Expr], steps: Sequence[sp.Expr]) -> sp.Expr | None:
-    """The limit of a sequence whose steps shrink by a steady ratio (h^(1/3), h*log h).
-
-    Such steps form a geometric series, whose sum Aitken's extrapolation gives
-    from the last three values: the Richardson-style step that turns slowly
-    converging values into an estimate. None when the ratio is not steady.
-    """
-    if any(s == 0 for s in steps):
-        return None
-    ratios = [steps[i + 1] / steps[i] for i in range(len(steps) - 1)]
-    if not all(0 < r < sp.Float("0.9") for r in ratios):
-        return None
-    if max(ratios) - min(ratios) > sp.Float("0.1") * max(ratios):
-        return None
-
-    def aitken(i: int) -> sp.Expr:  # from seq[i-2], seq[i-1], seq[i]
-        r = steps[i - 1] / steps[i - 2]
-        return seq[i] + steps[i - 1] * r / (1 - r)
-
-    n = len(seq)
-    limit = aitken(n - 1)
-    # Two windows agree exactly for a geometric series; their gap is the uncertainty.
-    uncertainty = max(abs(limit - aitken(n - 2)), abs(limit - aitken(n - 3)))
-    scale = max(abs(v) for v in seq)
-    if uncertainty > sp.Float("1e-6") * max(1, abs(limit)):
-        return None
-    if abs(limit) <= max(3 * uncertainty, sp.Float("1e-10") * scale):
-        return sp.Integer(0)
-    return sp.Float(limit, 10)
-
-
-def _guess(value: object) -> sp.Expr | None:
-    """A short closed form (1/2, e, pi/4, sqrt(2)) matching a numeric estimate, if any."""
-    if not isinstance(value, sp.Float):
-        return None
-    guess = sp.nsimplify(value, [sp.pi, sp.E], tolerance=1e-10, rational=False)
-    if guess == value or guess.is_Float or len(sp.sstr(guess)) > 12:
-        return None
-    if abs(sp.N(guess, 20) - value) > 1e-10 * max(1, abs(value)):
-        return None
-    return guess
 
 
 # ---------------------------------------------------------------------------
@@ -619,14 +392,6 @@ def _plot(f: sp.Expr, var: sp.Symbol, a: sp.Expr, found: dict[str, Side],
         data = replace(data, series=data.series + (line,), ylim=ylim)
     return data
 
-
-def break_at(series: Series, x0: float) -> Series:
-    """The series with a gap at x0 (the plot draws no line across it)."""
-    if not series.x[0] < x0 < series.x[-1]:
-        return series
-    i = next(j for j, x in enumerate(series.x) if x >= x0)
-    return Series(series.label, (*series.x[:i], x0, *series.x[i:]),
-                  (*series.y[:i], None, *series.y[i:]))
 
 
 def _label(v: sp.Expr) -> str:

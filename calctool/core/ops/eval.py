@@ -11,18 +11,18 @@ from typing import Any
 
 import sympy as sp
 
-from calctool.core.domain import mark_outside, require_inside
+from calctool.core.engines.domain import mark_outside, require_inside
+from calctool.core.engines.values import Value, evaluate
 from calctool.core.errors import DomainError, UsageError
-from calctool.core.parse import Condition, input_variables, parse_input, symbol
-from calctool.core.points import Grid, parse_range, resolve_point, show_point
-from calctool.core.results_eval import (
+from calctool.core.expr.parse import Condition, input_variables, parse_input, symbol
+from calctool.core.expr.points import Grid, parse_range, resolve_point, show_point
+from calctool.core.results.eval import (
     UNCHECKED,
     EvalPoint,
     EvalResult,
     PointTable,
     plural,
 )
-from calctool.core.values import Value, evaluate
 
 MAX_DIGITS = 10_000
 MAX_POINTS = 10_000_000
@@ -200,7 +200,7 @@ def _many(expr: sp.Expr, variables: list[sp.Symbol], at: Sequence[str],
                                     for v in precise]),
                           {i: v.problem for i, v in enumerate(precise) if v.problem},
                           tuple(v.text for v in precise), large=_large(precise))
-    from calctool.core.numeric import evaluate_many
+    from calctool.core.engines.numeric import evaluate_many
 
     values = evaluate_many(expr, order, [columns[v] for v in order])
     bad = np.flatnonzero(~np.isfinite(values))
@@ -220,8 +220,8 @@ def _recheck(expr: sp.Expr, order: list[sp.Symbol], columns: dict[sp.Symbol, Any
     """
     import time
 
+    from calctool.core.budget import time_limit
     from calctool.core.errors import ComputationTimeout
-    from calctool.core.limits import time_limit
 
     problems: dict[int, str] = {}
     large: dict[int, str] = {}

@@ -17,7 +17,7 @@ import numpy as np
 import sympy as sp
 from sympy.printing.numpy import NumPyPrinter
 
-from calctool.core.functions import RealRoot, for_numpy, leaky_relu, relu, sigmoid, softplus
+from calctool.core.expr.functions import RealRoot, for_numpy, leaky_relu, relu, sigmoid, softplus
 
 MAX_UNROLLED_POWER = 16
 
@@ -178,3 +178,20 @@ def _real(values: Any, n: int) -> np.ndarray:
         values = real
     values = np.asarray(values, dtype=float)
     return values if values.shape == (n,) else np.broadcast_to(values, (n,))
+
+
+def vector_function(expr: sp.Expr, all_vars: list[sp.Symbol], chosen: list[sp.Symbol],
+                      point: dict[sp.Symbol, sp.Expr]) -> tuple[Callable[[np.ndarray], Any],
+                                                                 np.ndarray]:
+    """f as a function of the chosen variables' vector (the others fixed at the point)."""
+    fn = compile_numpy(expr, all_vars)
+    fixed: list[Any] = [float(sp.N(point[v], 17)) for v in all_vars]
+    slots = [all_vars.index(v) for v in chosen]
+
+    def f(v: np.ndarray) -> Any:
+        args = list(fixed)
+        for k, slot in enumerate(slots):
+            args[slot] = v[k]
+        return fn(*args)
+
+    return f, np.array([fixed[s] for s in slots], dtype=np.float64)

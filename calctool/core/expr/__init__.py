@@ -1,0 +1,1 @@
+"""Reading input: the tokenizer and parser, the function table, points and assignments."""

@@ -1,0 +1,1 @@
+"""Result types, one module per command; `to_dict()` of each is its JSON document."""

@@ -1,0 +1,129 @@
+"""The result of `limit`: one- and two-sided limits with their numeric evidence."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import sympy as sp
+
+from calctool.core.engines.one_sided import DIGITS, NUMERIC_KS
+from calctool.core.engines.plotdata import PlotData
+from calctool.core.results.base import Result, expr_number, expr_str
+
+# ---------------------------------------------------------------------------
+# tangent
+
+
+@dataclass(frozen=True)
+class LimitRow:
+    """Numeric evidence: the distance from the target (or x itself for ±oo) and f there."""
+
+    k: int
+    step: sp.Expr  # h = 10^-k, or x = ±10^k when the target is infinite
+    below: sp.Expr | str | None  # f(a - h) (a number, or why it has no value); None: not asked
+    above: sp.Expr | str | None  # f(a + h)
+
+    def to_dict(self, infinite_target: bool) -> dict[str, Any]:
+        out: dict[str, Any] = {"k": self.k}
+        if infinite_target:
+            out["x"] = expr_number(self.step)
+            only = self.below if self.below is not None else self.above
+            out["value"] = number_or_text(only) if only is not None else None
+            return out
+        out["h"] = expr_number(self.step)
+        if self.below is not None:
+            out["below"] = number_or_text(self.below)
+        if self.above is not None:
+            out["above"] = number_or_text(self.above)
+        return out
+
+
+def number_or_text(v: sp.Expr | str) -> float | str | None:
+    """A table value for JSON: a number; a finite value beyond float range as its text."""
+    if isinstance(v, str):
+        return v
+    number = expr_number(v)
+    if isinstance(number, float) and math.isinf(number) and v not in (sp.oo, -sp.oo):
+        return sp.sstr(sp.Float(v, 15), full_prec=False)
+    return number
+
+
+@dataclass(frozen=True)
+class LimitResult(Result):
+    """lim f(x) as x -> a: two-sided unless a direction was asked for.
+
+    `left`/`right` are the one-sided limits (None when not computed, or when f
+    has no real values on that side: `left_problem`/`right_problem` say why).
+    `value` is the limit when it exists (possibly oo or -oo).
+    """
+
+    # How numeric values are computed (the view explains the evidence with them).
+    digits: ClassVar[int] = DIGITS
+    sample_ks: ClassVar[range] = NUMERIC_KS
+
+    command: ClassVar[str] = "limit"
+    variable: sp.Symbol | None = None
+    target: sp.Expr = sp.S.Zero
+    direction: str = "+-"  # "+-" two-sided, "+" from above, "-" from below
+    exists: bool = False
+    value: sp.Expr | None = None
+    left: sp.Expr | None = None
+    right: sp.Expr | None = None
+    left_problem: str | None = None
+    right_problem: str | None = None
+    kind: str = "finite"  # finite, infinite, sides differ, oscillates, one side undefined
+    reason: str | None = None  # why it does not exist, in words
+    numeric: bool = False
+    numeric_reason: str | None = None  # why the symbolic engine was not used
+    guess: sp.Expr | None = None  # a closed form matching a numeric estimate
+    table: tuple[LimitRow, ...] = ()
+    table_auto: bool = False  # the table is there as evidence, not because --table asked
+    plot: PlotData | None = None
+
+    @property
+    def infinite_target(self) -> bool:
+        return self.target in (sp.oo, sp.S.NegativeInfinity)
+
+    @property
+    def infinite(self) -> bool:
+        return self.exists and self.value in (sp.oo, sp.S.NegativeInfinity)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self.base_dict()
+        out["exists"] = self.exists
+        out["result"] = _limit_text(self.value) if self.exists else None
+        out["left"] = _limit_text(self.left)
+        out["right"] = _limit_text(self.right)
+        out["numeric"] = self.numeric
+        out["variable"] = str(self.variable)
+        out["to"] = expr_str(self.target)
+        out["direction"] = {"+-": "both", "+": "+", "-": "-"}[self.direction]
+        out["kind"] = self.kind
+        out["infinite"] = self.infinite
+        out["value"] = (expr_number(self.value)
+                        if self.exists and self.value is not None else None)
+        if self.reason:
+            out["reason"] = self.reason
+        if self.left_problem:
+            out["left_problem"] = self.left_problem
+        if self.right_problem:
+            out["right_problem"] = self.right_problem
+        if self.numeric_reason:
+            out["numeric_reason"] = self.numeric_reason
+        if self.guess is not None:
+            out["guess"] = expr_str(self.guess)
+        if self.table:
+            out["table"] = [row.to_dict(self.infinite_target) for row in self.table]
+        if self.plot is not None:
+            out["plot"] = self.plot.to_dict()
+        return out
+
+
+def _limit_text(v: sp.Expr | None) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, sp.Float):
+        return sp.sstr(sp.Float(v, 12), full_prec=False)
+    return expr_str(v)
