@@ -39,7 +39,12 @@ _OTHER = {
     "ComputationTimeout": "calctool.core.errors",
 }
 
-__all__ = ["__version__", *_API, *_OTHER]
+__all__ = [  # noqa: RUF022 - operations first, then errors
+    "__version__",
+    "diff", "evaluate", "tangent", "limit", "gradcheck", "hessian",
+    "CalcError", "UsageError", "ParseError", "ComputeError", "DomainError",
+    "ComputationTimeout",
+]
 
 if TYPE_CHECKING:
     from calctool.core.errors import (

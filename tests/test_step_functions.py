@@ -1,8 +1,9 @@
 """floor and ceiling in every command: derivative 0 between the jumps, none at them.
 
-sympy leaves d/dx floor(x) unevaluated; calctool teaches floor and ceiling their
-derivative (calctool.core.expr.functions), so no command shows Derivative(floor(x), x),
-crashes compiling it to numpy, or calls it an indeterminate form.
+sympy leaves d/dx floor(x) unevaluated; calctool's parser builds subclasses of
+floor and ceiling that know their derivative (calctool.core.expr.functions), so no
+command shows Derivative(floor(x), x), crashes compiling it to numpy, or calls it an
+indeterminate form — while sympy's own floor and ceiling stay as they were.
 """
 
 from __future__ import annotations
@@ -15,13 +16,28 @@ from calctool.core.expr.parse import parse, symbol
 x, y = symbol("x"), symbol("y")
 
 
-def test_sympy_differentiates_floor_and_ceiling_once_calctool_is_loaded() -> None:
-    u = x**2 + 3 * y
-    for fn in (sp.floor, sp.ceiling):
-        assert sp.diff(fn(u), x) == 0
-        assert sp.diff(x * fn(u), x) == fn(u)
-        assert sp.hessian(fn(x) * y, (x, y)) == sp.zeros(2, 2)
-    assert sp.diff(parse("ceil(x)"), x) == 0
+def test_parsed_floor_and_ceiling_differentiate_to_zero() -> None:
+    for name in ("floor", "ceil", "ceiling"):
+        assert sp.diff(parse(f"{name}(x^2 + 3*y)"), x) == 0
+        assert sp.diff(parse(f"x*{name}(x^2 + 3*y)"), x) == parse(f"{name}(x^2 + 3*y)")
+        assert sp.hessian(parse(f"{name}(x)*y"), (x, y)) == sp.zeros(2, 2)
+        # printed as sympy's own, so JSON strings parse back with sympy
+        assert sp.sstr(parse(f"{name}(x)")) == ("floor(x)" if name == "floor" else "ceiling(x)")
+
+
+def test_importing_calctool_leaves_sympy_floor_alone() -> None:
+    """No import side effects: sympy's floor keeps its (unevaluated) derivative."""
+    import subprocess
+    import sys
+
+    probe = ("import sympy as sp\n"
+             "import calctool.core.expr.parse, calctool.core.engines.steps\n"
+             "import calctool.core.ops.diff\n"
+             "x = sp.Symbol('x')\n"
+             "print(sp.diff(sp.floor(x), x), sp.diff(sp.ceiling(x), x))\n")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "Derivative(floor(x), x) Derivative(ceiling(x), x)"
 
 
 @pytest.mark.parametrize("args", [

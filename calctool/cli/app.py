@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from calctool import __version__
+from calctool.core.budget import EXACT_DIGITS
 from calctool.core.errors import CalcError, ExitStatus
 
 # Each command lives in calctool/cli/commands/<name>.py, defining a function
@@ -86,8 +87,7 @@ def _usage_error(exc: Exception, argv: list[str]) -> int:
     click = _click()
     import re
 
-    from calctool.cli.runner import emit_error
-    from calctool.cli.settings import Settings
+    from calctool.render.output import Output, emit_error
 
     message = exc.format_message() if isinstance(exc, click.ClickException) else str(exc)
     # typer appends its suggestion once per pass over the command name
@@ -99,9 +99,9 @@ def _usage_error(exc: Exception, argv: list[str]) -> int:
         if not token.startswith("--"):
             hint = f"if {token} is an expression, put it after --: {_dash_dash(argv, token)}"
     error = CalcError(message, code="usage_error", hint=hint)
-    settings = Settings(_command_name(argv), json=_wants_json(argv))
-    if settings.json:
-        emit_error(settings, error, None)
+    output = Output.detect(json=_wants_json(argv))
+    if output.json:
+        emit_error(output, error, None, _command_name(argv))
     else:
         ctx = getattr(exc, "ctx", None)
         usage = ctx.get_usage() + "\n" if ctx is not None else ""
@@ -135,6 +135,8 @@ def main(argv: list[str] | None = None) -> None:
     # numpy's "invalid value in divide" and the like: calctool reports undefined
     # values itself, in words, so these would only be noise on stderr.
     warnings.filterwarnings("ignore", category=RuntimeWarning)
+    # The command line owns its process: exact answers of up to ~30,000 digits print.
+    sys.set_int_max_str_digits(max(sys.get_int_max_str_digits(), EXACT_DIGITS))
     debug = "--traceback" in argv or os.environ.get("CALCTOOL_DEBUG", "") not in ("", "0")
     # --traceback works anywhere on the line (before --), not only before the command.
     head = argv[: argv.index("--")] if "--" in argv else argv
@@ -155,10 +157,9 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.ClickException as exc:
         code = _usage_error(exc, argv)
     except CalcError as exc:
-        from calctool.cli.runner import emit_error
-        from calctool.cli.settings import Settings
+        from calctool.render.output import Output, emit_error
 
-        emit_error(Settings(_command_name(argv), json=_wants_json(argv)), exc, None)
+        emit_error(Output.detect(json=_wants_json(argv)), exc, None, _command_name(argv))
         code = int(exc.exit_status)
     except MemoryError:
         sys.stderr.write(f"calctool: error: the computation ran out of memory "

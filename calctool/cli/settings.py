@@ -1,12 +1,13 @@
-"""Output settings shared by every command, fixed once per run."""
+"""What one run of a command was asked for, fixed when the command starts."""
 
 from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from calctool.core.errors import UsageError
+from calctool.render.output import Output
 
 MAX_TIMEOUT = 3600.0
 
@@ -14,19 +15,13 @@ MAX_TIMEOUT = 3600.0
 @dataclass(frozen=True)
 class Settings:
     command: str
-    json: bool = False
-    latex: bool = False
+    output: Output = field(default_factory=Output)
     timeout: float = 10.0
-    ascii: bool = False
     traceback: bool = False
 
     @property
-    def tty(self) -> bool:
-        return sys.stdout.isatty()
-
-    @property
-    def color(self) -> bool:
-        return self.tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+    def json(self) -> bool:
+        return self.output.json
 
 
 def make_settings(command: str, *, json: bool, latex: bool, timeout: float,
@@ -37,5 +32,5 @@ def make_settings(command: str, *, json: bool, latex: bool, timeout: float,
         raise UsageError(f"--timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds",
                          code="bad_value")
     debug = os.environ.get("CALCTOOL_DEBUG", "") not in ("", "0")
-    return Settings(command, json=json, latex=latex, timeout=timeout, ascii=ascii,
-                    traceback=debug or "--traceback" in sys.argv)
+    return Settings(command, Output.detect(json=json, latex=latex, ascii=ascii),
+                    timeout=timeout, traceback=debug or "--traceback" in sys.argv)

@@ -1,8 +1,9 @@
-"""Bounded work: a time limit that interrupts the symbolic engine."""
+"""Bounded work: a time limit that interrupts the symbolic engine; room for exact digits."""
 
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -59,3 +60,33 @@ def time_limit(seconds: float | None, what: str = "the computation") -> Iterator
         if outer_remaining > 0:
             left = outer_remaining - (time.monotonic() - start)
             signal.setitimer(signal.ITIMER_REAL, max(left, 0.001), _REPEAT)
+
+
+# Exact answers may have up to ~30,000 digits (the parser keeps integers below
+# 100,000 bits); Python refuses to turn more than 4,300 into text by default.
+EXACT_DIGITS = 40_000
+
+
+@contextmanager
+def exact_digits() -> Iterator[None]:
+    """Within the block, integers of up to EXACT_DIGITS digits can be printed.
+
+    Python's limit is process-wide, so it is raised only for the block and
+    then restored: importing or calling calctool leaves it as it was.
+    """
+    before = sys.get_int_max_str_digits()
+    if before == 0 or before >= EXACT_DIGITS:  # 0: no limit at all
+        yield
+        return
+    sys.set_int_max_str_digits(EXACT_DIGITS)
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(before)
+
+
+@contextmanager
+def bounded(seconds: float | None, what: str = "the computation") -> Iterator[None]:
+    """An operation's budget: `time_limit(seconds)`, with room for exact digits."""
+    with exact_digits(), time_limit(seconds, what):
+        yield

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from calctool.cli.settings import Settings
     from calctool.core.engines.plotdata import PlotData
+    from calctool.render.output import Output
 
 COLORS = ("blue", "red", "green", "magenta", "cyan")
 # Without colour, series tell themselves apart by their marker.
@@ -86,10 +84,10 @@ def _strip_ansi(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
-def render_plots(plots: Sequence[PlotData], settings: Settings) -> None:
-    size = shutil.get_terminal_size((100, 30))
-    width = max(40, min(size.columns, 160))
-    height = max(12, min(size.lines - 4, 30))
+def render_plots(plots: Sequence[PlotData], output: Output) -> None:
+    """Each plot, sized to the terminal (40 to 160 columns, 12 to 30 lines)."""
+    width = max(40, min(output.width, 160))
+    height = max(12, min(output.height - 4, 30))
     for data in plots:
-        sys.stdout.write(build(data, width=width, height=height, color=settings.color,
-                               ascii=settings.ascii) + "\n")
+        output.stdout.write(build(data, width=width, height=height, color=output.color,
+                                  ascii=not output.unicode) + "\n")

@@ -122,9 +122,9 @@ def gradcheck(
 
     def compute(text: str) -> object:
         from calctool.core.ops.gradcheck import compute_gradcheck
-        from calctool.render.views.gradcheck import progress_bar
+        from calctool.render.progress import task_bar
 
-        with progress_bar() as progress:
+        with task_bar(settings.output, "checking components") as progress:
             return compute_gradcheck(
                 text if expression is not None else None, at=at, grad=grad, func=func,
                 variables=variables, fast=fast, method=method, eps=eps, rtol=rtol, atol=atol,

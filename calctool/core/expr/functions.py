@@ -211,30 +211,35 @@ class RealRoot(sp.Function):
         return printer._print(sp.Pow(x, sp.Rational(1, n), evaluate=False))  # type: ignore[attr-defined]
 
 
-CUSTOM_FUNCTIONS = (sigmoid, relu, leaky_relu, softplus, RealRoot)
 
 
-def _step_function_fdiff(self: sp.Function, argindex: int = 1) -> sp.Expr:
-    """d/du floor(u) = d/du ceiling(u) = 0: both are constant between the integers.
+class floor(sp.floor):  # noqa: N801 - named as sympy's, so printers and str() agree
+    """sympy's floor, with d/du floor(u) = 0: it is constant between the integers.
 
-    At the integers they jump and have no derivative; as with sign and
-    Heaviside, `calculus.derivative_at` finds that at a point (one-sided
-    difference quotients) and the views say so next to the formula.
+    sympy leaves d/dx floor(x) unevaluated: a Derivative that cannot be
+    evaluated at a point, compiled to numpy, or told apart from 0 (hessian
+    called y*Derivative(floor(x), (x, 2)) an "indeterminate form"). The parser
+    builds this subclass, so every engine (sp.diff, the Hessian, the steps,
+    gradcheck) agrees, while sympy's own floor stays as it is for the rest of
+    the process. At the integers floor jumps and has no derivative; as with
+    sign and Heaviside, `pointwise.derivative_at` finds that at a point
+    (one-sided difference quotients) and the views say so next to the formula.
     """
-    if argindex != 1:
-        raise ArgumentIndexError(self, argindex)
-    return sp.Integer(0)
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        if argindex != 1:
+            raise ArgumentIndexError(self, argindex)
+        return sp.Integer(0)
 
 
-# sympy leaves d/dx floor(x) unevaluated: a Derivative that cannot be evaluated
-# at a point, compiled to numpy, or told apart from 0 (hessian called
-# y*Derivative(floor(x), (x, 2)) an "indeterminate form"). The parser builds
-# sympy's own floor and ceiling, so their classes learn the derivative here,
-# once, when calctool's functions are loaded: every engine (sp.diff, sp.hessian,
-# the steps, gradcheck) then agrees, instead of each call site cleaning up
-# after sympy. This changes sympy's floor/ceiling for the whole process.
-for _cls in (sp.floor, sp.ceiling):
-    setattr(_cls, "fdiff", _step_function_fdiff)  # noqa: B010 - mypy refuses method assignment
+class ceiling(sp.ceiling):  # noqa: N801 - named as sympy's, so printers and str() agree
+    """sympy's ceiling, with d/du ceiling(u) = 0 (see `floor`)."""
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        if argindex != 1:
+            raise ArgumentIndexError(self, argindex)
+        return sp.Integer(0)
+
 
 # Functions with a kink or a jump: where their argument crosses 0 (or, for
 # Min/Max, where two arguments meet) a derivative may not exist.

@@ -28,7 +28,6 @@ import difflib
 import keyword
 import math
 import re
-import sys
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -38,7 +37,15 @@ from typing import Any
 import sympy as sp
 
 from calctool.core.errors import DomainError, ParseError, ResourceLimitError
-from calctool.core.expr.functions import RealRoot, leaky_relu, relu, sigmoid, softplus
+from calctool.core.expr.functions import (
+    RealRoot,
+    ceiling,
+    floor,
+    leaky_relu,
+    relu,
+    sigmoid,
+    softplus,
+)
 
 MAX_LENGTH = 10_000
 MAX_DEPTH = 100
@@ -48,10 +55,6 @@ MAX_DEPTH = 100
 MAX_INT_BITS = 100_000
 MAX_FACTORIAL_ARG = 2_000
 MAX_DECIMAL_EXPONENT = 400
-# Exact answers may have up to ~30,000 digits; Python refuses to print more
-# than 4,300 by default.
-if sys.get_int_max_str_digits() and sys.get_int_max_str_digits() < 40_000:
-    sys.set_int_max_str_digits(40_000)
 
 # ---------------------------------------------------------------------------
 # Tokens
@@ -219,7 +222,7 @@ _ONE_ARG: dict[str, Callable[..., sp.Expr]] = {
     "log10": lambda x: sp.log(x, 10), "log2": lambda x: sp.log(x, 2),
     "cbrt": lambda x: RealRoot(x, 3),
     "abs": sp.Abs, "Abs": sp.Abs, "sign": sp.sign, "sgn": sp.sign,
-    "floor": sp.floor, "ceil": sp.ceiling, "ceiling": sp.ceiling,
+    "floor": floor, "ceil": ceiling, "ceiling": ceiling,
     "sigmoid": sigmoid, "relu": relu, "softplus": softplus,
     "heaviside": sp.Heaviside, "Heaviside": sp.Heaviside, "step": sp.Heaviside,
     "DiracDelta": sp.DiracDelta,

@@ -1,18 +1,8 @@
-"""How a gradient check reads: what was compared, how, the per-component table, the verdict.
-
-Also the progress bar of long full checks (on stderr, only when it is a
-terminal): the core takes a plain callback, rich.progress is imported here,
-lazily, and only once a check has run for a while.
-"""
+"""How a gradient check reads: what was compared, how, the per-component table, the verdict."""
 
 from __future__ import annotations
 
 import math
-import sys
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any
 
 import sympy as sp
 
@@ -310,55 +300,3 @@ def _index_name(base: str, index: int, shape: tuple[int, ...]) -> str:
 def _tex(text: str) -> str:
     return text.replace("\\", r"\textbackslash{}").replace("_", r"\_").replace("%", r"\%") \
         .replace("&", r"\&").replace("#", r"\#").replace("$", r"\$")
-
-
-# --------------------------------------------------------------------------- progress
-
-
-class _LazyProgress:
-    """A progress callback that draws a bar on stderr once the work has run `delay` s."""
-
-    def __init__(self, label: str, delay: float) -> None:
-        self.label = label
-        self.delay = delay
-        self.start = time.monotonic()
-        self.bar: Any = None
-        self.task: Any = None
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.bar is None:
-            if done >= total or time.monotonic() - self.start < self.delay:
-                return
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeRemainingColumn,
-            )
-
-            self.bar = Progress(TextColumn(self.label), BarColumn(), MofNCompleteColumn(),
-                                TimeRemainingColumn(), console=Console(file=sys.stderr),
-                                transient=True)
-            self.bar.start()
-            self.task = self.bar.add_task(self.label, total=total)
-        self.bar.update(self.task, completed=done)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-
-
-@contextmanager
-def progress_bar(label: str = "checking components",
-                 delay: float = 0.5) -> Iterator[Callable[[int, int], None] | None]:
-    """A callback for the core's `progress`, or None when stderr is not a terminal."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    progress = _LazyProgress(label, delay)
-    try:
-        yield progress
-    finally:
-        progress.close()
