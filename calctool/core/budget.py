@@ -40,7 +40,7 @@ def time_limit(seconds: float | None, what: str = "the computation") -> Iterator
     budget = min(seconds, outer_remaining) if outer_remaining > 0 else seconds
     active = [True]
 
-    def on_alarm(signum: int, frame: object) -> None:
+    def on_alarm(_signum: int, _frame: object) -> None:
         if active[0]:
             raise _Interrupt
 

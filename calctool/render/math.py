@@ -104,7 +104,7 @@ def unicode_linear(value: Any) -> str:
     return _minus(UnicodePrinter({"order": None}).doprint(value))
 
 
-def pretty(value: Any, *, unicode: bool = True, width: int | None = None) -> str:
+def pretty(value: Any, *, unicode: bool = True) -> str:
     """The form for a terminal: one-line unicode, or ASCII sympy syntax."""
     return unicode_linear(value) if unicode else oneline(value)
 

@@ -27,7 +27,7 @@ def render(report: Report, console: Console, *, unicode: bool = True) -> None:
         width = max(20, console.width - label_width)
         for f in _fit_matrices(report.fields, width, unicode=unicode):
             block = matrix_block(f.value, width=width) if unicode else None
-            shown = block or pretty(f.value, unicode=unicode, width=width)
+            shown = block or pretty(f.value, unicode=unicode)
             text = Text(_negative(shown) if unicode and isinstance(f.value, str) else shown)
             if f.approx:
                 approx = _negative(f.approx) if unicode else f.approx

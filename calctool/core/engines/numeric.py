@@ -44,12 +44,6 @@ def _np_real_root(x: Any, n: Any) -> Any:
     return np.sign(x) * np.abs(x) ** (1.0 / n)
 
 
-def _np_heaviside(x: Any, h0: Any = 0.5) -> Any:
-    return np.heaviside(x, h0)
-
-
-def _np_sign(x: Any) -> Any:
-    return np.sign(x)
 
 
 def _scalar_math(fn: Callable[[float], float]) -> Callable[[Any], Any]:

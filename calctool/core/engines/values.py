@@ -179,12 +179,3 @@ def _format(value: sp.Expr, digits: int) -> str:
     if mantissa.endswith(".0") and len(mantissa.lstrip("-0.").replace(".", "")) > digits:
         text = mantissa[:-2] + e + exponent
     return text
-
-
-def to_float(value: sp.Expr) -> float:
-    """A float of an exact constant (inf for oo); raises TypeError when not real."""
-    if value is sp.oo:
-        return math.inf
-    if value is sp.S.NegativeInfinity:
-        return -math.inf
-    return float(sp.N(value, 17))

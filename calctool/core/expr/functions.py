@@ -270,7 +270,7 @@ def for_numpy(expr: sp.Expr) -> sp.Expr:
     point with mpmath."""
     if expr.has(sp.DiracDelta):
         expr = expr.replace(sp.DiracDelta,
-                            lambda u, *order: sp.Piecewise((sp.nan, sp.Eq(u, 0)), (0, True)))
+                            lambda u, *_order: sp.Piecewise((sp.nan, sp.Eq(u, 0)), (0, True)))
     if expr.has(sp.polygamma):
         expr = expr.replace(sp.polygamma, _numeric_polygamma)
     return expr

@@ -86,7 +86,6 @@ class Token:
     kind: str  # "num", "name", "op", "sup" (superscript digits), "end"
     text: str
     pos: int
-    space_before: bool = False
 
 
 def tokenize(text: str) -> list[Token]:
@@ -302,11 +301,6 @@ class _Parser:
     def error(self, message: str, tok: Token | None = None, hint: str | None = None) -> ParseError:
         tok = tok or self.tok
         return ParseError(message, position=tok.pos, source=self.text, hint=hint)
-
-    def expect(self, op: str, what: str) -> Token:
-        if not self.at_op(op):
-            raise self.error(f"expected {what}, found {self._describe(self.tok)}")
-        return self.advance()
 
     @staticmethod
     def _describe(tok: Token) -> str:
@@ -651,10 +645,6 @@ def input_variables(parsed: ParsedInput) -> list[sp.Symbol]:
 def parse(text: str) -> sp.Expr:
     """Parse one expression. Raises ParseError (exit 2) or DomainError/ResourceLimitError (3)."""
     return parse_input(text).expr
-
-
-def parse_many(texts: Sequence[str]) -> list[sp.Expr]:
-    return [parse(t) for t in texts]
 
 
 def free_variables(expr: sp.Expr) -> list[sp.Symbol]:
