@@ -91,32 +91,30 @@ class Token:
 def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     i, n = 0, len(text)
-    space = False
     while i < n:
         ch = text[i]
         m = _SPACE.match(text, i)
         if m:
             i = m.end()
-            space = True
             continue
         ch = _CHAR_ALIASES.get(ch, ch)
         if ch in _DIGITS or (ch == "." and i + 1 < n and text[i + 1] in _DIGITS):
             m = _NUMBER.match(text, i)
             assert m is not None
-            tokens.append(Token("num", m.group(), i, space))
+            tokens.append(Token("num", m.group(), i))
             i = m.end()
         elif ch in _SUPERSCRIPTS:
             j = i
             while j < n and text[j] in _SUPERSCRIPTS:
                 j += 1
             digits = "".join(_SUPERSCRIPTS[c] for c in text[i:j])
-            tokens.append(Token("sup", digits, i, space))
+            tokens.append(Token("sup", digits, i))
             i = j
         elif ch == "π":
-            tokens.append(Token("name", "pi", i, space))
+            tokens.append(Token("name", "pi", i))
             i += 1
         elif ch == "∞":
-            tokens.append(Token("name", "oo", i, space))
+            tokens.append(Token("name", "oo", i))
             i += 1
         elif ch == "_" or _NAME.match(text, i):
             if ch == "_":
@@ -133,7 +131,7 @@ def tokenize(text: str) -> list[Token]:
             if "__" in name:
                 raise ParseError("names cannot contain '__'", position=i + name.index("__"),
                                  source=text)
-            tokens.append(Token("name", name, i, space))
+            tokens.append(Token("name", name, i))
             i = m.end()
         else:
             op = next((o for o in _OPERATORS if text.startswith(o, i)), None)
@@ -142,10 +140,9 @@ def tokenize(text: str) -> list[Token]:
             if op is None:
                 raise ParseError(f"unexpected character {_describe_char(text[i])}",
                                  position=i, source=text, hint=_char_hint(text[i]))
-            tokens.append(Token("op", "^" if op == "**" else op, i, space))
+            tokens.append(Token("op", "^" if op == "**" else op, i))
             i += len(op) if text.startswith(op, i) else 1
-        space = False
-    tokens.append(Token("end", "", n, space))
+    tokens.append(Token("end", "", n))
     return tokens
 
 
