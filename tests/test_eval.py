@@ -12,7 +12,7 @@ import sympy as sp
 from calctool.core.engines.numeric import evaluate_many
 from calctool.core.errors import DomainError, UsageError
 from calctool.core.expr.parse import parse, symbol
-from calctool.core.ops.eval import compute_eval
+from calctool.core.ops.eval import evaluate
 from calctool.core.results.eval import UNCHECKED
 
 x, y = symbol("x"), symbol("y")
@@ -30,20 +30,20 @@ x, y = symbol("x"), symbol("y")
     ("relu(x) + leaky_relu(x)", "-1", -0.01, "-1/100"),
 ])
 def test_single_point(text: str, at: str, expected: float, exact: str) -> None:
-    d = compute_eval(text, at=[at]).to_dict()
+    d = evaluate(text, at=[at]).to_dict()
     assert d["value"] == pytest.approx(expected, rel=1e-14)
     assert d["value_exact"] == exact
 
 
 def test_constant_expression_needs_no_point() -> None:
-    assert compute_eval("2+2").to_dict()["value"] == 4.0
-    assert compute_eval("pi").to_dict()["value"] == pytest.approx(math.pi)
+    assert evaluate("2+2").to_dict()["value"] == 4.0
+    assert evaluate("pi").to_dict()["value"] == pytest.approx(math.pi)
 
 
 def test_arbitrary_precision() -> None:
-    d = compute_eval("sqrt(2)", digits=50).to_dict()
+    d = evaluate("sqrt(2)", digits=50).to_dict()
     assert d["value_text"] == "1.4142135623730950488016887242096980785696718753769"
-    d = compute_eval("sin(x)", at=["pi/4"], digits=40).to_dict()
+    d = evaluate("sin(x)", at=["pi/4"], digits=40).to_dict()
     assert d["value_text"].startswith("0.70710678118654752440084436210484903928")
 
 
@@ -56,34 +56,34 @@ def test_arbitrary_precision() -> None:
 ])
 def test_domain_errors_at_one_point(text: str, at: str, problem: str) -> None:
     with pytest.raises(DomainError) as info:
-        compute_eval(text, at=[at])
+        evaluate(text, at=[at])
     assert problem in info.value.message
     assert info.value.exit_status == 3
 
 
 def test_several_points_report_problems_per_point() -> None:
-    d = compute_eval("1/x", at=["1", "0", "-2"]).to_dict()
+    d = evaluate("1/x", at=["1", "0", "-2"]).to_dict()
     assert [p["value"] for p in d["points"]] == [1.0, None, -0.5]
     assert "division by zero" in d["points"][1]["error"]
     assert d["undefined"] == 1
 
 
 def test_range_is_vectorised_and_right() -> None:
-    d = compute_eval("x^2", ranges=["x=0:1:5"]).to_dict()
+    d = evaluate("x^2", ranges=["x=0:1:5"]).to_dict()
     assert [p["x"] for p in d["points"]] == [0.0, 0.25, 0.5, 0.75, 1.0]
     assert [p["value"] for p in d["points"]] == [0.0, 0.0625, 0.25, 0.5625, 1.0]
 
 
 def test_grid_over_two_variables_and_fixed_values() -> None:
-    d = compute_eval("x*y", ranges=["x=0:1:2", "y=1:3:3"]).to_dict()
+    d = evaluate("x*y", ranges=["x=0:1:2", "y=1:3:3"]).to_dict()
     assert d["count"] == 6
     assert all(p["value"] == pytest.approx(p["x"] * p["y"]) for p in d["points"])
-    d = compute_eval("x*y", ranges=["x=0:1:3"], at=["y=2"]).to_dict()
+    d = evaluate("x*y", ranges=["x=0:1:3"], at=["y=2"]).to_dict()
     assert [p["value"] for p in d["points"]] == [0.0, 1.0, 2.0]
 
 
 def test_range_domain_problems_are_per_point() -> None:
-    d = compute_eval("log(x)", ranges=["-1:1:3"]).to_dict()
+    d = evaluate("log(x)", ranges=["-1:1:3"]).to_dict()
     values = [p["value"] for p in d["points"]]
     assert values[2] == 0.0
     assert d["points"][0]["error"] == "not a real number"
@@ -91,9 +91,9 @@ def test_range_domain_problems_are_per_point() -> None:
 
 
 def test_csv_points() -> None:
-    d = compute_eval("x*y + 1", csv_text="x,y\n1,2\n3,4\n").to_dict()
+    d = evaluate("x*y + 1", csv_text="x,y\n1,2\n3,4\n").to_dict()
     assert [p["value"] for p in d["points"]] == [3.0, 13.0]
-    d = compute_eval("x^2", csv_text="1\n2\n3\n").to_dict()
+    d = evaluate("x^2", csv_text="1\n2\n3\n").to_dict()
     assert [p["value"] for p in d["points"]] == [1.0, 4.0, 9.0]
 
 
@@ -110,7 +110,7 @@ def test_csv_points() -> None:
 ])
 def test_bad_points(kwargs: dict[str, object], code: str) -> None:
     with pytest.raises(UsageError) as info:
-        compute_eval("x*y", **kwargs)  # type: ignore[arg-type]
+        evaluate("x*y", **kwargs)  # type: ignore[arg-type]
     assert info.value.code == code
 
 
@@ -178,7 +178,7 @@ OVERFLOW_CASES = [
                          ids=[c[0] for c in OVERFLOW_CASES])
 def test_overflowing_intermediates_give_the_true_value(text: str, grid: str, truth) -> None:
     at = ["y=2"] if "y" in text else []
-    d = compute_eval(text, ranges=[grid], at=at).to_dict()
+    d = evaluate(text, ranges=[grid], at=at).to_dict()
     assert d["undefined"] == 0 and d["summary"]["undefined"] == 0
     name = grid.split("=")[0]
     with mpmath.workdps(50):
@@ -205,7 +205,7 @@ def test_the_reported_case_on_the_command_line(cli) -> None:
 
 
 def test_values_too_large_for_a_float_are_decimal_text() -> None:
-    d = compute_eval("exp(x)", ranges=["x=0:1000:3"]).to_dict()
+    d = evaluate("exp(x)", ranges=["x=0:1000:3"]).to_dict()
     big = d["points"][2]["value"]
     assert isinstance(big, str) and "error" not in d["points"][2]
     with mpmath.workdps(30):
@@ -228,13 +228,13 @@ def test_values_too_large_for_a_float_are_decimal_text() -> None:
 ])
 def test_truly_undefined_points_are_still_said(text: str, grid: str, row: int, value: object,
                                                problem: str) -> None:
-    d = compute_eval(text, ranges=[grid]).to_dict()
+    d = evaluate(text, ranges=[grid]).to_dict()
     assert d["points"][row]["value"] == value
     assert d["points"][row]["error"] == problem
 
 
 def test_summary_counts_the_points_it_leaves_out(cli) -> None:
-    d = compute_eval("log(x)", ranges=["x=-1:1:5"], summary=True).to_dict()
+    d = evaluate("log(x)", ranges=["x=-1:1:5"], summary=True).to_dict()
     assert d["summary"] == {"count": 5, "undefined": 3, "unchecked": 0, "min": math.log(0.5),
                             "max": 0.0, "mean": math.log(0.5) / 2}
     r = cli("eval", "log(x)", "--range", "x=-1:1:5", "--summary")
@@ -246,7 +246,7 @@ def test_rechecking_is_bounded_and_says_so(cli, monkeypatch) -> None:
     import calctool.core.ops.eval as ev
 
     monkeypatch.setattr(ev, "MAX_RECHECKED", 3)
-    d = compute_eval("log(1+exp(z))", ranges=["z=710:800:10"]).to_dict()
+    d = evaluate("log(1+exp(z))", ranges=["z=710:800:10"]).to_dict()
     assert [p["value"] for p in d["points"][:3]] == pytest.approx([710, 720, 730], rel=1e-14)
     assert all(p["error"] == UNCHECKED for p in d["points"][3:])
     assert d["undefined"] == 7 and d["summary"]["unchecked"] == 7
@@ -254,8 +254,9 @@ def test_rechecking_is_bounded_and_says_so(cli, monkeypatch) -> None:
     assert "not evaluated again exactly" in d["notes"][0]
     r = cli("eval", "log(1+exp(z))", "--range", "z=710:800:10")
     assert "7 points of 10 gave inf or nan" in r.stderr
-    monkeypatch.setattr(ev, "RECHECK_SECONDS", 0.0)  # no time at all: nothing rechecked
-    d = compute_eval("log(1+exp(z))", ranges=["z=710:800:10"]).to_dict()
+    # without a time limit rechecking takes RECHECK_SECONDS; none at all: nothing rechecked
+    monkeypatch.setattr(ev, "RECHECK_SECONDS", 0.0)
+    d = evaluate("log(1+exp(z))", ranges=["z=710:800:10"], timeout=None).to_dict()
     assert d["summary"]["unchecked"] == 10
 
 
@@ -287,9 +288,9 @@ def test_a_value_prints_once_exact_then_decimal(cli, args: list[str], lines: lis
 
 
 def test_one_digit_is_one_significant_digit() -> None:
-    assert compute_eval("pi", digits=1).to_dict()["value_text"] == "3"
-    assert compute_eval("E", digits=2).to_dict()["value_text"] == "2.7"
-    assert compute_eval("31.4", digits=1).to_dict()["value_text"] == "3e+1"
+    assert evaluate("pi", digits=1).to_dict()["value_text"] == "3"
+    assert evaluate("E", digits=2).to_dict()["value_text"] == "2.7"
+    assert evaluate("31.4", digits=1).to_dict()["value_text"] == "3e+1"
 
 
 def test_infinite_csv_coordinates_are_reported_not_crashed(cli) -> None:

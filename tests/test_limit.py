@@ -20,7 +20,7 @@ from calctool.core.budget import time_limit
 from calctool.core.errors import ComputeError, DomainError, UsageError
 from calctool.core.expr.parse import symbol
 from calctool.core.ops import limit as limit_module
-from calctool.core.ops.limit import compute_limit
+from calctool.core.ops.limit import limit
 from calctool.render.plot import build
 from calctool.render.report import build_report
 
@@ -73,7 +73,7 @@ EXISTING = [
 @pytest.mark.parametrize(("text", "to", "f", "expected"), EXISTING,
                          ids=[c[0] for c in EXISTING])
 def test_classic_limits(text: str, to: str, f: Fn, expected: sp.Expr) -> None:
-    r = compute_limit(text, to=to)
+    r = limit(text, to=to)
     assert r.exists and not r.numeric
     assert r.value == expected
     target = to.split("=")[-1]
@@ -84,14 +84,14 @@ def test_classic_limits(text: str, to: str, f: Fn, expected: sp.Expr) -> None:
 
 @pytest.mark.parametrize(("sign", "direction", "expected"), [(1, "+", sp.oo), (-1, "-", -sp.oo)])
 def test_one_over_x_one_sided(sign: int, direction: str, expected: sp.Expr) -> None:
-    r = compute_limit("1/x", to="0", direction=direction)
+    r = limit("1/x", to="0", direction=direction)
     assert r.exists and r.value == expected and r.infinite
     assert r.direction == direction
     assert approaches(table(lambda v: 1 / v, 0, sign), expected)
 
 
 def test_one_over_x_two_sided_does_not_exist() -> None:
-    r = compute_limit("1/x", to="0")
+    r = limit("1/x", to="0")
     assert not r.exists and r.value is None
     assert (r.left, r.right) == (-sp.oo, sp.oo)
     assert approaches(table(lambda v: 1 / v, 0, -1), -sp.oo)
@@ -99,7 +99,7 @@ def test_one_over_x_two_sided_does_not_exist() -> None:
 
 
 def test_abs_x_over_x_does_not_exist() -> None:
-    r = compute_limit("abs(x)/x", to="0")
+    r = limit("abs(x)/x", to="0")
     assert not r.exists and r.kind == "sides differ"
     assert (r.left, r.right) == (-1, 1)
     f = lambda v: abs(v) / v  # noqa: E731
@@ -108,7 +108,7 @@ def test_abs_x_over_x_does_not_exist() -> None:
 
 
 def test_sin_one_over_x_oscillates() -> None:
-    r = compute_limit("sin(1/x)", to="0")
+    r = limit("sin(1/x)", to="0")
     assert not r.exists and r.kind == "oscillates"
     assert r.reason and "oscillates" in r.reason
     # Evidence comes with it, and it is right: the values jump around in [-1, 1].
@@ -131,43 +131,43 @@ def test_infinite_limit_is_reported_as_infinite(cli) -> None:
 
 
 def test_limit_at_minus_infinity() -> None:
-    r = compute_limit("exp(x)", to="-oo")
+    r = limit("exp(x)", to="-oo")
     assert r.exists and r.value == 0 and r.right == 0 and r.left is None
     assert approaches(table(mpmath.exp, "-oo", 1, range(1, 6)), sp.Integer(0))
 
 
 def test_limit_at_pi_over_2() -> None:
-    r = compute_limit("tan(x)", to="x=pi/2")
+    r = limit("tan(x)", to="x=pi/2")
     assert not r.exists and (r.left, r.right) == (sp.oo, -sp.oo)
     half_pi = mp.pi / 2
     assert approaches([mpmath.tan(half_pi - mpmath.mpf(10) ** -k) for k in range(1, 13)], sp.oo)
 
 
 def test_exp_one_over_x_differs() -> None:
-    r = compute_limit("exp(1/x)", to="0")
+    r = limit("exp(1/x)", to="0")
     assert not r.exists and (r.left, r.right) == (0, sp.oo)
 
 
 def test_function_not_real_on_one_side() -> None:
-    r = compute_limit("sqrt(x)", to="0")  # sympy alone would say 0 from below too
+    r = limit("sqrt(x)", to="0")  # sympy alone would say 0 from below too
     assert not r.exists and r.kind == "one side undefined"
     assert r.left is None and r.left_problem and "not real" in r.left_problem
     assert r.right == 0
-    one = compute_limit("sqrt(x)", to="0", direction="+")
+    one = limit("sqrt(x)", to="0", direction="+")
     assert one.exists and one.value == 0
 
 
 def test_function_not_real_on_either_side() -> None:
     with pytest.raises(DomainError):
-        compute_limit("log(x)", to="-1")
+        limit("log(x)", to="-1")
 
 
 def test_limits_of_activations() -> None:
-    assert compute_limit("sigmoid(x)", to="oo").value == 1
-    assert compute_limit("sigmoid(x)", to="-oo").value == 0
-    r = compute_limit("relu(x)/x", to="0")
+    assert limit("sigmoid(x)", to="oo").value == 1
+    assert limit("sigmoid(x)", to="-oo").value == 0
+    r = limit("relu(x)/x", to="0")
     assert not r.exists and (r.left, r.right) == (0, 1)
-    assert compute_limit("heaviside(x)", to="0", direction="-").value == 0
+    assert limit("heaviside(x)", to="0", direction="-").value == 0
 
 
 # ---------------------------------------------------------------------------
@@ -241,7 +241,7 @@ def _refuse(*args: object, **kwargs: object) -> sp.Expr:
 def test_numeric_fallback_when_sympy_fails(monkeypatch: pytest.MonkeyPatch, text: str, to: str,
                                            expected: float) -> None:
     monkeypatch.setattr(limit_module.sp, "limit", _refuse)
-    r = compute_limit(text, to=to)
+    r = limit(text, to=to)
     assert r.numeric and r.exists
     assert float(r.value) == pytest.approx(expected, rel=1e-9, abs=1e-12)
     assert r.numeric_reason and "could not" in r.numeric_reason
@@ -255,7 +255,7 @@ def test_numeric_fallback_when_sympy_fails(monkeypatch: pytest.MonkeyPatch, text
 ])
 def test_numeric_estimate_extrapolates_slow_convergence(text: str, direction: str | None,
                                                         expected: float) -> None:
-    r = compute_limit(text, to="0", direction=direction, numeric_only=True)
+    r = limit(text, to="0", direction=direction, numeric_only=True)
     assert r.numeric and r.exists
     assert float(r.value) == pytest.approx(expected, abs=1e-9)
     # The raw values are still far from it: the extrapolation did the work.
@@ -267,19 +267,19 @@ def test_numeric_estimate_extrapolates_slow_convergence(text: str, direction: st
 
 def test_numeric_fallback_finds_infinite_and_differing_sides(monkeypatch) -> None:
     monkeypatch.setattr(limit_module.sp, "limit", _refuse)
-    r = compute_limit("1/x", to="0")
+    r = limit("1/x", to="0")
     assert r.numeric and not r.exists and (r.left, r.right) == (-sp.oo, sp.oo)
-    r = compute_limit("abs(x)/x", to="0")
+    r = limit("abs(x)/x", to="0")
     assert r.numeric and not r.exists
     assert (float(r.left), float(r.right)) == (-1.0, 1.0)
-    r = compute_limit("sin(1/x)", to="0")
+    r = limit("sin(1/x)", to="0")
     assert r.numeric and not r.exists and r.kind == "oscillates"
 
 
 def test_numeric_fallback_gives_up_honestly(monkeypatch) -> None:
     monkeypatch.setattr(limit_module.sp, "limit", _refuse)
     with pytest.raises(ComputeError):
-        compute_limit("1/log(x)", to="oo")  # converges far too slowly to tell
+        limit("1/log(x)", to="oo")  # converges far too slowly to tell
 
 
 def test_numeric_fallback_after_timeout(monkeypatch) -> None:
@@ -290,7 +290,7 @@ def test_numeric_fallback_after_timeout(monkeypatch) -> None:
     monkeypatch.setattr(limit_module.sp, "limit", hang)
     # Inside an outer limit, as the CLI runs it: the inner one must hand the rest back.
     with time_limit(30):
-        r = compute_limit("(1-cos(x))/x^2", to="0", timeout=0.5)
+        r = limit("(1-cos(x))/x^2", to="0", timeout=0.5)
         remaining, _ = signal.getitimer(signal.ITIMER_REAL)
     assert r.numeric and r.exists and float(r.value) == pytest.approx(0.5)
     assert r.numeric_reason and "longer than" in r.numeric_reason
@@ -307,15 +307,15 @@ def test_numeric_flag(cli) -> None:
     assert "numeric" in text
 
 
-def test_unfinished_symbolic_answer_is_not_taken(monkeypatch) -> None:
+def test_unfinished_symbolic_answer_is_not_taken() -> None:
     # sympy answers gamma(-oo) here: not a limit. The numbers can't settle it either
     # (the sample points are poles), so it is an honest "could not compute".
     with pytest.raises(ComputeError):
-        compute_limit("gamma(x)", to="-oo")
+        limit("gamma(x)", to="-oo")
 
 
 def test_astronomical_values_are_summarised_not_printed() -> None:
-    r = compute_limit("exp(exp(x))", to="oo", table=True, k_max=6)
+    r = limit("exp(exp(x))", to="oo", table=True, k_max=6)
     assert r.exists and r.value == sp.oo
     cells = [row.below for row in r.table]
     assert isinstance(cells[0], sp.Float)  # e^(e^10) is about 9.4e9565: still a number
@@ -331,7 +331,7 @@ def test_astronomical_values_are_summarised_not_printed() -> None:
 
 
 def test_plot_marks_the_limit() -> None:
-    r = compute_limit("sin(x)/x", to="0", plot=True)
+    r = limit("sin(x)/x", to="0", plot=True)
     assert r.plot is not None
     assert r.plot.points == (("limit 1", 0.0, 1.0),)
     text = build(r.plot, width=80, height=24, color=False)
@@ -339,7 +339,7 @@ def test_plot_marks_the_limit() -> None:
 
 
 def test_plot_at_infinity_draws_the_asymptote() -> None:
-    r = compute_limit("(1+1/x)^x", to="oo", plot=True)
+    r = limit("(1+1/x)^x", to="oo", plot=True)
     assert r.plot is not None
     labels = [s.label for s in r.plot.series]
     assert labels == ["f(x)", "limit ≈ 2.71828"]
@@ -349,7 +349,7 @@ def test_plot_at_infinity_draws_the_asymptote() -> None:
 
 
 def test_plot_when_sides_differ_marks_both() -> None:
-    r = compute_limit("abs(x)/x", to="0", plot=True)
+    r = limit("abs(x)/x", to="0", plot=True)
     assert r.plot is not None
     assert {p[0] for p in r.plot.points} == {"from below: -1", "from above: 1"}
     text = build(r.plot, width=80, height=24, color=False)
@@ -386,11 +386,11 @@ def test_missing_to_says_how(cli) -> None:
 
 
 def test_direction_values() -> None:
-    assert compute_limit("abs(x)/x", to="0", direction="+").value == 1
-    assert compute_limit("abs(x)/x", to="0", direction="-").value == -1
-    assert compute_limit("abs(x)/x", to="0", direction="right").value == 1
+    assert limit("abs(x)/x", to="0", direction="+").value == 1
+    assert limit("abs(x)/x", to="0", direction="-").value == -1
+    assert limit("abs(x)/x", to="0", direction="right").value == 1
     with pytest.raises(UsageError):
-        compute_limit("x", to="0", direction="sideways")
+        limit("x", to="0", direction="sideways")
 
 
 def test_dir_minus_on_the_command_line(cli) -> None:
@@ -400,10 +400,10 @@ def test_dir_minus_on_the_command_line(cli) -> None:
 
 
 def test_symbolic_parameters_are_kept() -> None:
-    r = compute_limit("sin(a*x)/x", to="x=0")
+    r = limit("sin(a*x)/x", to="x=0")
     assert r.exists and str(r.value) == "a"
     with pytest.raises(UsageError):
-        compute_limit("sin(a*x)/x", to="x=0", table=True)
+        limit("sin(a*x)/x", to="x=0", table=True)
 
 
 def test_text_output(cli) -> None:
@@ -411,7 +411,7 @@ def test_text_output(cli) -> None:
     assert r.code == 0
     assert "does not exist" in r.stdout
     assert "from below" in r.stdout and "from above" in r.stdout
-    report = build_report(compute_limit("abs(x)/x", to="0"))
+    report = build_report(limit("abs(x)/x", to="0"))
     assert report.primary == "does not exist (from below -1, from above 1)"
 
 

@@ -55,12 +55,12 @@ def test_every_command_handles_floor(cli, args: list[str]) -> None:
 
 
 def test_tangent_of_floor() -> None:
-    from calctool.core.ops.tangent import compute_tangent
+    from calctool.core.ops.tangent import tangent
 
-    flat = compute_tangent("floor(x)", at="0.5").to_dict()
+    flat = tangent("floor(x)", at="0.5").to_dict()
     assert flat["exists"] is True and flat["slope"] == 0.0 and flat["point"] == {"x": 0.5,
                                                                                  "y": 0.0}
-    jump = compute_tangent("floor(x)", at="1").to_dict()
+    jump = tangent("floor(x)", at="1").to_dict()
     assert jump["exists"] is False
 
 

@@ -27,7 +27,7 @@ from calctool.core.engines.steps import Step, derive, explain
 from calctool.core.errors import CalcError
 from calctool.core.expr.functions import RealRoot, leaky_relu, relu, sigmoid, softplus
 from calctool.core.expr.parse import parse, symbol
-from calctool.core.ops.diff import compute_diff
+from calctool.core.ops.diff import diff
 
 x, y, z, w, b, u = (symbol(n) for n in "xyzwbu")
 
@@ -242,7 +242,7 @@ def test_corpus_final_result_is_exactly_what_diff_prints() -> None:
     for i, text in enumerate(SINGLE[:80]):
         for simplify in (False, True) if i % 4 == 0 else (False,):
             try:
-                r = compute_diff(text, steps=True, simplify=simplify)
+                r = diff(text, steps=True, simplify=simplify)
             except CalcError:
                 continue
             root = r.steps
@@ -292,7 +292,7 @@ def test_nth_derivatives_chain_per_order(order: int) -> None:
     rng = random.Random(4)
     for i, text in enumerate(generate(rng, 2) for _ in range(12)):
         try:
-            r = compute_diff(text, order=order, steps=True)
+            r = diff(text, order=order, steps=True)
         except CalcError:
             continue
         root = r.steps
@@ -311,7 +311,7 @@ def test_nth_derivatives_chain_per_order(order: int) -> None:
 
 
 def _only_derivation(text: str, **kwargs: object) -> Step:
-    r = compute_diff(text, steps=True, **kwargs)  # type: ignore[arg-type]
+    r = diff(text, steps=True, **kwargs)  # type: ignore[arg-type]
     assert r.steps is not None and r.steps.rule == "differentiate"
     return r.steps.substeps[0]
 
@@ -424,9 +424,9 @@ def test_abstract_chain_rule() -> None:
     assert outer.result == sp.Derivative(f(u), u)
     assert inner.result == sp.Derivative(g(x), x)
     assert step.result == sp.diff(f(g(x)), x)  # f'(g(x))·g'(x)
-    nested = compute_diff("f(x^2)*h(x)", steps=True).steps
+    nested = diff("f(x^2)*h(x)", steps=True).steps
     check_tree(nested)
-    second = compute_diff("f(g(x))", order=2, steps=True).steps
+    second = diff("f(g(x))", order=2, steps=True).steps
     assert second is not None and second.result == sp.diff(f(g(x)), x, 2)
     check_tree(second)
 
@@ -444,7 +444,7 @@ def test_abstract_rendering_uses_primes(cli) -> None:
 
 
 def test_partial_derivative_treats_others_as_constants() -> None:
-    r = compute_diff("x^2*y", wrt="x", steps=True)
+    r = diff("x^2*y", wrt="x", steps=True)
     root = r.steps
     assert root is not None
     assert root.note == "partial derivative by x, treating y as a constant"
@@ -454,7 +454,7 @@ def test_partial_derivative_treats_others_as_constants() -> None:
 
 
 def test_mixed_partial_has_one_derivation_per_differentiation() -> None:
-    r = compute_diff("x^2*y^3", wrt="x,y", steps=True)
+    r = diff("x^2*y^3", wrt="x,y", steps=True)
     root = r.steps
     assert root is not None and root.rule == "repeated" and root.variables == (x, y)
     first, second = root.substeps
@@ -467,7 +467,7 @@ def test_mixed_partial_has_one_derivation_per_differentiation() -> None:
 
 
 def test_gradient_has_one_derivation_per_component() -> None:
-    r = compute_diff("sigmoid(w*x + b)", steps=True)
+    r = diff("sigmoid(w*x + b)", steps=True)
     root = r.steps
     assert root is not None and root.rule == "gradient" and root.variables == (b, w, x)
     assert [s.variable for s in root.substeps] == [b, w, x]
@@ -484,7 +484,7 @@ def test_gradient_has_one_derivation_per_component() -> None:
 @pytest.mark.parametrize("text", ["floor(x)", "gamma(x)", "factorial(x)", "atan2(x, x^2)",
                                   "max(x, x^2)", "ceil(x)^x", "DiracDelta(x)"])
 def test_unsupported_constructs_fall_back_to_the_cas(text: str) -> None:
-    r = compute_diff(text, steps=True)
+    r = diff(text, steps=True)
     assert r.steps is not None and r.steps.result == r.derivative
     assert "cas" in rules(r.steps)
     cas_steps = [s for s in walk(r.steps) if s.rule == "cas"]
@@ -561,7 +561,7 @@ def test_json_chain_has_the_substitution(cli) -> None:
 def test_json_parses_back_for_every_node_of_a_corpus() -> None:
     for text in SINGLE[:40] + ["f(x^2)*g(x)", "sigmoid(x)^2", "relu(x)*abs(x)"]:
         try:
-            r = compute_diff(text, steps=True)
+            r = diff(text, steps=True)
         except CalcError:
             continue
         d = json.loads(json.dumps(r.to_dict()))
@@ -663,7 +663,7 @@ def _rich_lines(text: str, width: int, **kwargs: object) -> list[str]:
 
     out = io.StringIO()
     console = Console(file=out, width=width, color_system=None, highlight=False)
-    rich_renderer.render(report(compute_diff(text, steps=True, **kwargs)),  # type: ignore[arg-type]
+    rich_renderer.render(report(diff(text, steps=True, **kwargs)),  # type: ignore[arg-type]
                          console)
     return out.getvalue().splitlines()
 
@@ -697,7 +697,7 @@ def test_rich_chain_rule_reads_in_the_lecture_notation() -> None:
 def test_huge_derivations_are_cut_in_text_but_whole_in_json() -> None:
     from calctool.render.views.diff import MAX_STEP_LINES, report
 
-    r = compute_diff("sin(x)^2*cos(x)^3*exp(x^2)", order=4, steps=True)
+    r = diff("sin(x)^2*cos(x)^3*exp(x^2)", order=4, steps=True)
     assert r.steps is not None and r.steps.count() > MAX_STEP_LINES
     rep = report(r)
     assert sum(1 for line in rep.steps if not line.heading) <= MAX_STEP_LINES

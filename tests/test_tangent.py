@@ -16,7 +16,7 @@ import sympy as sp
 
 from calctool.core.errors import DomainError, UsageError
 from calctool.core.expr.parse import symbol
-from calctool.core.ops.tangent import compute_tangent
+from calctool.core.ops.tangent import tangent
 from calctool.render.plot import build
 from calctool.render.report import build_report
 
@@ -56,7 +56,7 @@ def assert_diverges(values: list[mpmath.mpf], sign: int) -> None:
 
 @pytest.mark.parametrize("t0", [-2, -1, 0, sp.Rational(1, 2), 1, 3, 10])
 def test_tangent_to_t_squared(t0: sp.Expr) -> None:
-    r = compute_tangent("t^2", at=f"t={t0}")
+    r = tangent("t^2", at=f"t={t0}")
     assert r.exists and not r.vertical
     assert r.slope == 2 * t0
     assert r.intercept == -t0**2
@@ -79,7 +79,7 @@ def test_tangent_to_t_squared_json(cli) -> None:
 
 
 def test_normal_line_is_perpendicular() -> None:
-    r = compute_tangent("x^2", at="3")
+    r = tangent("x^2", at="3")
     assert r.normal is not None and r.line is not None
     m_normal = sp.diff(r.normal.rhs, x)
     assert sp.simplify(m_normal * r.slope) == -1
@@ -87,14 +87,14 @@ def test_normal_line_is_perpendicular() -> None:
 
 
 def test_horizontal_tangent_has_vertical_normal() -> None:
-    r = compute_tangent("x^2", at="0")
+    r = tangent("x^2", at="0")
     assert r.slope == 0
     assert r.line is not None and r.line.text() == "y = 0"
     assert r.normal is not None and r.normal.text() == "x = 0"
 
 
 def test_irrational_point_keeps_exact_values() -> None:
-    r = compute_tangent("sin(x)", at="pi/4")
+    r = tangent("sin(x)", at="pi/4")
     assert r.slope == sp.sqrt(2) / 2
     assert sp.simplify(r.intercept - (sp.sqrt(2) / 2 - sp.sqrt(2) * sp.pi / 8)) == 0
     below, above = one_sided_quotients(mpmath.sin, float(mpmath.pi / 4))
@@ -107,7 +107,7 @@ def test_irrational_point_keeps_exact_values() -> None:
 
 
 def test_abs_at_zero_has_no_tangent() -> None:
-    r = compute_tangent("abs(x)", at="0")
+    r = tangent("abs(x)", at="0")
     assert r.exists is False and r.kind == "corner"
     assert (r.left_slope, r.right_slope) == (-1, 1)
     assert r.line is None and r.slope is None
@@ -132,7 +132,7 @@ def test_abs_at_zero_says_so(cli) -> None:
 
 
 def test_relu_corner() -> None:
-    r = compute_tangent("relu(x)", at="0")
+    r = tangent("relu(x)", at="0")
     assert not r.exists and r.kind == "corner"
     assert (r.left_slope, r.right_slope) == (0, 1)
     below, above = one_sided_quotients(lambda v: max(v, 0), 0.0)
@@ -141,7 +141,7 @@ def test_relu_corner() -> None:
 
 
 def test_heaviside_jump() -> None:
-    r = compute_tangent("heaviside(x)", at="0")
+    r = tangent("heaviside(x)", at="0")
     assert not r.exists and r.kind == "jump"
     assert r.left_slope == sp.oo and r.right_slope == sp.oo  # (f(h) - 1/2)/h blows up
     below, above = one_sided_quotients(lambda v: 1 if v > 0 else (0 if v < 0 else 0.5), 0.0)
@@ -150,13 +150,13 @@ def test_heaviside_jump() -> None:
 
 
 def test_smooth_point_of_abs() -> None:
-    r = compute_tangent("abs(x)", at="-2")
+    r = tangent("abs(x)", at="-2")
     assert r.exists and r.slope == -1 and r.line is not None and r.line.text() == "y = -x"
 
 
 @pytest.mark.parametrize("text", ["cbrt(x)", "x^(1/3)"])
 def test_vertical_tangent(cli, text: str) -> None:
-    r = compute_tangent(text, at="0")
+    r = tangent(text, at="0")
     assert r.exists and r.vertical and r.kind == "vertical"
     assert r.line is not None and r.line.text() == "x = 0"
     d = cli("tangent", text, "--at", "0", "--json").json
@@ -169,20 +169,20 @@ def test_vertical_tangent(cli, text: str) -> None:
 
 
 def test_cusp_is_not_vertical() -> None:
-    r = compute_tangent("x^(2/3)", at="0")
+    r = tangent("x^(2/3)", at="0")
     assert not r.exists and not r.vertical and r.kind == "cusp"
     assert (r.left_slope, r.right_slope) == (-sp.oo, sp.oo)
 
 
 def test_domain_edge() -> None:
-    r = compute_tangent("sqrt(x)", at="0")
+    r = tangent("sqrt(x)", at="0")
     assert not r.exists and r.kind == "domain edge"
     assert r.left_slope is None and r.right_slope == sp.oo
 
 
 def test_outside_the_domain_is_exit_3(cli) -> None:
     with pytest.raises(DomainError):
-        compute_tangent("log(x)", at="-1")
+        tangent("log(x)", at="-1")
     r = cli("tangent", "log(x)", "--at", "-1")
     assert r.code == 3
     assert "log(x)" in r.stderr and "Traceback" not in r.stderr
@@ -193,7 +193,7 @@ def test_outside_the_domain_is_exit_3(cli) -> None:
 
 def test_corner_sympy_cannot_take_the_limits_of() -> None:
     # sympy's limit raises NotImplementedError for max(x, x^2) at 1: slopes come from numbers.
-    r = compute_tangent("max(x, x^2)", at="1")
+    r = tangent("max(x, x^2)", at="1")
     assert r.numeric and not r.exists and r.kind == "corner"
     assert float(r.left_slope) == pytest.approx(1.0) and float(r.right_slope) == pytest.approx(2.0)
     below, above = one_sided_quotients(lambda v: max(v, v * v), 1.0)
@@ -216,7 +216,7 @@ def test_numeric_slopes_when_sympy_gives_up(monkeypatch: pytest.MonkeyPatch, tex
         raise NotImplementedError("not today")
 
     monkeypatch.setattr(calculus, "one_sided_limit", refuse)
-    r = compute_tangent(text, at="0")
+    r = tangent(text, at="0")
     assert r.numeric and r.kind == kind
     assert r.left_slope == pytest.approx(left) and r.right_slope == pytest.approx(right)
 
@@ -226,7 +226,7 @@ def test_numeric_slopes_when_sympy_gives_up(monkeypatch: pytest.MonkeyPatch, tex
 
 
 def test_tangent_plane() -> None:
-    r = compute_tangent("x^2+y^2", at="x=1,y=2")
+    r = tangent("x^2+y^2", at="x=1,y=2")
     assert r.exists and r.gradient == (2, 4)
     assert r.line is not None and r.line.text() == "z = 2*x + 4*y - 5"
 
@@ -247,7 +247,7 @@ def test_tangent_plane_json(cli) -> None:
 
 
 def test_tangent_plane_where_a_partial_does_not_exist() -> None:
-    r = compute_tangent("abs(x) + y^2", at="x=0,y=1")
+    r = tangent("abs(x) + y^2", at="x=0,y=1")
     assert not r.exists and r.failed_variable == x
     assert (r.left_slope, r.right_slope) == (-1, 1)
 
@@ -262,7 +262,7 @@ def test_tangent_plane_refuses_secants_and_plot(cli) -> None:
 
 
 def test_secant_table_is_float64_difference_quotients() -> None:
-    r = compute_tangent("x^2", at="3", secants=True, k_max=8)
+    r = tangent("x^2", at="3", secants=True, k_max=8)
     assert len(r.secants) == 18
     above = [row for row in r.secants if row.h > 0]
     below = [row for row in r.secants if row.h < 0]
@@ -278,7 +278,7 @@ def test_secant_table_is_float64_difference_quotients() -> None:
 
 
 def test_secants_show_cancellation_taking_over() -> None:
-    r = compute_tangent("x^2", at="3", secants=True, k_max=16)
+    r = tangent("x^2", at="3", secants=True, k_max=16)
     errors = {row.h: abs(row.error) for row in r.secants if row.error is not None}
     assert errors[1e-16] > 100 * min(errors.values())  # rounding wins at tiny h
     assert r.secant_turnover and 1e-12 <= r.secant_turnover["+"] <= 1e-6
@@ -287,7 +287,7 @@ def test_secants_show_cancellation_taking_over() -> None:
 
 
 def test_secants_at_a_corner_use_the_one_sided_slopes() -> None:
-    r = compute_tangent("abs(x)", at="0", secants=True, k_max=3)
+    r = tangent("abs(x)", at="0", secants=True, k_max=3)
     assert {row.slope for row in r.secants if row.h > 0} == {1.0}
     assert {row.slope for row in r.secants if row.h < 0} == {-1.0}
     assert all(row.error == 0 for row in r.secants)
@@ -313,7 +313,7 @@ def test_secant_table_in_text(cli) -> None:
 
 
 def test_plot_shows_curve_tangent_and_point() -> None:
-    r = compute_tangent("x^2", at="3", plot=True)
+    r = tangent("x^2", at="3", plot=True)
     assert r.plot is not None
     labels = [s.label for s in r.plot.series]
     assert labels == ["f(x)", "tangent"]
@@ -328,25 +328,25 @@ def test_plot_shows_curve_tangent_and_point() -> None:
 
 
 def test_plot_window_and_range() -> None:
-    r = compute_tangent("x^2", at="3", plot=True)
+    r = tangent("x^2", at="3", plot=True)
     assert r.plot is not None
     xs = r.plot.series[0].x
     assert xs[0] < 3 < xs[-1]
-    r2 = compute_tangent("x^2", at="3", plot=True, plot_range="0:10")
+    r2 = tangent("x^2", at="3", plot=True, plot_range="0:10")
     assert r2.plot is not None and (r2.plot.series[0].x[0], r2.plot.series[0].x[-1]) == (0, 10)
     with pytest.raises(UsageError):
-        compute_tangent("x^2", at="3", plot=True, plot_range="5:10")
+        tangent("x^2", at="3", plot=True, plot_range="5:10")
 
 
 def test_plot_at_a_corner_shows_both_one_sided_tangents() -> None:
-    r = compute_tangent("abs(x)", at="0", plot=True)
+    r = tangent("abs(x)", at="0", plot=True)
     assert r.plot is not None
     text = build(r.plot, width=80, height=24, color=False)
     assert "slope from below" in text and "slope from above" in text and "●" in text
 
 
 def test_plot_of_a_vertical_tangent() -> None:
-    r = compute_tangent("cbrt(x)", at="0", plot=True)
+    r = tangent("cbrt(x)", at="0", plot=True)
     assert r.plot is not None
     vertical = r.plot.series[1]
     assert set(vertical.x) == {0.0} and "x = 0" in vertical.label

@@ -79,10 +79,10 @@ def test_round_shortens_only_long_decimals(text: str, digits: int, shown: str) -
 
 @pytest.mark.parametrize("ascii", [False, True])
 def test_without_colour_each_series_has_its_own_marker(ascii: bool) -> None:
-    from calctool.core.ops.diff import compute_diff
+    from calctool.core.ops.diff import diff
     from calctool.render.plot import build
 
-    result = compute_diff("sin(x)", plot=True)
+    result = diff("sin(x)", plot=True)
     text = build(result.plot, width=80, height=20, color=False, ascii=ascii)
     legend = [line for line in text.splitlines() if "f(x)" in line or "f'(x)" in line]
     marks = [line.split(" f")[0].split()[-1][-2:] for line in legend[:2]]  # "┤ ⢕⢕ f(x)" -> ⢕⢕

@@ -55,9 +55,10 @@ def diff(
     settings = make_settings("diff", json=json, latex=latex, timeout=timeout, ascii=ascii)
 
     def compute(text: str) -> object:
-        from calctool.core.ops.diff import compute_diff
+        from calctool.core.ops.diff import diff as differentiate
 
-        return compute_diff(text, wrt=wrt, order=order, at=at, simplify=simplify,
-                            plot=plot, plot_range=range_, steps=steps)
+        return differentiate(text, wrt=wrt, order=order, at=at, simplify=simplify,
+                             plot=plot, plot_range=range_, steps=steps,
+                             timeout=settings.timeout)
 
     raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]

@@ -64,10 +64,11 @@ def eval_(
         raise UsageError("--csv - and an expression of - both read stdin; use a file")
 
     def compute(text: str) -> object:
-        from calctool.core.ops.eval import compute_eval
+        from calctool.core.ops.eval import evaluate
 
-        return compute_eval(text, at=at or (), ranges=range_ or (), csv_text=csv_text,
-                            digits=digits, summary=summary, output=output)
+        return evaluate(text, at=at or (), ranges=range_ or (), csv_text=csv_text,
+                        digits=digits, summary=summary, output=output,
+                        timeout=settings.timeout)
 
     raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]
 

@@ -57,10 +57,10 @@ def limit(
     settings = make_settings("limit", json=json, latex=latex, timeout=timeout, ascii=ascii)
 
     def compute(text: str) -> object:
-        from calctool.core.ops.limit import compute_limit
+        from calctool.core.ops.limit import limit as limit_op
 
-        return compute_limit(text, to=to, direction=direction, table=table, k_max=k_max,
-                             plot=plot, plot_range=range_, numeric_only=numeric,
-                             timeout=settings.timeout)
+        return limit_op(text, to=to, direction=direction, table=table, k_max=k_max,
+                        plot=plot, plot_range=range_, numeric_only=numeric,
+                        timeout=settings.timeout)
 
     raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]

@@ -49,9 +49,9 @@ def tangent(
     settings = make_settings("tangent", json=json, latex=latex, timeout=timeout, ascii=ascii)
 
     def compute(text: str) -> object:
-        from calctool.core.ops.tangent import compute_tangent
+        from calctool.core.ops.tangent import tangent as tangent_op
 
-        return compute_tangent(text, at=at, secants=secants, k_max=k_max, plot=plot,
-                               plot_range=range_)
+        return tangent_op(text, at=at, secants=secants, k_max=k_max, plot=plot,
+                          plot_range=range_, timeout=settings.timeout)
 
     raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]

@@ -45,15 +45,15 @@ class PlotData:
         }
 
 
-def parse_plot_range(text: str | None, center: float | None = None,
+def parse_plot_range(text: str | Sequence[Any] | None, center: float | None = None,
                      half_width: float = 5.0) -> tuple[float, float]:
-    """`a:b` as floats; the default is center ± half_width (or -5:5)."""
+    """`a:b` (or a tuple (a, b)) as floats; the default is center ± half_width (or -5:5)."""
     if not text:
         c = 0.0 if center is None else center
         return c - half_width, c + half_width
-    from calctool.core.expr.points import parse_range
+    from calctool.core.expr.points import to_range
 
-    grid = parse_range(text, option="--range")
+    grid = to_range(text, option="--range", param="plot_range")
     lo, hi = float(sp.N(grid.start)), float(sp.N(grid.stop))
     return lo, hi
 

@@ -1,9 +1,24 @@
-"""Reading points, targets and ranges: `x=1,y=-2`, `3`, `x=pi/4`, `x=0:1:11`."""
+"""Reading points, targets and ranges: `x=1,y=-2`, `3`, `x=pi/4`, `x=0:1:11`.
+
+The same readers take the Python values of the API (`calctool.diff(...)`):
+an expression as a sympy expression, a point as a dict `{"x": 1, y: pi/4}`
+(keys names or Symbols; values numbers, strings or sympy expressions) or a
+bare number, a range as `(a, b, n)`, variables as a list of names. Python
+values are turned into the same `Assignment`s and `Grid`s the text gives, and
+their numbers are read by the same parser, so `{"x": 0.1}` and `"x=0.1"` are
+one point. A message about a string names the flag (`--at`), one about a
+Python value the parameter (`at`).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+import numbers
+import operator
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, TypeAlias
 
 import sympy as sp
 
@@ -11,6 +26,10 @@ from calctool.core.errors import ParseError, UsageError
 from calctool.core.expr.parse import CONSTANTS, parse, symbol
 
 Point = dict[sp.Symbol, sp.Expr]
+# What the API accepts as a point: "x=1,y=2", {"x": 1, y: sp.pi}, or a bare number.
+PointLike: TypeAlias = str | Mapping[Any, Any] | float | sp.Expr
+# A range: "x=a:b:n", "a:b", (a, b) or (a, b, n).
+RangeLike: TypeAlias = str | Sequence[Any]
 
 
 def split_top_level(text: str, sep: str = ",") -> list[tuple[int, str]]:
@@ -67,30 +86,176 @@ def parse_assignments(text: str, *, option: str, allow_infinite: bool = False) -
             raise UsageError(f"{option} {text!r}: an empty item between commas", code="bad_value")
         name, eq, value_text = piece.partition("=")
         if eq:
-            name = name.strip()
-            if not name.isidentifier() or name.startswith("_") or name in CONSTANTS:
-                raise UsageError(f"{option}: {name!r} is not a variable name", code="bad_value")
+            name = _variable_name(name.strip(), option)
             value = parse_value(value_text.strip(), what=f"the value of {name} in {option}",
                                 allow_infinite=allow_infinite)
             out.append(Assignment(name, value))
         else:
             value = parse_value(piece, what=f"the value in {option}", allow_infinite=allow_infinite)
             out.append(Assignment(None, value))
-    names = [a.name for a in out if a.name]
+    _check_assignments(out, option)
+    return out
+
+
+def _variable_name(name: str, option: str) -> str:
+    if not name.isidentifier() or name.startswith("_") or name in CONSTANTS:
+        raise UsageError(f"{option}: {name!r} is not a variable name", code="bad_value")
+    return name
+
+
+def _check_assignments(items: list[Assignment], option: str) -> None:
+    names = [a.name for a in items if a.name]
     dupes = {n for n in names if names.count(n) > 1}
     if dupes:
         raise UsageError(f"{option} gives {', '.join(sorted(dupes))} more than once",
                          code="bad_value")
-    if len(out) > 1 and any(a.name is None for a in out):
+    if len(items) > 1 and any(a.name is None for a in items):
         raise UsageError(f"{option}: name each value when there are several (x=1,y=2)",
                          code="bad_value")
-    return out
 
 
-def resolve_point(text: str, variables: Sequence[sp.Symbol], *, option: str = "--at",
-                  allow_infinite: bool = False, require_all: bool = True,
-                  vanished: Collection[str] = ()) -> Point:
-    """Assign values to the expression's variables from `text`.
+# ---------------------------------------------------------------------------
+# Python values (the API)
+
+
+def label(value: object, flag: str, param: str | None = None) -> str:
+    """How a message names an option: the flag for text (`--at`), else the parameter (`at`)."""
+    return flag if isinstance(value, str) else (param or flag.lstrip("-"))
+
+
+def expression_text(value: object, *, what: str = "the expression") -> str:
+    """The text of an expression given as a string, a sympy expression or a number.
+
+    A sympy expression is read back from its printed form by our parser, so it
+    follows the same conventions as typed text (real variables, real odd
+    roots); its `input` is that form.
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, sp.Expr):
+        return sp.sstr(value)
+    if _is_number(value):
+        return _number_text(value)
+    if isinstance(value, sp.Basic):
+        raise UsageError(f"{what} must be a sympy expression, not a {type(value).__name__}",
+                         code="bad_value")
+    raise UsageError(f"{what} must be a string or a sympy expression, not "
+                     f"{_type_name(value)}", code="bad_value")
+
+
+def constant(value: object, *, what: str, allow_infinite: bool = False) -> sp.Expr:
+    """A number given as a Python value (int, float, Fraction, sympy number, text)."""
+    if isinstance(value, str):
+        return parse_value(value.strip(), what=what, allow_infinite=allow_infinite)
+    if isinstance(value, sp.Basic):
+        if not isinstance(value, sp.Expr):
+            raise UsageError(f"{what} must be a number, not a {type(value).__name__}",
+                             code="bad_value")
+        if value is sp.nan:
+            raise UsageError(f"{what} must be a number, not nan", code="bad_value")
+        return parse_value(sp.sstr(value), what=what, allow_infinite=allow_infinite)
+    if not _is_number(value):
+        raise UsageError(f"{what} must be a number, a string or a sympy expression, not "
+                         f"{_type_name(value)}", code="bad_value")
+    text = _number_text(value)
+    if text == "nan":
+        raise UsageError(f"{what} must be a number, not nan", code="bad_value")
+    return parse_value(text, what=what, allow_infinite=allow_infinite)
+
+
+def whole_number(value: object, *, what: str) -> int:
+    """An int parameter (order, digits) from Python: a whole number, never a bool or float."""
+    if isinstance(value, bool) or not hasattr(value, "__index__"):
+        raise UsageError(f"{what} must be a whole number, not {value!r}", code="bad_value")
+    return operator.index(value)  # type: ignore[arg-type]
+
+
+def _is_number(value: object) -> bool:
+    """A plain Python or numpy number; bool is not one."""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return False
+    return isinstance(value, (numbers.Real, Decimal))
+
+
+def _number_text(value: Any) -> str:
+    """A number as our parser reads it: 0.1 -> "0.1" (the shortest repr), 1/3 -> "1/3"."""
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, Fraction):
+        return f"{value.numerator}/{value.denominator}"
+    if isinstance(value, Decimal):
+        return "nan" if value.is_nan() else str(value).replace("Infinity", "inf")
+    return repr(float(value))
+
+
+def _type_name(value: object) -> str:
+    if value is None:
+        return "None"
+    name = type(value).__name__
+    return f"a{'n' if name[:1] in 'aeiou' else ''} {name}"
+
+
+def assignments(value: object, *, option: str, param: str | None = None,
+                allow_infinite: bool = False, pair: bool = False) -> list[Assignment]:
+    """`x=1,y=2` text, a mapping {name or Symbol: value}, a bare number, or (with `pair`)
+    a (variable, value) tuple: the assignments they make."""
+    if isinstance(value, str):
+        return parse_assignments(value, option=option, allow_infinite=allow_infinite)
+    name = label(value, option, param)
+    if isinstance(value, Mapping):
+        items = [Assignment(_key_name(k, name),
+                            constant(v, what=f"the value of {_key_name(k, name)} in {name}",
+                                     allow_infinite=allow_infinite))
+                 for k, v in value.items()]
+        _check_assignments(items, name)
+        return items
+    if pair and isinstance(value, tuple) and len(value) == 2:
+        var = _key_name(value[0], name)
+        return [Assignment(var, constant(value[1], what=f"the value of {var} in {name}",
+                                         allow_infinite=allow_infinite))]
+    if isinstance(value, sp.Basic) or _is_number(value):
+        return [Assignment(None, constant(value, what=f"the value in {name}",
+                                          allow_infinite=allow_infinite))]
+    shapes = "a number, a dict such as {'x': 1}" + (", a pair ('x', 0)" if pair else "") + \
+        " or a string such as 'x=1'"
+    raise UsageError(f"{name} must be {shapes}, not {_type_name(value)}", code="bad_value")
+
+
+def _key_name(key: object, option: str) -> str:
+    if isinstance(key, sp.Symbol):
+        key = key.name
+    if not isinstance(key, str):
+        raise UsageError(f"{option}: a variable must be a name or a sympy Symbol, not "
+                         f"{_type_name(key)}", code="bad_value")
+    return _variable_name(key.strip(), option)
+
+
+def variable_names(value: object, *, option: str, param: str | None = None) -> list[str]:
+    """Variables as text `x,y`, a Symbol or name, or a sequence of names and Symbols."""
+    if isinstance(value, str):
+        return [n.strip() for n in value.split(",")]
+    if isinstance(value, sp.Symbol):
+        return [value.name]
+    name = label(value, option, param)
+    if isinstance(value, Iterable) and not isinstance(value, (Mapping, sp.Basic)):
+        out = []
+        for item in value:
+            if isinstance(item, sp.Symbol):
+                out.append(item.name)
+            elif isinstance(item, str):
+                out.append(item.strip())
+            else:
+                raise UsageError(f"{name}: a variable must be a name or a sympy Symbol, not "
+                                 f"{_type_name(item)}", code="bad_value")
+        return out
+    raise UsageError(f"{name} must be variable names ('x,y', ['x', 'y'] or sympy Symbols), "
+                     f"not {_type_name(value)}", code="bad_value")
+
+
+def resolve_point(at: object, variables: Sequence[sp.Symbol], *, option: str = "--at",
+                  param: str | None = None, allow_infinite: bool = False,
+                  require_all: bool = True, vanished: Collection[str] = ()) -> Point:
+    """Assign values to the expression's variables from `at` (text or a Python value).
 
     A bare value needs exactly one variable. A name that is not a variable of
     the expression is an error (a typo is likelier than intent), as is a
@@ -99,7 +264,9 @@ def resolve_point(text: str, variables: Sequence[sp.Symbol], *, option: str = "-
     are accepted, kept in the point (for labels and domain checks) and change
     nothing else.
     """
-    items = parse_assignments(text, option=option, allow_infinite=allow_infinite)
+    items = assignments(at, option=option, param=param, allow_infinite=allow_infinite)
+    text = isinstance(at, str)
+    option = label(at, option, param)
     known = {v.name: v for v in variables}  # type: ignore[attr-defined]
     listing = ", ".join(known) if known else "none"
     point: Point = {}
@@ -115,10 +282,12 @@ def resolve_point(text: str, variables: Sequence[sp.Symbol], *, option: str = "-
                 if not variables:
                     raise UsageError(f"{option}: the expression has no variables",
                                      code="bad_value")
+                given = f"{option} {at}" if text else f"{option}={at!r}"
+                example = (f"{option} " + ",".join(f"{n}=1" for n in known) if text
+                           else f"{option}={{" + ", ".join(f"{n!r}: 1" for n in known) + "}")
                 raise UsageError(
-                    f"{option} {text}: the expression has several variables ({listing}); "
-                    f"name them, e.g. {option} " + ",".join(f"{n}=1" for n in known),
-                    code="missing_variable")
+                    f"{given}: the expression has several variables ({listing}); "
+                    f"name them, e.g. {example}", code="missing_variable")
             point[variables[0]] = item.value
         elif item.name in known:
             point[known[item.name]] = item.value
@@ -127,10 +296,10 @@ def resolve_point(text: str, variables: Sequence[sp.Symbol], *, option: str = "-
                              f"(its variables: {listing})", code="unknown_variable")
     missing = [name for name, v in known.items() if v not in point]
     if require_all and missing:
-        raise UsageError(
-            f"{option}: no value for {', '.join(missing)}; give "
-            + ",".join(f"{n}=..." for n in known),
-            code="missing_variable")
+        example = (",".join(f"{n}=..." for n in known) if text
+                   else "{" + ", ".join(f"{n!r}: ..." for n in known) + "}")
+        raise UsageError(f"{option}: no value for {', '.join(missing)}; give {example}",
+                         code="missing_variable")
     return point
 
 
@@ -186,13 +355,66 @@ def parse_range(text: str, *, option: str = "--range", default_count: int = 11,
         except ValueError:
             raise UsageError(f"{option}: the number of points must be a whole number, "
                              f"not {parts[2].strip()!r}", code="bad_value") from None
-        if not 1 <= count <= max_count:
-            raise UsageError(f"{option}: the number of points must be between 1 and {max_count}",
-                             code="bad_value")
+    return _grid(name, start, stop, count, option=option, shown=repr(text),
+                 max_count=max_count)
+
+
+def _grid(name: str | None, start: sp.Expr, stop: sp.Expr, count: int, *, option: str,
+          shown: str, max_count: int) -> Grid:
+    if not 1 <= count <= max_count:
+        raise UsageError(f"{option}: the number of points must be between 1 and {max_count}",
+                         code="bad_value")
     if not bool(sp.N(stop - start) > 0):
-        raise UsageError(f"{option} {text!r}: the end must be greater than the start",
+        raise UsageError(f"{option} {shown}: the end must be greater than the start",
                          code="bad_value")
     return Grid(name, start, stop, count)
+
+
+def to_range(value: object, *, option: str = "--range", param: str | None = None,
+             name: str | None = None, default_count: int = 11,
+             max_count: int = 10_000_000) -> Grid:
+    """A range as text (`x=a:b:n`, `a:b`) or as a tuple (a, b) or (a, b, n)."""
+    if isinstance(value, str):
+        grid = parse_range(value, option=option, default_count=default_count,
+                           max_count=max_count)
+        if name is not None and grid.variable is not None and grid.variable != name:
+            raise UsageError(f"{option}: the range of {name} names {grid.variable}",
+                             code="bad_value")
+        return Grid(name or grid.variable, grid.start, grid.stop, grid.count)
+    option = label(value, option, param)
+    where = f"{option} of {name}" if name else option
+    if not isinstance(value, (tuple, list)) or len(value) not in (2, 3):
+        raise UsageError(f"{where} must be (a, b), (a, b, n) or a string 'a:b:n', not "
+                         f"{value!r}", code="bad_value")
+    start = constant(value[0], what=f"the start of {where}")
+    stop = constant(value[1], what=f"the end of {where}")
+    count = default_count
+    if len(value) == 3:
+        n = value[2]
+        if not isinstance(n, numbers.Integral) or isinstance(n, bool):
+            raise UsageError(f"{where}: the number of points must be a whole number, "
+                             f"not {n!r}", code="bad_value")
+        count = int(n)
+    return _grid(name, start, stop, count, option=where, shown=repr(tuple(value)),
+                 max_count=max_count)
+
+
+def to_grids(value: object, *, option: str = "--range", param: str | None = None,
+             max_count: int = 10_000_000) -> list[Grid]:
+    """Ranges for a grid: `x=a:b:n` text (or a list of such), or {name: (a, b, n)}."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [to_range(value, option=option, max_count=max_count)]
+    if isinstance(value, Mapping):
+        where = label(value, option, param)
+        return [to_range(r, option=option, param=param, max_count=max_count,
+                         name=_key_name(k, where)) for k, r in value.items()]
+    if isinstance(value, (list, tuple)) and all(isinstance(r, str) for r in value):
+        return [to_range(r, option=option, max_count=max_count) for r in value]
+    where = label(value, option, param)
+    raise UsageError(f"{where} must be a dict such as {{'x': (0, 1, 11)}} or strings such as "
+                     f"'x=0:1:11', not {value!r}", code="bad_value")
 
 
 MAX_SHOWN_DIGITS = 24

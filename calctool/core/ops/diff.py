@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import sympy as sp
 
+from calctool.core.budget import DEFAULT_TIMEOUT, bounded
 from calctool.core.errors import DomainError, UsageError
 from calctool.core.expr.parse import free_variables, parse_input, symbol
 from calctool.core.results.base import expr_number
@@ -15,22 +16,30 @@ from calctool.core.results.diff import DiffResult
 if TYPE_CHECKING:
     from calctool.core.engines.plotdata import PlotData
     from calctool.core.engines.values import Value
+    from calctool.core.expr.points import PointLike, RangeLike
 
-# Values at a point (--at), plots and steps import their machinery when asked:
-# a plain `calctool diff` pays only for parsing and differentiating.
+# Values at a point (--at), plots and steps import their machinery when asked
+# (so do Python values: expr.points reads them): a plain `calctool diff` pays
+# only for parsing and differentiating.
 
 MAX_ORDER = 100
 
 
-def differentiation_sequence(expr: sp.Expr, wrt: str | None,
+def differentiation_sequence(expr: sp.Expr, wrt: str | Sequence[str | sp.Symbol] | None,
                              order: int) -> tuple[list[sp.Symbol], bool]:
     """The variables to differentiate by, in turn, and whether the answer is a gradient."""
+    if not isinstance(order, int) or isinstance(order, bool):
+        from calctool.core.expr.points import whole_number
+
+        order = whole_number(order, what="order")
     if not 1 <= order <= MAX_ORDER:
         raise UsageError(f"--order must be between 1 and {MAX_ORDER}, not {order}",
                          code="bad_value")
     variables = free_variables(expr)
     if wrt:
-        names = [n.strip() for n in wrt.split(",")]
+        from calctool.core.expr.points import variable_names
+
+        names = variable_names(wrt, option="--wrt")
         for n in names:
             if not n.isidentifier() or n.startswith("_"):
                 raise UsageError(f"--wrt: {n!r} is not a variable name", code="bad_value")
@@ -48,11 +57,32 @@ def differentiation_sequence(expr: sp.Expr, wrt: str | None,
     return list(variables), True
 
 
-def compute_diff(text: str, *, wrt: str | None = None, order: int = 1, at: str | None = None,
-                 simplify: bool = False, digits: int = 15, plot: bool = False,
-                 plot_range: str | None = None, steps: bool = False) -> DiffResult:
-    """Differentiate `text`; with `steps`, also the derivation rule by rule
-    (`calctool.core.engines.steps`), ending in exactly the derivative returned."""
+def diff(f: str | sp.Expr, *, wrt: str | Sequence[str | sp.Symbol] | None = None,
+         order: int = 1, at: PointLike | None = None, simplify: bool = False,
+         digits: int = 15, plot: bool = False, plot_range: RangeLike | None = None,
+         steps: bool = False, timeout: float | None = DEFAULT_TIMEOUT) -> DiffResult:
+    """Differentiate `f` (text such as "x^3*cos(x)", or a sympy expression).
+
+    `wrt`: the variables to differentiate by, in turn ("x,y" or ["x", "y"]:
+    the mixed partial d/dy(d/dx f)); absent, the only variable, or the
+    gradient when there are several. `order`: for a single variable. `at`: a
+    point ("x=1,y=2", {"x": 1, "y": 2} or a bare number) to give the value
+    there too. `plot_range`: "a:b" or (a, b). With `steps`, also the derivation
+    rule by rule (`calctool.core.engines.steps`), ending in exactly the
+    derivative returned. The work stops after `timeout` seconds (None: no limit).
+    """
+    if not isinstance(f, str):
+        from calctool.core.expr.points import expression_text
+
+        f = expression_text(f)
+    with bounded(timeout):
+        return _diff(f, wrt=wrt, order=order, at=at, simplify=simplify, digits=digits,
+                     plot=plot, plot_range=plot_range, steps=steps)
+
+
+def _diff(text: str, *, wrt: str | Sequence[str | sp.Symbol] | None, order: int,
+          at: PointLike | None, simplify: bool, digits: int, plot: bool,
+          plot_range: RangeLike | None, steps: bool) -> DiffResult:
     parsed = parse_input(text)
     expr = parsed.expr
     if expr.has(sp.oo, sp.S.NegativeInfinity, sp.zoo, sp.nan):
@@ -100,7 +130,7 @@ def compute_diff(text: str, *, wrt: str | None = None, order: int = 1, at: str |
 
 
 def _plot(expr: sp.Expr, derivative: sp.Expr, sequence: Sequence[sp.Symbol],
-          point: dict[sp.Symbol, sp.Expr] | None, plot_range: str | None) -> PlotData:
+          point: dict[sp.Symbol, sp.Expr] | None, plot_range: RangeLike | None) -> PlotData:
     from calctool.core.engines.plotdata import parse_plot_range, sample
 
     var = sequence[-1]

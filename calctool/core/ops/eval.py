@@ -5,17 +5,28 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 import sympy as sp
 
+from calctool.core.budget import DEFAULT_TIMEOUT, bounded
 from calctool.core.engines.domain import mark_outside, require_inside
-from calctool.core.engines.values import Value, evaluate
+from calctool.core.engines.values import Value
+from calctool.core.engines.values import evaluate as value_at
 from calctool.core.errors import DomainError, UsageError
 from calctool.core.expr.parse import Condition, input_variables, parse_input, symbol
-from calctool.core.expr.points import Grid, parse_range, resolve_point, show_point
+from calctool.core.expr.points import (
+    Grid,
+    Point,
+    PointLike,
+    expression_text,
+    resolve_point,
+    show_point,
+    to_grids,
+    whole_number,
+)
 from calctool.core.results.eval import (
     UNCHECKED,
     EvalPoint,
@@ -40,18 +51,39 @@ RECHECK_SECONDS = 5.0
 PER_POINT_SECONDS = 1.0
 
 
-def compute_eval(text: str, *, at: Sequence[str] = (), ranges: Sequence[str] = (),
-                 csv_text: str | None = None, digits: int = 15, summary: bool = False,
-                 output: str | None = None) -> EvalResult:
-    """Evaluate `text` at one point, at several (`at`), on a grid or at CSV points.
+def evaluate(f: str | sp.Expr, *, at: PointLike | Iterable[PointLike] | None = None,
+             ranges: str | Mapping[Any, Any] | Sequence[str] | None = None,
+             csv_text: str | None = None, digits: int = 15, summary: bool = False,
+             output: str | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> EvalResult:
+    """The value of `f` (text or a sympy expression) at one point, at several, on a grid
+    or at CSV points.
 
-    Many points give a PointTable; with `summary` only its statistics are
-    reported, and with `output` the table is written to a .csv or .npy file.
+    `at`: one point ("x=1,y=2", {"x": 1, "y": 2}, or a bare number for one
+    variable), or a list of points; with `ranges` or `csv_text`, one point
+    fixing the other variables. `ranges`: {"x": (a, b, n)}, "x=a:b:n" or a
+    list of such strings (a grid over several variables). Many points give a
+    PointTable; with `summary` only its statistics are reported, and with
+    `output` the table is written to a .csv or .npy file. The work stops
+    after `timeout` seconds (None: no limit).
     """
-    if not 1 <= digits <= MAX_DIGITS:
-        raise UsageError(f"--digits must be between 1 and {MAX_DIGITS}", code="bad_value")
-    if output is not None and not output.endswith((".csv", ".npy")):
-        raise UsageError("--output takes a .csv or .npy file name", code="bad_value")
+    text = expression_text(f)
+    digits = whole_number(digits, what="digits")
+    with bounded(timeout):
+        return _evaluate(text, at=_point_list(at), ranges=ranges, csv_text=csv_text,
+                         digits=digits, summary=summary, output=output)
+
+
+def _point_list(at: object) -> list[object]:
+    """One point or several: a list (or tuple) of points is several."""
+    if at is None:
+        return []
+    if isinstance(at, (str, Mapping, sp.Basic)) or not isinstance(at, Iterable):
+        return [at]
+    return list(at)
+
+
+def _evaluate(text: str, *, at: Sequence[object], ranges: object, csv_text: str | None,
+              digits: int, summary: bool, output: str | None) -> EvalResult:
     parsed = parse_input(text)
     expr = parsed.expr
     variables = input_variables(parsed)
@@ -60,12 +92,11 @@ def compute_eval(text: str, *, at: Sequence[str] = (), ranges: Sequence[str] = (
     else:
         table = None
     if table is None:
-        if not at:
-            if variables:
-                names = ",".join(f"{v}=..." for v in variables)
-                raise UsageError(f"give a point: --at {names}", code="missing_variable")
-            at = ("",)
-        points = [resolve_point(a, variables) if a else {} for a in at]
+        if not at and variables:
+            names = ",".join(f"{v}=..." for v in variables)
+            raise UsageError(f"give a point: --at {names}", code="missing_variable")
+        points: list[Point] = [{} if a == "" else resolve_point(a, variables)
+                               for a in at] or [{}]
         if len(points) == 1:
             require_inside(parsed.conditions, points[0],
                            show_point(points[0]))
@@ -115,7 +146,7 @@ def _notes(table: PointTable, output: str | None) -> tuple[str, ...]:
 
 
 def _single(expr: sp.Expr, point: dict[sp.Symbol, sp.Expr], digits: int) -> EvalPoint:
-    only = EvalPoint(point, evaluate(expr, point, digits, tidy=True))
+    only = EvalPoint(point, value_at(expr, point, digits, tidy=True))
     if not only.value.ok:
         where = show_point(point)
         where = f" at {where}" if where else ""
@@ -127,7 +158,7 @@ def _single(expr: sp.Expr, point: dict[sp.Symbol, sp.Expr], digits: int) -> Eval
 def _listed(expr: sp.Expr, variables: list[sp.Symbol], points: list[dict[sp.Symbol, sp.Expr]],
             digits: int) -> PointTable:
     """A few points given one by one (--at repeated): each evaluated exactly."""
-    values = [evaluate(expr, p, digits) for p in points]
+    values = [value_at(expr, p, digits) for p in points]
     columns = tuple([float(sp.N(p[v], 17)) for p in points] for v in variables)
     return PointTable(
         names=tuple(str(v) for v in variables), columns=columns,
@@ -157,8 +188,8 @@ def _write(table: PointTable, path: str) -> None:
         raise UsageError(f"cannot write {path}: {exc.strerror}", code="bad_file") from None
 
 
-def _many(expr: sp.Expr, variables: list[sp.Symbol], at: Sequence[str],
-          ranges: Sequence[str], csv_text: str | None, digits: int) -> PointTable:
+def _many(expr: sp.Expr, variables: list[sp.Symbol], at: Sequence[object],
+          ranges: object, csv_text: str | None, digits: int) -> PointTable:
     """Points on a grid or from CSV, evaluated together with numpy."""
     import numpy as np
 
@@ -171,7 +202,7 @@ def _many(expr: sp.Expr, variables: list[sp.Symbol], at: Sequence[str],
     if csv_text is not None:
         columns.update(_read_csv(csv_text, by_name))
     if ranges:
-        grids = [parse_range(r, option="--range") for r in ranges]
+        grids = to_grids(ranges, option="--range", param="ranges")
         columns.update(_grid_columns(grids, variables))
     if csv_text is not None and ranges:
         raise UsageError("use either --range or --csv, not both", code="bad_value")
@@ -193,7 +224,7 @@ def _many(expr: sp.Expr, variables: list[sp.Symbol], at: Sequence[str],
         if n > MAX_PRECISE_POINTS:
             raise UsageError(f"--digits above 15 evaluates point by point: at most "
                              f"{MAX_PRECISE_POINTS} points", code="bad_value")
-        precise = [evaluate(expr, {v: sp.Float(columns[v][i], digits + 5) for v in order},
+        precise = [value_at(expr, {v: sp.Float(columns[v][i], digits + 5) for v in order},
                             digits) for i in range(n)]
         return PointTable(names, tuple(columns[v] for v in order),
                           np.array([v.number if v.number is not None else np.nan
@@ -234,7 +265,7 @@ def _recheck(expr: sp.Expr, order: list[sp.Symbol], columns: dict[sp.Symbol, Any
         point = {v: _exact(float(columns[v][i])) for v in order}
         try:
             with time_limit(min(PER_POINT_SECONDS, left), "re-evaluating a point"):
-                value = evaluate(expr, point)
+                value = value_at(expr, point)
         except ComputationTimeout:
             problems[i] = UNCHECKED
             continue
@@ -255,7 +286,7 @@ def _recheck(expr: sp.Expr, order: list[sp.Symbol], columns: dict[sp.Symbol, Any
 def _recheck_seconds() -> float:
     """Half the time --timeout has left; RECHECK_SECONDS when there is no time limit.
 
-    The CLI runs every command under core.limits.time_limit, whose timer this
+    `evaluate` runs under budget.time_limit (its `timeout`), whose timer this
     reads: rechecking must end in time for the answer to be given.
     """
     import signal

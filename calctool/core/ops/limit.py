@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 import sympy as sp
 from sympy.core.function import AppliedUndef, PoleError
 
-from calctool.core.budget import time_limit
+from calctool.core.budget import DEFAULT_TIMEOUT, bounded, time_limit
 from calctool.core.engines.one_sided import (
     DISPLAY_EXPONENT_BITS,
     TOO_LARGE,
@@ -42,7 +42,14 @@ from calctool.core.engines.plotdata import PlotData, Series, break_at, parse_plo
 from calctool.core.errors import ComputationTimeout, ComputeError, DomainError, UsageError
 from calctool.core.expr.functions import to_elementary
 from calctool.core.expr.parse import free_variables, parse, symbol
-from calctool.core.expr.points import choose_variable, parse_assignments
+from calctool.core.expr.points import (
+    PointLike,
+    RangeLike,
+    assignments,
+    choose_variable,
+    expression_text,
+    whole_number,
+)
 from calctool.core.results.limit import LimitResult, LimitRow
 
 DEFAULT_K_MAX = 8
@@ -68,15 +75,32 @@ class Verdict:
     reason: str | None = None
 
 
-def compute_limit(text: str, *, to: str | None, direction: str | None = None,
-                  table: bool = False, k_max: int = DEFAULT_K_MAX, plot: bool = False,
-                  plot_range: str | None = None, numeric_only: bool = False,
-                  timeout: float | None = None) -> LimitResult:
-    """lim f(x) as x -> a (`to`: `x=0`, `0`, `oo`, `x=pi/2`); `direction` "+", "-" or None.
+def limit(f: str | sp.Expr, *, to: PointLike | tuple[object, object] | None,
+          direction: str | None = None, table: bool = False, k_max: int = DEFAULT_K_MAX,
+          plot: bool = False, plot_range: RangeLike | None = None, numeric_only: bool = False,
+          timeout: float | None = DEFAULT_TIMEOUT) -> LimitResult:
+    """lim f(x) as x -> a, for `f` text or a sympy expression.
 
-    `timeout` is the whole budget (--timeout): sympy gets SYMBOLIC_SHARE of
-    it, and the numeric fallback what is left.
+    `to`: "x=0", "0", "oo", "x=pi/2", a number, sympy.oo, a pair ("x", 0) or
+    {"x": 0}. `direction`: "+" (from above), "-" (from below) or None (both
+    sides). `table`: f(a ± 10^-k) for k = 1..k_max. `plot_range`: "a:b" or (a, b).
+
+    `timeout` is the whole budget (--timeout; None: no limit): sympy gets
+    SYMBOLIC_SHARE of it, and the numeric fallback what is left.
     """
+    text = expression_text(f)
+    k_max = whole_number(k_max, what="k_max")
+    if direction is not None and not isinstance(direction, str):
+        raise UsageError(f"direction must be '+', '-' or None, not {direction!r}",
+                         code="bad_value")
+    with bounded(timeout):
+        return _limit(text, to=to, direction=direction, table=table, k_max=k_max, plot=plot,
+                      plot_range=plot_range, numeric_only=numeric_only, timeout=timeout)
+
+
+def _limit(text: str, *, to: object, direction: str | None, table: bool, k_max: int,
+           plot: bool, plot_range: RangeLike | None, numeric_only: bool,
+           timeout: float | None) -> LimitResult:
     expr = parse(text)
     if to is None:
         raise UsageError("give the point to approach with --to, e.g. --to x=0 (or --to oo)",
@@ -143,8 +167,8 @@ def _direction_of(sides: Sequence[str]) -> str:
 # Reading the question
 
 
-def _target(expr: sp.Expr, to: str) -> tuple[sp.Symbol, sp.Expr]:
-    items = parse_assignments(to, option="--to", allow_infinite=True)
+def _target(expr: sp.Expr, to: object) -> tuple[sp.Symbol, sp.Expr]:
+    items = assignments(to, option="--to", allow_infinite=True, pair=True)
     if len(items) != 1:
         raise UsageError("--to takes one variable and the value it approaches, e.g. --to x=0; "
                          "limits in several variables at once are not supported",
@@ -349,7 +373,7 @@ def _table(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sides: Sequence[str],
 
 
 def _plot(f: sp.Expr, var: sp.Symbol, a: sp.Expr, found: dict[str, Side],
-          result: Verdict, plot_range: str | None) -> PlotData:
+          result: Verdict, plot_range: RangeLike | None) -> PlotData:
     import numpy as np
 
     if a is sp.oo:

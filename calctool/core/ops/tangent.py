@@ -18,23 +18,49 @@ from dataclasses import replace
 
 import sympy as sp
 
+from calctool.core.budget import DEFAULT_TIMEOUT, bounded
 from calctool.core.engines.domain import require_inside
 from calctool.core.engines.plotdata import PlotData, Series, parse_plot_range, sample
 from calctool.core.engines.pointwise import PointDerivative, derivative_at
 from calctool.core.engines.values import Value, evaluate
 from calctool.core.errors import ComputeError, DomainError, UsageError
 from calctool.core.expr.parse import free_variables, parse_input, symbol
-from calctool.core.expr.points import Point, parse_assignments, resolve_point, show_point
+from calctool.core.expr.points import (
+    Point,
+    PointLike,
+    RangeLike,
+    assignments,
+    expression_text,
+    resolve_point,
+    show_point,
+    whole_number,
+)
 from calctool.core.results.tangent import Line, SecantRow, TangentResult
 
 DEFAULT_K_MAX = 8
 MAX_K = 20  # h = 1e-20: far past where float64 has anything left to say
 
 
-def compute_tangent(text: str, *, at: str | None, secants: bool = False,
-                    k_max: int = DEFAULT_K_MAX, plot: bool = False,
-                    plot_range: str | None = None) -> TangentResult:
-    """The tangent to the graph of `text` at the point `at` (`x=1`, `3`, `x=1,y=2`)."""
+def tangent(f: str | sp.Expr, *, at: PointLike | None, secants: bool = False,
+            k_max: int = DEFAULT_K_MAX, plot: bool = False,
+            plot_range: RangeLike | None = None,
+            timeout: float | None = DEFAULT_TIMEOUT) -> TangentResult:
+    """The tangent to the graph of `f` (text or a sympy expression) at the point `at`.
+
+    `at`: "x=1", "3", "x=1,y=2", {"x": 1, "y": 2} or a bare number. Several
+    variables give the tangent plane. `secants`: the table of secant slopes
+    for h = ±10^-k, k = 0..k_max. `plot_range`: "a:b" or (a, b). The work
+    stops after `timeout` seconds (None: no limit).
+    """
+    text = expression_text(f)
+    k_max = whole_number(k_max, what="k_max")
+    with bounded(timeout):
+        return _tangent(text, at=at, secants=secants, k_max=k_max, plot=plot,
+                        plot_range=plot_range)
+
+
+def _tangent(text: str, *, at: PointLike | None, secants: bool, k_max: int, plot: bool,
+             plot_range: RangeLike | None) -> TangentResult:
     parsed = parse_input(text)
     expr = parsed.expr
     if at is None:
@@ -45,7 +71,7 @@ def compute_tangent(text: str, *, at: str | None, secants: bool = False,
     variables = free_variables(expr)
     if not variables:
         # A constant: its graph is still a curve over the variable --at names.
-        items = parse_assignments(at, option="--at")
+        items = assignments(at, option="--at")
         if len(items) != 1:
             raise UsageError("--at: the expression is a constant; give one value, e.g. --at x=1",
                              code="bad_value")
@@ -70,7 +96,7 @@ def compute_tangent(text: str, *, at: str | None, secants: bool = False,
 
 
 def _curve(text: str, expr: sp.Expr, var: sp.Symbol, point: Point, *, secants: bool,
-           k_max: int, plot: bool, plot_range: str | None) -> TangentResult:
+           k_max: int, plot: bool, plot_range: RangeLike | None) -> TangentResult:
     info = derivative_at(expr, var, point)  # DomainError when f(a) is undefined
     numeric = info.numeric
     info = _real_sides(expr, var, point, info)
@@ -97,7 +123,7 @@ def _curve(text: str, expr: sp.Expr, var: sp.Symbol, point: Point, *, secants: b
     best = None
     if secants:
         rows, best = _secant_table(expr, var, a, info, k_max)
-    plot_data = _plot(expr, var, a, value, info, slope, intercept, plot_range) if plot else None
+    plot_data = _plot(expr, var, a, value, info, slope, plot_range) if plot else None
     return TangentResult(
         text, expr, variables=(var,), point=point, value=value, dependent=y,
         exists=info.exists, vertical=info.vertical, kind=info.kind, derivative=derivative,
@@ -220,8 +246,7 @@ def _finite_float(v: sp.Expr | None) -> float | None:
 
 
 def _plot(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, value: Value, info: PointDerivative,
-          slope: sp.Expr | None, intercept: sp.Expr | None,
-          plot_range: str | None) -> PlotData:
+          slope: sp.Expr | None, plot_range: RangeLike | None) -> PlotData:
     """The curve, the tangent (or the two one-sided tangents at a corner) and the point."""
     import numpy as np
 
@@ -229,7 +254,9 @@ def _plot(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, value: Value, info: PointDe
     fa = float(value.number)  # type: ignore[arg-type]
     lo, hi = parse_plot_range(plot_range, a_f, half_width=max(2.0, abs(a_f) / 2))
     if not lo <= a_f <= hi:
-        raise UsageError(f"--range {plot_range}: the point x = {a_f:g} is outside the range",
+        given = (f"--range {plot_range}" if isinstance(plot_range, str)
+                 else f"plot_range={plot_range!r}")
+        raise UsageError(f"{given}: the point x = {a_f:g} is outside the range",
                          code="bad_value")
     mark = (f"({_short(a)}, {_short(_exact_or_float(value))})", a_f, fa)
     data = sample([(f"f({var})", expr)], var, lo, hi, title="Tangent to {f} "
