@@ -43,11 +43,15 @@ def run(settings: Settings, text: str, compute: Compute) -> int:
 
 def _run(settings: Settings, text: str, compute: Compute) -> int:
     if text == "-":
-        return _run_batch(settings, compute)
+        from calctool.cli.batch import run_batch
+
+        warm(settings.command)
+        return run_batch(settings, compute, sys.stdin)
     from calctool.render.output import emit, emit_error, lookalike_notes
 
     output = settings.output
-    outcome = _attempt(settings, compute, text)
+    with watchdog(settings), cpu_backstop(settings.timeout + 2 * HARD_GRACE_SECONDS):
+        outcome = attempt(settings, compute, text)
     if isinstance(outcome, CalcError):
         emit_error(output, outcome, text, settings.command)
         return int(outcome.exit_status)
@@ -56,36 +60,32 @@ def _run(settings: Settings, text: str, compute: Compute) -> int:
     return int(getattr(outcome, "exit_status", ExitStatus.OK))
 
 
-def _run_batch(settings: Settings, compute: Compute) -> int:
-    """One answer line per input line, in order; the status of the first failure."""
-    from calctool.render.output import emit_error_line, emit_line
-    from calctool.render.progress import batch_counter
+def warm(command: str) -> None:
+    """Import what the command computes and renders with, before any clock starts.
 
-    status = 0
-    with batch_counter(settings.output) as advance:
-        for raw in sys.stdin:
-            line = raw.rstrip("\r\n")
-            try:
-                outcome = _attempt(settings, compute, line)
-            except Exception as exc:  # noqa: BLE001 - a bug on one line must not stop the batch
-                outcome = CalcError(f"internal error: {type(exc).__name__}: {exc}",
-                                    code="internal_error")
-                outcome.exit_status = ExitStatus.INTERNAL_ERROR
-            if isinstance(outcome, CalcError):
-                emit_error_line(settings.output, outcome, line, settings.command)
-                line_status = int(outcome.exit_status)
-            else:
-                emit_line(settings.output, outcome)
-                line_status = int(getattr(outcome, "exit_status", ExitStatus.OK))
-            status = status or line_status
-            advance()
-    return status
+    --timeout counts from when the computation starts; an import interrupted
+    half-way by the timer would also leave the module broken for the rest of a
+    batch. The four places of a command are named after it.
+    """
+    import importlib
+
+    module = "eval" if command == "eval" else command
+    for name in ("calctool.core.expr.parse", f"calctool.core.ops.{module}",
+                 f"calctool.core.results.{module}", f"calctool.render.views.{module}",
+                 "calctool.render.output", "calctool.render.json"):
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError:  # a command without one of the four places
+            continue
 
 
-def _attempt(settings: Settings, compute: Compute, text: str) -> Result | CalcError:
+def attempt(settings: Settings, compute: Compute, text: str) -> Result | CalcError:
     """The result, or the expected failure (bad input, cannot compute, out of memory)."""
+    from calctool.core.budget import time_limit
+
+    warm(settings.command)
     try:
-        with _time_limits(settings):
+        with time_limit(settings.timeout):
             return compute(text)
     except CalcError as exc:
         return exc
@@ -101,15 +101,7 @@ def _out_of_memory() -> CalcError:
 
 
 @contextmanager
-def _time_limits(settings: Settings) -> Iterator[None]:
-    from calctool.core.budget import time_limit
-
-    with _watchdog(settings), time_limit(settings.timeout):
-        yield
-
-
-@contextmanager
-def _watchdog(settings: Settings) -> Iterator[None]:
+def watchdog(settings: Settings) -> Iterator[None]:
     """Exit 3 if the work outlives --timeout by HARD_GRACE_SECONDS, whatever it is doing."""
     done = threading.Event()
 
@@ -130,15 +122,14 @@ def _watchdog(settings: Settings) -> Iterator[None]:
 
     thread = threading.Thread(target=expire, daemon=True)
     thread.start()
-    with _cpu_backstop(settings.timeout + 2 * HARD_GRACE_SECONDS):
-        try:
-            yield
-        finally:
-            done.set()
+    try:
+        yield
+    finally:
+        done.set()
 
 
 @contextmanager
-def _cpu_backstop(seconds: float) -> Iterator[None]:
+def cpu_backstop(seconds: float) -> Iterator[None]:
     """The last resort: the kernel ends the process after this much more CPU time.
 
     One huge C-level integer operation holds the interpreter lock, so neither

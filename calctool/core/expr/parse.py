@@ -527,6 +527,10 @@ class _Parser:
         return self.check_defined(tok, result, args, f"{name}({shown})")
 
     def combine(self, op: Token, left: sp.Expr, right: sp.Expr) -> sp.Expr:
+        if op.text in "*/" and _coefficient_bits(left) + _coefficient_bits(right) > MAX_INT_BITS:
+            raise ResourceLimitError(
+                "the product is too large to compute exactly", position=op.pos, source=self.text,
+                hint="calctool keeps exact numbers below about 30,000 digits")
         if op.text == "^":
             result = self.pow(op, left, right)
         elif op.text == "*":
@@ -544,7 +548,7 @@ class _Parser:
         return self.check_defined(op, result, (left, right), None)
 
     def pow(self, op: Token, base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
-        if base.is_number and exponent.is_number:
+        if exponent.is_number:
             _check_power_size(base, exponent, op.pos, self.text)
         if exponent.is_Rational and not exponent.is_Integer and exponent.q % 2 == 0:
             self.require("nonneg", base, base**exponent, sp.sstr(base**exponent))
@@ -579,14 +583,28 @@ class _Parser:
         return result
 
 
+def _coefficient_bits(e: sp.Expr) -> int:
+    """The size in bits of e's exact numeric coefficient (3/4 in 3*x/4), 0 if it has none."""
+    coefficient = e.as_coeff_Mul()[0] if isinstance(e, sp.Expr) else None
+    if coefficient is None or not coefficient.is_Rational:
+        return 0
+    return int(max(abs(coefficient.p), abs(coefficient.q)).bit_length())
+
+
 def _check_power_size(base: sp.Expr, exponent: sp.Expr, pos: int, text: str) -> None:
-    """Refuse exact powers whose result would have an enormous number of digits."""
-    if not (base.is_Rational and exponent.is_Rational) or base in (0, 1, -1):
+    """Refuse exact powers whose result would have an enormous number of digits:
+    of a number, or of the numeric coefficient of a product ((9^9000*x)^4)."""
+    if not exponent.is_Rational:
+        return
+    if not base.is_Rational:
+        base = base.as_coeff_Mul()[0]
+    if not base.is_Rational or base in (0, 1, -1):
         return
     magnitude = math.log2(max(abs(base.p), abs(base.q), 2))
     if abs(exponent) * magnitude > MAX_INT_BITS:
+        shown = f"{base}^{exponent}" if magnitude < 64 else "the power"
         raise ResourceLimitError(
-            f"{base}^{exponent} is too large to compute exactly",
+            f"{shown} is too large to compute exactly",
             position=pos, source=text,
             hint="calctool keeps exact numbers below about 30,000 digits",
         )
