@@ -8,7 +8,17 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import sympy as sp
 
 from calctool.core.engines.values import Value
-from calctool.core.results.base import Result, expr_str, json_value, point_dict
+from calctool.core.results.base import (
+    Display,
+    Result,
+    expr_str,
+    inline,
+    json_value,
+    point_dict,
+    point_math,
+    tex,
+    value_math,
+)
 
 if TYPE_CHECKING:
     from calctool.core.engines.plotdata import PlotData
@@ -91,3 +101,53 @@ class DiffResult(Result):
         if self.steps is not None:
             out["steps"] = self.steps.to_dict()
         return out
+
+    def leibniz(self) -> str:
+        """The derivative asked for, in Leibniz notation: \\frac{d}{dx}\\left(f\\right)."""
+        seq = self.variables
+        k = len(seq)
+        partial = len(self.expression.free_symbols) > 1 or len(set(seq)) > 1
+        d = "\\partial" if partial else "d"
+        by = "\\partial " if partial else "d"  # \\partial x, dx
+        if len(set(seq)) == 1:
+            v = tex(seq[0])
+            top = (f"\\frac{{{d}}}{{{by}{v}}}" if k == 1
+                   else f"\\frac{{{d}^{{{k}}}}}{{{by}{v}^{{{k}}}}}")
+        else:
+            below = " ".join(f"{by}{tex(v)}" for v in reversed(seq))
+            top = f"\\frac{{{d}^{{{k}}}}}{{{below}}}"
+        return f"{top}\\left({tex(self.expression)}\\right)"
+
+    def display(self) -> Display:
+        names = ", ".join(str(v) for v in sorted(self.expression.free_symbols, key=str)) or \
+            (str(self.variables[0]) if self.variables else "x")
+        fields = [(f"f({names})", inline(self.expression))]
+        if self.gradient is not None:
+            answer = (f"\\nabla\\left({tex(self.expression)}\\right) = "
+                      f"{tex(sp.Matrix(self.gradient))}")
+            for v, g in zip(self.variables, self.gradient):
+                fields.append((f"∂f/∂{v}", inline(g)))
+            if self.point is not None:
+                fields.append(("at", inline(point_math(self.point))))
+                for v, val in zip(self.variables, self.values):
+                    fields.append((f"∂f/∂{v} there", inline(value_math(val))))
+            title = f"Gradient of {inline(self.expression)}"
+        else:
+            assert self.derivative is not None
+            answer = f"{self.leibniz()} = {tex(self.derivative)}"
+            fields.append(("derivative", inline(self.derivative)))
+            fields.append(("differentiated by", ", ".join(str(v) for v in self.variables)))
+            if self.point is not None:
+                where = point_math(self.point)
+                value = value_math(self.values[0])
+                answer += f" \\qquad \\text{{at }} {where}\\text{{: }} {value}"
+                fields.append(("at", inline(where)))
+                fields.append(("value there", inline(value)))
+            title = f"Derivative of {inline(self.expression)}"
+        if self.simplified:
+            fields.append(("simplified", "yes"))
+        notes = []
+        if self.steps is not None:
+            notes.append(f"the derivation has {self.steps.count()} steps, rule by rule: "
+                         "to_dict()['steps'] has them")
+        return Display(title, answer, tuple(fields), notes=tuple(notes))

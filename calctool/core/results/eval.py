@@ -9,7 +9,25 @@ from typing import Any, ClassVar
 import sympy as sp
 
 from calctool.core.engines.values import Value
-from calctool.core.results.base import Result, expr_number, expr_str, json_number, json_value
+from calctool.core.results.base import (
+    MAX_ROWS_SHOWN,
+    Display,
+    Result,
+    Table,
+    coordinate,
+    decimal_math,
+    expr_number,
+    expr_str,
+    inline,
+    json_number,
+    json_value,
+    number,
+    point_math,
+    table,
+    tex,
+    text,
+    value_math,
+)
 
 
 @dataclass(frozen=True)
@@ -153,3 +171,57 @@ class EvalResult(Result):
         if self.output is not None:
             out["output"] = self.output
         return out
+
+    def display(self) -> Display:
+        f = tex(self.expression)
+        if self.point is not None:
+            p = self.point
+            value = value_math(p.value)
+            title = f"Value of {inline(self.expression)}"
+            if not p.point:  # a constant: its value is the whole answer
+                answer = value if p.value.exact == self.expression else f"{f} = {value}"
+                return Display(title, answer, (("value", inline(value)),))
+            where = point_math({k: v if isinstance(v, sp.Basic) else sp.Float(v)
+                                for k, v in p.point.items()})
+            shown = (("at", inline(where)), ("value", inline(value)), ("digits", str(self.digits)))
+            return Display(title, f"\\left. {f} \\right|_{{{where}}} = {value}", shown)
+        assert self.table is not None
+        t = self.table
+        summary = t.summary()
+        args = ", ".join(tex(sp.Symbol(n)) for n in t.names)
+        answer = f"f({args}) = {f}" if args else f
+        fields: list[tuple[str, str]] = []
+        if self.output is not None:
+            fields.append(("written to", text(self.output)))
+        for key in ("count", "undefined", "min", "max", "mean"):
+            v = summary[key]
+            fields.append((key, "–" if v is None else
+                           text(v) if isinstance(v, str) else
+                           number(v, min(self.digits, 15)) if isinstance(v, float) else str(v)))
+        tables: tuple[Table, ...] = ()
+        if not self.summary_only and self.output is None:
+            tables = (self._table(),)
+        notes = []
+        known = len(t.problems) - t.unchecked
+        if known:
+            notes.append(f"{known} of {plural(len(t), 'point')} have no real value")
+        notes.extend(t.notes)
+        return Display(f"Values of {inline(self.expression)}", answer, tuple(fields), tables,
+                       tuple(notes))
+
+    def _table(self) -> Table:
+        t = self.table
+        assert t is not None
+        undefined = bool(t.problems)
+        rows = []
+        for i in range(min(len(t), MAX_ROWS_SHOWN)):
+            cells = [coordinate(float(c[i])) for c in t.columns]
+            problem = t.problems.get(i)
+            if problem:
+                cells += ["undefined", text(problem)]
+            else:
+                shown = t.large[i] if i in t.large else t.texts[i] if t.texts else \
+                    number(float(t.values[i]), min(self.digits, 15))
+                cells += [inline(decimal_math(shown))] + ([""] if undefined else [])
+            rows.append(cells)
+        return table([*t.names, "value"] + (["why"] if undefined else []), rows, total=len(t))

@@ -8,10 +8,19 @@ from typing import Any, ClassVar
 import sympy as sp
 
 from calctool.core.errors import ExitStatus
-from calctool.core.results.base import Result, json_number, point_dict
-
-# ---------------------------------------------------------------------------
-# gradcheck
+from calctool.core.results.base import (
+    Display,
+    Result,
+    inline,
+    json_number,
+    latex_text,
+    number,
+    point_dict,
+    point_math,
+    table,
+    tex,
+    text,
+)
 
 
 @dataclass(frozen=True)
@@ -169,6 +178,69 @@ class GradcheckResult(Result):
         if self.resolution is not None:
             out["resolution"] = json_number(self.resolution)
         return out
+
+
+    @property
+    def outcome(self) -> str:
+        """PASS; FAIL; INCONCLUSIVE when only components that cannot be checked failed."""
+        if self.passed:
+            return "PASS"
+        wrong = [c for c in self.components
+                 if not c.passed and not isinstance(c, KinkComponent)]
+        return "FAIL" if wrong or self.mode == "function" else "INCONCLUSIVE"
+
+    def display(self) -> Display:
+        function = self.mode == "function"
+        if function:
+            title = f"Gradient check of {text(self.func or 'the function')}"
+        else:
+            whose = "your gradient" if self.mode == "gradient" else "the gradient"
+            title = f"Gradient check: {whose} of {inline(self.expression)}"
+        outcome = self.outcome
+        what = "directions" if self.fast else "components"
+        verdict = (f"{self.checked - self.failed} of {self.checked} {what} pass"
+                   if self.checked else "nothing checked")
+        answer = latex_text(f"gradient check: {outcome}") + " \\quad " + \
+            latex_text(f"({verdict}; max rel. error {number(self.max_rel_error, 2)})")
+        fields: list[tuple[str, str]] = []
+        if function:
+            fields.append(("function", text(self.func or "")))
+            if self.grad:
+                fields.append(("gradient", text(self.grad)))
+            if self.point_source:
+                fields.append(("point", text(f"{self.point_source}; {self.n:,} parameters")))
+        else:
+            if self.point:
+                fields.append(("at", inline(point_math(self.point))))
+            if self.mode == "expression" and self.expression is not None:
+                truth = sp.Matrix([sp.diff(self.expression, v) for v in self.variables])
+                fields.append(("∇f (sympy)", inline(tex(truth.T))))
+        fields.append(("result", f"**{outcome}**: {text(verdict)}"))
+        fields.append(("max abs. error", number(self.max_abs_error, 2)))
+        fields.append(("max rel. error", number(self.max_rel_error, 2)))
+        fields.append(("finite differences", text(
+            f"{self.method}" + (f", step {self.eps:g}" if self.eps is not None else "")
+            + (f", {self.evaluations:,} evaluations of f" if self.evaluations else ""))))
+        hand = self.mode == "gradient"
+        columns = ["", "yours" if hand else "analytic"] + (["sympy"] if hand else []) + \
+            ["numeric", "abs. error", "rel. error", "check"]
+        rows = []
+        for c in self.components:
+            check = ("JUMP" if c.kind == "jump" else "KINK") if isinstance(c, KinkComponent) \
+                else "PASS" if c.passed else "FAIL"
+            rows.append([text(c.name), number(c.analytic)]
+                        + ([number(c.exact)] if hand else [])
+                        + [number(c.numeric), number(c.abs_error, 2), number(c.rel_error, 2),
+                           check])
+        title_rows = "random directions" if self.fast else (
+            "the worst components" if self.shown == "worst" else "components")
+        tables = (table(columns, rows, title=title_rows),) if rows else ()
+        notes = [f"{c.name}: {c.diagnosis}" for c in self.components if c.diagnosis]
+        notes.extend(self.refined)
+        if self.failed > len([c for c in self.components if not c.passed]):
+            notes.append(f"{self.failed:,} components fail in all; to_dict()['failing'] lists "
+                         "their indices")
+        return Display(title, answer, tuple(fields), tables, tuple(notes))
 
 
 @dataclass(frozen=True)

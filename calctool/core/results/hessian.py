@@ -7,11 +7,23 @@ from typing import Any, ClassVar
 
 import sympy as sp
 
-from calctool.core.results.base import Result, expr_str, json_number, point_dict
+from calctool.core.results.base import (
+    Display,
+    Result,
+    Table,
+    expr_str,
+    inline,
+    json_number,
+    latex_text,
+    number,
+    point_dict,
+    point_math,
+    table,
+    tex,
+    text,
+)
 
-# ---------------------------------------------------------------------------
-# gradcheck
-
+MAX_MATRIX_SHOWN = 8  # larger matrices are summarised in a notebook; to_dict() has them
 
 @dataclass(frozen=True)
 class Curvature:
@@ -173,3 +185,103 @@ class HessianResult(Result):
             out["func"] = self.func
             out["point"] = self.point_source
         return out
+
+    def display(self) -> Display:
+        n = len(self.names)
+        if self.function_mode:
+            title = f"Hessian of {text(self.func or 'the function')} by finite differences"
+        else:
+            title = f"Hessian of {inline(self.expression)}"
+        answers: list[str] = []
+        fields: list[tuple[str, str]] = []
+        notes: list[str] = []
+        if self.matrix is not None:
+            answers.append(f"H = {_matrix_math(self.matrix, n)}")
+            fields.append(("variables", text(", ".join(self.names))))
+        c = self.curvature
+        if c is not None and self.values is not None:
+            if self.point is not None:
+                where = point_math(self.point)
+                at = f"H\\big|_{{{where}}}"
+                fields.append(("at", inline(where)))
+            else:
+                at = "H \\approx" if self.function_mode else "H"
+                coords = self.coordinates or ()
+                shown = ", ".join(number(v, 6) for v in coords[:6]) + (", …" if len(coords) > 6
+                                                                      else "")
+                fields.append(("at", text(f"({shown}); {n:,} parameters")))
+            values = (self.values_exact if self.values_exact is not None
+                      else sp.Matrix([[sp.Float(v, 10) for v in row] for row in self.values]))
+            equals = "" if at.endswith("\\approx") else " ="
+            answers.append(f"{at}{equals} {_matrix_math(values, n)}")
+            eigenvalues = (c.eigenvalues_exact if c.eigenvalues_exact is not None
+                           else [sp.Float(e, 10) for e in c.eigenvalues])
+            classification = (c.classification if self.critical is not False
+                              else "not a critical point")
+            if len(eigenvalues) <= MAX_MATRIX_SHOWN:
+                answers.append("\\lambda = " + ",\\ ".join(tex(e) for e in eigenvalues)
+                               + " \\quad " + latex_text(f"({classification})"))
+                fields.append(("eigenvalues", inline(",\\ ".join(tex(e) for e in eigenvalues))))
+            else:
+                answers.append(latex_text(classification))
+                fields.append(("eigenvalues", f"{c.positive} positive, {c.negative} negative, "
+                                              f"{c.zero} zero"))
+            det = c.determinant_exact if c.determinant_exact is not None else None
+            fields.append(("determinant", inline(det) if det is not None
+                           else number(c.determinant)))
+            fields.append(("classification", text(classification)))
+            if self.critical is False:
+                fields.append(("curvature", text(c.definiteness)))
+                notes.append("∇f ≠ 0 here, so f has no minimum, maximum or saddle at this "
+                             "point; the Hessian says how f curves here (at a critical point "
+                             f"the test would say: {c.classification})")
+            if c.classification == "inconclusive" and self.critical is not False:
+                notes.append("inconclusive: an eigenvalue is 0, so the second-derivative test "
+                             "cannot decide; higher-order terms do")
+        if self.numeric is not None and self.numeric.max_difference is not None:
+            fields.append(("finite-difference H", text(
+                f"largest difference from the symbolic one "
+                f"{number(self.numeric.max_difference, 2)} (estimated error "
+                f"{number(self.numeric.error, 2)})")))
+        tables: tuple[Table, ...] = ()
+        if self.critical_points is not None:
+            rows = []
+            for cp in self.critical_points:
+                coords = sp.Tuple(*[cp.point[v] for v in self.variables])
+                eig = cp.curvature.eigenvalues_exact or [sp.Float(e, 6)
+                                                          for e in cp.curvature.eigenvalues]
+                rows.append([inline(coords if len(self.variables) > 1 else coords[0]),
+                             number(cp.value), inline(",\\ ".join(tex(e) for e in eig)),
+                             text(cp.curvature.classification)])
+            point = "(" + ", ".join(self.names) + ")" if n > 1 else self.names[0]
+            tables = (table([point, "f", "eigenvalues of H", "classification"], rows,
+                            title="critical points (∇f = 0)"),)
+            found = len(self.critical_points)
+            fields.append(("critical points", f"{found}" + ("" if self.complete
+                                                            else " found (there may be more)")))
+            if not found and not self.families:
+                answers.append(latex_text("no critical points"))
+            for cp in self.critical_points[:MAX_MATRIX_SHOWN]:
+                coords_math = ",\\ ".join(f"{tex(v)} = {tex(cp.point[v])}"
+                                            for v in self.variables)
+                answers.append(f"{coords_math}: " + latex_text(cp.curvature.classification))
+            notes.extend(f"infinitely many critical points: {family}"
+                         for family in self.families)
+            if self.solver_note:
+                notes.append(self.solver_note)
+            if self.complex_solutions:
+                notes.append(f"{self.complex_solutions} complex solution"
+                             f"{'s' if self.complex_solutions > 1 else ''} of ∇f = 0 left out "
+                             "(only real points are critical points)")
+        if not answers:
+            answers.append(latex_text("Hessian"))
+        answer = answers[0] if len(answers) == 1 else \
+            "\\begin{gathered}" + " \\\\ ".join(answers) + "\\end{gathered}"
+        return Display(title, answer, tuple(fields), tables, tuple(notes))
+
+
+def _matrix_math(m: sp.Matrix, n: int) -> str:
+    """A matrix as a bmatrix, or its size when it is too large to read."""
+    if n > MAX_MATRIX_SHOWN:
+        return latex_text(f"a {n}×{n} matrix (to_dict() has it)")
+    return str(sp.latex(sp.Matrix(m), mat_str="bmatrix", mat_delim=""))

@@ -10,10 +10,19 @@ import sympy as sp
 
 from calctool.core.engines.one_sided import DIGITS, NUMERIC_KS
 from calctool.core.engines.plotdata import PlotData
-from calctool.core.results.base import Result, expr_number, expr_str
-
-# ---------------------------------------------------------------------------
-# tangent
+from calctool.core.results.base import (
+    Display,
+    Result,
+    Table,
+    expr_number,
+    expr_str,
+    inline,
+    latex_text,
+    number,
+    table,
+    tex,
+    text,
+)
 
 
 @dataclass(frozen=True)
@@ -119,6 +128,99 @@ class LimitResult(Result):
         if self.plot is not None:
             out["plot"] = self.plot.to_dict()
         return out
+
+
+    def display(self) -> Display:
+        x = self.variable
+        direction = "+-" if self.direction == "+-" or self.infinite_target else self.direction
+        lim = tex(sp.Limit(self.expression, x, self.target, direction))
+        if self.exists and self.value is not None:
+            relation = "\\approx" if self.numeric else "="
+            answer = f"{lim} {relation} {_value_math(self.value)}"
+        else:
+            answer = lim + latex_text(" does not exist")
+        side = {"+-": "", "+": " from above", "-": " from below"}[direction]
+        arrow = f"{tex(x)} \\to {tex(self.target)}"
+        title = f"Limit of {inline(self.expression)} as {inline(arrow)}{side}"
+        fields: list[tuple[str, str]] = []
+        if not self.infinite_target:
+            for sign, value, problem in (("-", self.left, self.left_problem),
+                                         ("+", self.right, self.right_problem)):
+                if direction in ("+-", sign):
+                    words = "from below" if sign == "-" else "from above"
+                    fields.append((words, _side_markdown(value, problem)))
+        if self.exists and self.value is not None:
+            estimate = " (numeric estimate)" if self.numeric else ""
+            fields.append(("limit", inline(_value_math(self.value)) + estimate))
+        else:
+            fields.append(("limit", f"does not exist ({text(self.kind)})"))
+        notes: list[str] = []
+        if self.infinite:
+            notes.append("the limit is infinite: f grows without bound. As a real number the "
+                         "limit does not exist; lim = ±∞ says how it fails")
+        if self.reason:
+            notes.append(self.reason)
+        if self.numeric:
+            notes.append(f"numeric: {self.numeric_reason}; the answer is estimated from values "
+                         f"of f near the target in {self.digits}-digit arithmetic")
+            if self.guess is not None:
+                notes.append(f"the estimate matches {sp.sstr(self.guess)} to 10 digits")
+        tables: tuple[Table, ...] = ()
+        if self.table:
+            tables = (self._table(),)
+        return Display(title, answer, tuple(fields), tables, tuple(notes))
+
+    def _table(self) -> Table:
+        a = sp.sstr(self.target)
+        x = self.variable
+        if self.infinite_target:
+            pairs = [(number(float(row.step), 3),
+                      _cell(row.below if row.below is not None else row.above))
+                     for row in self.table]
+            return table([str(x), f"f({x})"], pairs, title=f"f({x}) as {x} → {a}")
+        columns = ["h"]
+        if self.direction in ("+-", "-"):
+            columns.append(f"f({a} - h)")
+        if self.direction in ("+-", "+"):
+            columns.append(f"f({a} + h)")
+        rows: list[list[str]] = []
+        for row in self.table:
+            cells = [number(float(row.step), 3)]
+            if self.direction in ("+-", "-"):
+                cells.append(_cell(row.below))
+            if self.direction in ("+-", "+"):
+                cells.append(_cell(row.above))
+            rows.append(cells)
+        return table(columns, rows, title=f"f near {x} = {a}")
+
+
+def _value_math(v: sp.Expr) -> str:
+    """A limit as LaTeX: exact, with a decimal when that says more; an estimate to 12 digits."""
+    if isinstance(v, sp.Float):
+        return tex(sp.Float(v, 12))
+    if v.is_number and v.is_finite and not v.is_Rational:
+        return f"{tex(v)} \\approx {number(float(sp.N(v, 17)))}"
+    return tex(v)
+
+
+def _side_markdown(value: sp.Expr | None, problem: str | None) -> str:
+    if problem:
+        return f"undefined: f is {text(problem)}"
+    if value is None:
+        return "not computed"
+    if isinstance(value, sp.AccumBounds):
+        return (f"none: oscillates between {inline(value.min)} and {inline(value.max)}")
+    return inline(_value_math(value))
+
+
+def _cell(v: sp.Expr | str | None) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return text(v)
+    if v in (sp.oo, sp.S.NegativeInfinity):
+        return inline(v)
+    return number(float(sp.N(v, 17)), 15)
 
 
 def _limit_text(v: sp.Expr | None) -> str | None:

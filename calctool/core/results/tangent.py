@@ -9,7 +9,21 @@ import sympy as sp
 
 from calctool.core.engines.plotdata import PlotData
 from calctool.core.engines.values import Value
-from calctool.core.results.base import Result, expr_number, expr_str, json_number, point_dict
+from calctool.core.results.base import (
+    Display,
+    Result,
+    Table,
+    expr_number,
+    expr_str,
+    inline,
+    json_number,
+    latex_text,
+    number,
+    point_dict,
+    point_math,
+    table,
+    tex,
+)
 
 # ---------------------------------------------------------------------------
 # tangent
@@ -160,6 +174,94 @@ class TangentResult(Result):
         if self.plot is not None:
             out["plot"] = self.plot.to_dict()
         return out
+
+
+    def display(self) -> Display:
+        assert self.point is not None and self.dependent is not None
+        where = point_math(self.point)
+        what = "Tangent plane" if self.multivariable else "Tangent"
+        title = f"{what} to {inline(self.expression)} at {inline(where)}"
+        coords = sp.Tuple(*[self.point[v] for v in self.variables], self.value_expr)
+        fields: list[tuple[str, str]] = [("point", inline(coords))]
+        notes: list[str] = []
+        if self.line is not None:
+            answer = f"{tex(self.line.lhs)} = {tex(self.line.rhs)}"
+        elif self.multivariable:
+            answer = (latex_text("no tangent plane: ")
+                      + f"\\frac{{\\partial f}}{{\\partial {tex(self.failed_variable)}}}"
+                      + latex_text(f" does not exist ({self.kind})"))
+        else:
+            answer = (latex_text("no tangent at ") + f"{where}"
+                      + latex_text(f" ({self.kind})"))
+        if self.multivariable:
+            if self.gradient is not None:
+                fields.append(("∇f", inline(sp.Matrix(self.gradient).T)))
+                fields.append(("tangent plane", inline(answer)))
+                vector = self.normal_vector
+                assert vector is not None
+                t = sp.Symbol("t")
+                base = [self.point[v] for v in self.variables] + [self.value_expr]
+                coords = sp.Tuple(*self.variables, self.dependent)
+                along = sp.Tuple(*[b + d * t for b, d in zip(base, vector)])
+                fields.append(("normal line", inline(f"{tex(coords)} = {tex(along)}")))
+            else:
+                v = self.failed_variable
+                fields.append((f"∂f/∂{v} from below", _side_math(self.left_slope)))
+                fields.append((f"∂f/∂{v} from above", _side_math(self.right_slope)))
+            if self.exists and self.kind != "smooth":
+                notes.append("the partial derivatives exist here, but f is not smooth at this "
+                             "point: partials alone do not guarantee a true tangent plane")
+        else:
+            x = self.variable
+            if self.derivative is not None:
+                fields.append((f"f'({x})", inline(self.derivative)))
+            if self.exists or self.vertical:
+                fields.append(("slope", _side_math(self.slope)))
+            if self.intercept is not None:
+                fields.append(("intercept", _side_math(self.intercept)))
+            if self.line is not None:
+                vertical = " (vertical)" if self.vertical else ""
+                fields.append((f"tangent line{vertical}", inline(answer)))
+            if self.normal is not None:
+                fields.append(("normal line", inline(f"{tex(self.normal.lhs)} = "
+                                                     f"{tex(self.normal.rhs)}")))
+            if not self.exists:
+                fields.append(("slope from below", _side_math(self.left_slope)))
+                fields.append(("slope from above", _side_math(self.right_slope)))
+                a = sp.sstr(self.point[x])
+                kind = KIND_WORDS.get(self.kind, f"a {self.kind}")
+                notes.append(f"no tangent: f has {kind} at {x} = {a}, so f'({a}) does not "
+                             f"exist (slope {_side_text(self.left_slope)} from below, "
+                             f"{_side_text(self.right_slope)} from above)")
+        if self.numeric:
+            notes.append("the symbolic engine could not take these limits, so the one-sided "
+                         "slopes were estimated numerically")
+        tables: tuple[Table, ...] = ()
+        if self.secants:
+            rows = [(number(r.h, 3), number(r.slope, 15), number(r.error, 3))
+                    for r in self.secants]
+            tables = (table(["h", "(f(a+h) - f(a))/h", "error"], rows,
+                            title="secant slopes (float64)"),)
+        return Display(title, answer, tuple(fields), tables, tuple(notes))
+
+
+KIND_WORDS = {"corner": "a corner", "jump": "a jump", "cusp": "a cusp",
+              "domain edge": "an edge of its domain"}
+
+
+def _side_text(v: sp.Expr | None) -> str:
+    if v is None:
+        return "undefined"
+    return {sp.oo: "∞", sp.S.NegativeInfinity: "-∞"}.get(v, sp.sstr(v))
+
+
+def _side_math(v: sp.Expr | None) -> str:
+    """A slope: exact, with a decimal when that says more; "none" when it does not exist."""
+    if v is None:
+        return "none"
+    if v.is_number and not v.is_Rational and v.is_finite and not v.is_Float:
+        return inline(f"{tex(v)} \\approx {number(float(sp.N(v, 17)))}")
+    return inline(v)
 
 
 def _slope_number(slope: sp.Expr | None, vertical: bool) -> float | str | None:
