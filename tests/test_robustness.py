@@ -140,13 +140,13 @@ def _corpus(n: int, seed: int) -> tuple[list[str], list[str | None]]:
     return lines, answers
 
 
-def test_batch_of_ten_thousand_mixed_lines() -> None:
+@pytest.mark.slow
+def test_batch_of_ten_thousand_mixed_lines(cli_process) -> None:
+    """The soak: one real process, runaway and injection lines among good ones."""
     lines, answers = _corpus(10_000, seed=7)
-    r = subprocess.run([sys.executable, "-m", "calctool", "diff", "-", "--json"],
-                       input="\n".join(lines) + "\n", capture_output=True, text=True,
-                       timeout=400)
+    r = cli_process("diff", "-", "--json", stdin="\n".join(lines) + "\n", timeout=400)
     assert "Traceback" not in r.stderr
-    out = [json.loads(line) for line in r.stdout.splitlines()]
+    out = r.json_lines
     assert len(out) == len(lines)
     for line, answer, o in zip(lines, answers, out, strict=True):
         assert o["input"] == line
@@ -173,12 +173,11 @@ def test_ctrl_c_exits_130_quietly() -> None:
 
 
 @pytest.mark.skipif(os.environ.get("CI_SKIP_SLOW") == "1", reason="slow")
-def test_out_of_memory_is_a_clear_error() -> None:
-    env = {**os.environ, "CALCTOOL_MEMORY_LIMIT": "300"}
-    r = subprocess.run([sys.executable, "-m", "calctool", "eval", "x", "--range",
-                        "x=0:1:10000000", "--summary"], capture_output=True, text=True,
-                       timeout=120, env=env)
-    assert r.returncode == 3
+def test_out_of_memory_is_a_clear_error(cli_process) -> None:
+    # a real process: the memory limit applies to the whole process
+    r = cli_process("eval", "x", "--range", "x=0:1:10000000", "--summary",
+                    env={"CALCTOOL_MEMORY_LIMIT": "300"})
+    assert r.code == 3
     assert "out of memory" in r.stderr and "Traceback" not in r.stderr
 
 
