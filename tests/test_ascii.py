@@ -31,27 +31,20 @@ COMMANDS = [
 ]
 
 
-def _pretend_stdout_is_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    import sys
-
-    monkeypatch.setattr("calctool.render.output._isatty", lambda stream: stream is sys.stdout)
-
-
 @pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))
 @pytest.mark.parametrize("terminal", [False, True], ids=["piped", "terminal"])
-def test_ascii_output_is_ascii(cli, monkeypatch, args: list[str], terminal: bool) -> None:
-    if terminal:  # the rich renderer, as on a terminal (without colour codes)
-        _pretend_stdout_is_a_terminal(monkeypatch)
-    r = cli(*args, "--ascii", env={"COLUMNS": "60", "LINES": "30", "NO_COLOR": "1"})
+def test_ascii_output_is_ascii(cli, args: list[str], terminal: bool) -> None:
+    # on a terminal: the rich renderer (without colour codes)
+    r = cli(*args, "--ascii", env={"COLUMNS": "60", "LINES": "30", "NO_COLOR": "1"},
+            tty=terminal)
     assert r.code in (0, 1), r.stderr
     assert r.stdout.strip()
     bad = [line for line in (r.stdout + r.stderr).splitlines() if not line.isascii()]
     assert not bad
 
 
-def test_without_ascii_the_terminal_gets_unicode(cli, monkeypatch) -> None:
-    _pretend_stdout_is_a_terminal(monkeypatch)
-    r = cli("diff", "x^2*y", env={"COLUMNS": "80", "NO_COLOR": "1"})
+def test_without_ascii_the_terminal_gets_unicode(cli) -> None:
+    r = cli("diff", "x^2*y", env={"COLUMNS": "80", "NO_COLOR": "1"}, tty=True)
     assert "∂f/∂x" in r.stdout and "∇f" in r.stdout
 
 
