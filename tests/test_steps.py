@@ -224,6 +224,7 @@ def _check_corpus(texts: list[str], wrt: str) -> tuple[int, int, int]:
     return checked, total, roots
 
 
+@pytest.mark.slow  # the full corpus: run in CI
 def test_corpus_every_step_is_a_correct_derivative() -> None:
     checked, total, roots = _check_corpus(SINGLE, "x")
     assert roots >= 290
@@ -231,12 +232,14 @@ def test_corpus_every_step_is_a_correct_derivative() -> None:
     assert checked >= 0.95 * total, (checked, total)
 
 
+@pytest.mark.slow  # the full corpus: run in CI
 def test_corpus_partial_derivatives() -> None:
     checked, total, roots = _check_corpus(MULTI, "y")
     assert roots >= 75
     assert checked >= 0.95 * total, (checked, total)
 
 
+@pytest.mark.slow  # the full corpus: run in CI
 def test_corpus_final_result_is_exactly_what_diff_prints() -> None:
     rng = random.Random(3)
     for i, text in enumerate(SINGLE[:80]):
