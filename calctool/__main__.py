@@ -1,6 +1,6 @@
 """`python -m calctool` entry point."""
 
-from calctool.cli.app import main
+from calctool.cli import main
 
 if __name__ == "__main__":
     main()

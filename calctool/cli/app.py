@@ -129,6 +129,18 @@ def main(argv: list[str] | None = None) -> None:
     click = _click()
 
     argv = list(sys.argv[1:] if argv is None else argv)
+    if sys.stderr is None:  # started with 2>&-: diagnostics have nowhere to go
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - for the rest of the process
+    if sys.stdout is None:  # started with >&-
+        sys.stderr.write("calctool: error: standard output is closed: nowhere to write the "
+                         "answer\n")
+        sys.exit(int(ExitStatus.IO_ERROR))
+    for stream in (sys.stdout, sys.stderr):
+        # A character the stream's encoding lacks is escaped, never a crash (the
+        # renderers already choose ASCII for such streams).
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     _limit_memory()
     import warnings
 
@@ -170,6 +182,8 @@ def main(argv: list[str] | None = None) -> None:
         code = int(ExitStatus.INTERRUPTED)
     except (BrokenPipeError, OutputClosed):
         code = _broken_pipe()
+    except OSError as exc:  # writing the answer failed: a full disk, a device error
+        code = _io_error(exc)
     except Exception as exc:  # noqa: BLE001 - the one boundary: a bug becomes exit 70
         if debug:
             import traceback
@@ -183,7 +197,20 @@ def main(argv: list[str] | None = None) -> None:
         sys.stdout.flush()
     except BrokenPipeError:
         code = _broken_pipe()
+    except OSError as exc:
+        code = _io_error(exc)
     sys.exit(code)
+
+
+def _io_error(exc: OSError) -> int:
+    """The answer could not be written (ENOSPC, EIO): say so, never call it a bug."""
+    sys.stderr.write(f"calctool: error: cannot write the output: {exc.strerror or exc}\n")
+    try:  # drop what is still buffered, so the exit does not fail on it again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return int(ExitStatus.IO_ERROR)
 
 
 # The most address space one run may use (CALCTOOL_MEMORY_LIMIT, in MiB; 0 for no

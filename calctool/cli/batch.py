@@ -154,7 +154,7 @@ class _InProcessAnswers:
     def __call__(self, line: str) -> Answer:
         from calctool.cli.runner import watchdog
 
-        with watchdog(self.settings):
+        with watchdog(self.settings, line):
             return answer_one(self.settings, self.compute, line)
 
 

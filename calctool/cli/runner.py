@@ -50,7 +50,7 @@ def _run(settings: Settings, text: str, compute: Compute) -> int:
     from calctool.render.output import emit, emit_error, lookalike_notes
 
     output = settings.output
-    with watchdog(settings), cpu_backstop(settings.timeout + 2 * HARD_GRACE_SECONDS):
+    with watchdog(settings, text), cpu_backstop(settings.timeout + 2 * HARD_GRACE_SECONDS):
         outcome = attempt(settings, compute, text)
     if isinstance(outcome, CalcError):
         emit_error(output, outcome, text, settings.command)
@@ -101,7 +101,7 @@ def _out_of_memory() -> CalcError:
 
 
 @contextmanager
-def watchdog(settings: Settings) -> Iterator[None]:
+def watchdog(settings: Settings, text: str | None = None) -> Iterator[None]:
     """Exit 3 if the work outlives --timeout by HARD_GRACE_SECONDS, whatever it is doing."""
     done = threading.Event()
 
@@ -114,7 +114,8 @@ def watchdog(settings: Settings) -> Iterator[None]:
             from calctool.render.json import dumps
             from calctool.render.output import error_dict
 
-            payload = dumps(error_dict(settings.command, CalcError(message, code="timeout"), None))
+            payload = dumps(error_dict(settings.command, CalcError(message, code="timeout"), text),
+                            ascii=True)
             os.write(1, (payload + "\n").encode())
         else:
             os.write(2, f"calctool: error: {message}\n".encode())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
@@ -14,6 +16,7 @@ class ExitStatus(IntEnum):
     BAD_INPUT = 2
     CANNOT_COMPUTE = 3
     INTERNAL_ERROR = 70
+    IO_ERROR = 74  # sysexits' EX_IOERR: the answer could not be written (full disk, closed stdout)
     INTERRUPTED = 130
 
 
@@ -92,3 +95,32 @@ class ComputationTimeout(ComputeError):
     """The symbolic work took longer than --timeout allows."""
 
     code = "timeout"
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """How a message names a parameter: as the Python keyword (`method='magic'`,
+    `variables`) by default, or as the command-line flag (`--method magic`,
+    `--vars`) when the CLI, which owns its flags, passes them in. An operation
+    writes each message once and stays free of flag names."""
+
+    flags: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+    def name(self, param: str) -> str:
+        """`variables` in Python, `--vars` on the command line."""
+        return self.flags.get(param, param)
+
+    def given(self, param: str, value: object) -> str:
+        """A parameter with its value: `eps=1e-10` in Python, `--eps 1e-10` as a flag."""
+        flag = self.flags.get(param)
+        if flag is None:
+            return f"{param}={value!r}"
+        return f"{flag} {value:g}" if isinstance(value, float) else f"{flag} {value}"
+
+    def usage(self, param: str, metavar: str) -> str:
+        """A parameter with a placeholder: `timeout=SECONDS`, or `--timeout SECONDS`."""
+        flag = self.flags.get(param)
+        return f"{param}={metavar}" if flag is None else f"{flag} {metavar}"
+
+
+KEYWORDS = Spelling()  # the Python API's spelling: parameters by their keyword names

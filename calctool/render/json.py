@@ -18,9 +18,11 @@ def _finite(obj: Any) -> Any:
     return obj
 
 
-def dumps(obj: dict[str, Any]) -> str:
-    return json.dumps(_finite(obj), allow_nan=False, ensure_ascii=False)
+def dumps(obj: dict[str, Any], *, ascii: bool = False) -> str:
+    """One JSON document on one line; `ascii` escapes non-ASCII (\\u2248) for streams
+    that cannot take UTF-8."""
+    return json.dumps(_finite(obj), allow_nan=False, ensure_ascii=ascii)
 
 
-def write(obj: dict[str, Any], out: TextIO) -> None:
-    out.write(dumps(obj) + "\n")
+def write(obj: dict[str, Any], out: TextIO, *, ascii: bool = False) -> None:
+    out.write(dumps(obj, ascii=ascii) + "\n")

@@ -32,7 +32,8 @@ class Output:
 
     format: Format = "plain"
     color: bool = False  # ANSI colour on stdout
-    unicode: bool = True  # False with --ascii
+    unicode: bool = True  # False with --ascii, or when stdout cannot encode it
+    utf8: bool = True  # stdout takes any character (else JSON escapes non-ASCII)
     width: int = DEFAULT_WIDTH  # columns of stdout
     height: int = DEFAULT_HEIGHT  # lines of the terminal
     stderr_tty: bool = False  # a bar for one long computation may go to stderr
@@ -54,7 +55,8 @@ class Output:
         width = _int(env.get("COLUMNS")) or (size.columns if tty else DEFAULT_WIDTH)
         height = _int(env.get("LINES")) or (size.lines if tty else DEFAULT_HEIGHT)
         fmt: Format = "json" if json else "latex" if latex else "rich" if tty else "plain"
-        return cls(format=fmt, color=tty and colour_allowed, unicode=not ascii,
+        utf8 = _encodes(out, "≈∂∇√−·²")  # PYTHONIOENCODING=ascii, a C locale: it cannot
+        return cls(format=fmt, color=tty and colour_allowed, unicode=utf8 and not ascii, utf8=utf8,
                    width=max(width, 20), height=max(height, 10),
                    stderr_tty=err_tty, progress=err_tty and not tty and "NO_PROGRESS" not in env,
                    stderr_color=err_tty and colour_allowed, stdout=out, stderr=err)
@@ -69,6 +71,17 @@ def _isatty(stream: TextIO) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):  # a closed or unusual stream
         return False
+
+
+def _encodes(stream: TextIO, sample: str) -> bool:
+    encoding = getattr(stream, "encoding", None)
+    if not encoding:  # a StringIO: text stays text
+        return True
+    try:
+        sample.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 def _int(text: str | None) -> int | None:
@@ -97,7 +110,7 @@ def emit(output: Output, result: Result) -> None:
     if output.json:
         from calctool.render.json import write
 
-        write(result.to_dict(), output.stdout)
+        write(result.to_dict(), output.stdout, ascii=not output.utf8)
         return
     from calctool.render.report import build_report
 
@@ -129,7 +142,7 @@ def emit_line(output: Output, result: Result) -> None:
     if output.json:
         from calctool.render.json import write
 
-        write(result.to_dict(), output.stdout)
+        write(result.to_dict(), output.stdout, ascii=not output.utf8)
     else:
         from calctool.render.math import oneline
         from calctool.render.report import build_report
@@ -166,7 +179,7 @@ def emit_error(output: Output, exc: CalcError, text: str | None, command: str) -
     if output.json:
         from calctool.render.json import write
 
-        write(error_dict(command, exc, text), output.stdout)
+        write(error_dict(command, exc, text), output.stdout, ascii=not output.utf8)
         return
     output.stderr.write(format_error(exc, text))
 
