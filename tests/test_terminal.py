@@ -1,31 +1,29 @@
-"""What a terminal shows: matrices as matrices, tables that fit without broken numbers."""
+"""What a terminal shows: matrices as matrices, tables that fit without broken numbers.
+
+The commands run in-process with stdout a terminal of the given width, without colour:
+what the rich renderer draws there is what a person sees.
+"""
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
 
-from calctool.core.ops.gradcheck import compute_gradcheck
-from calctool.core.ops.hessian import compute_hessian
 from calctool.render import rich as rich_renderer
-from calctool.render.report import build_report
 
 
-def draw(result, width: int) -> str:
-    from rich.console import Console
-
-    console = Console(file=io.StringIO(), width=width, color_system=None, record=True)
-    rich_renderer.render(build_report(result), console)
-    text = console.export_text()
-    assert max(len(line) for line in text.splitlines()) <= width
-    return text
+def draw(cli, args: list[str], width: int) -> str:
+    r = cli(*args, env={"COLUMNS": str(width), "LINES": "40", "NO_COLOR": "1"}, tty=True)
+    assert r.code in (0, 1), r.stderr  # 1: a gradient check that fails, on purpose
+    assert "\x1b[" not in r.stdout
+    assert max(len(line) for line in r.stdout.splitlines()) <= width
+    return r.stdout
 
 
 @pytest.mark.parametrize("width", [60, 160])
-def test_a_small_hessian_is_drawn_as_a_matrix(width: int) -> None:
-    text = draw(compute_hessian("x^3*y - 3*x + y^2*z", at="x=1,y=2,z=1"), width)
+def test_a_small_hessian_is_drawn_as_a_matrix(cli, width: int) -> None:
+    text = draw(cli, ["hessian", "x^3*y - 3*x + y^2*z", "--at", "x=1,y=2,z=1"], width)
     assert "⎡6x·y  3x²  0 ⎤" in text
     assert "⎢3x²   2z   2y⎥" in text
     assert "⎣0     2y   0 ⎦" in text
@@ -33,9 +31,8 @@ def test_a_small_hessian_is_drawn_as_a_matrix(width: int) -> None:
     assert "⎡12  3  0⎤" in text and "⎢ 3  2  4⎥" in text and "⎣ 0  4  0⎦" in text
 
 
-def test_a_hessian_too_wide_for_the_terminal_lists_its_entries() -> None:
-    result = compute_hessian("sin(x*y*z*w)*exp(x+y+z+w)")
-    narrow = draw(result, 60)
+def test_a_hessian_too_wide_for_the_terminal_lists_its_entries(cli) -> None:
+    narrow = draw(cli, ["hessian", "sin(x*y*z*w)*exp(x+y+z+w)"], 60)
     assert "⎡" not in narrow
     labels = re.findall(r"^\s+(∂²f/∂\w+(?:∂\w+|²))\s+=", narrow, flags=re.M)
     # the 10 entries on and above the diagonal of a symmetric 4×4 matrix
@@ -48,20 +45,22 @@ SIGMOID_GRAD = ("x*sigmoid(w*x+b)*(1-sigmoid(w*x+b)), sigmoid(w*x+b)^2, "
 
 
 @pytest.mark.parametrize("width", [60, 160])
-def test_a_narrow_table_rounds_numbers_rather_than_breaking_them(width: int) -> None:
-    result = compute_gradcheck("sigmoid(w*x+b)", at="w=0.5,b=0.1,x=2", grad=SIGMOID_GRAD)
-    text = draw(result, width)
+def test_a_narrow_table_rounds_numbers_rather_than_breaking_them(cli, width: int) -> None:
+    args = ["gradcheck", "sigmoid(w*x+b)", "--at", "w=0.5,b=0.1,x=2", "--grad", SIGMOID_GRAD]
+    components = cli(*args, "--json").json["components"]
+    text = draw(cli, args, width)
     rows = [line for line in text.splitlines() if line.strip().startswith("∂f/∂")
             and line.rstrip().endswith(("PASS", "FAIL"))]
     assert len(rows) == 3
     # no digits folded onto a line of their own under a row
     fragments = re.compile(r"\s*[\d.e+−-]+(\s+[\d.e+−-]+)*\s*")
     assert not [line for line in text.splitlines() if fragments.fullmatch(line)]
-    for c, row in zip(result.components, rows):
+    assert len(components) == 3
+    for c, row in zip(components, rows, strict=True):
         yours, sympy_value, numeric = (float(v) for v in row.split()[1:4])
-        assert yours == pytest.approx(c.analytic, rel=1e-3)
-        assert sympy_value == pytest.approx(c.exact, rel=1e-3)
-        assert numeric == pytest.approx(c.numeric, rel=1e-3)
+        assert yours == pytest.approx(c["analytic"], rel=1e-3)
+        assert sympy_value == pytest.approx(c["exact"], rel=1e-3)
+        assert numeric == pytest.approx(c["numeric"], rel=1e-3)
 
 
 @pytest.mark.parametrize(("text", "digits", "shown"), [
