@@ -263,3 +263,28 @@ def test_hints_for_common_slips(text: str, hint: str) -> None:
     with pytest.raises(ParseError) as info:
         parse(text)
     assert hint in (info.value.hint or "")
+
+
+@pytest.mark.parametrize(("text", "position", "words"), [
+    ("0x1F*x", 0, "hexadecimal"),  # was 0*x1F*x = 0
+    ("3 + 0b101", 4, "hexadecimal"),
+    ("x[0]", 1, "indexing"),  # was x*0 = 0
+    ("w2[1] + 1", 2, "indexing"),
+    ("x\u0387y", 1, "unexpected character"),  # Greek ano teleia, was the variable 'x·y'
+    ("x\u037ey", 1, "unexpected character"),  # Greek question mark
+])
+def test_lookalike_syntax_is_refused_at_the_spot(text: str, position: int, words: str) -> None:
+    with pytest.raises(ParseError) as info:
+        parse(text)
+    assert info.value.position == position
+    assert words in info.value.message
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2[x+1]", "2*x + 2"),  # square brackets still group
+    ("x [0]", "0"),  # with a space it is a product, as written
+    ("θ^2 + α", "α + θ**2"),  # Greek letters are still names
+    ("0x", "0"),  # 0 times x
+])
+def test_near_misses_still_read_as_before(text: str, expected: str) -> None:
+    assert sp.sstr(parse(text)) == expected

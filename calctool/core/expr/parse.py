@@ -60,7 +60,12 @@ MAX_DECIMAL_EXPONENT = 400
 # Tokens
 
 _NUMBER = re.compile(r"(\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-_NAME = re.compile(r"[A-Za-z\u0370-\u03ff][A-Za-z0-9_\u0370-\u03ff]*")
+# Greek letters only, not the whole Greek block: U+0387 (·) and U+037E (;) are
+# punctuation that looks like an operator and must not vanish into a name.
+_GREEK = "\u0391-\u03a1\u03a3-\u03a9\u03b1-\u03c9\u03d1\u03d5\u03f5"
+_NAME = re.compile(rf"[A-Za-z{_GREEK}][A-Za-z0-9_{_GREEK}]*")
+# 0x1F, 0b101, 0o17: Python's integer prefixes, which would otherwise read as 0*x1F.
+_PREFIXED_INTEGER = re.compile(r"0([xX][0-9a-fA-F]+|[bB][01]+|[oO][0-7]+)\b")
 _SPACE = re.compile(r"\s+")
 _DIGITS = frozenset("0123456789")  # str.isdigit() is also true of ², ³ and other scripts
 # Typographic variants people paste from notes and slides.
@@ -99,6 +104,10 @@ def tokenize(text: str) -> list[Token]:
             continue
         ch = _CHAR_ALIASES.get(ch, ch)
         if ch in _DIGITS or (ch == "." and i + 1 < n and text[i + 1] in _DIGITS):
+            if _PREFIXED_INTEGER.match(text, i):
+                raise ParseError("hexadecimal, binary and octal numbers are not read here",
+                                 position=i, source=text,
+                                 hint="write the number in decimal (0x1F is 31)")
             m = _NUMBER.match(text, i)
             assert m is not None
             tokens.append(Token("num", m.group(), i))
@@ -133,6 +142,11 @@ def tokenize(text: str) -> list[Token]:
                                  source=text)
             tokens.append(Token("name", name, i))
             i = m.end()
+            if text.startswith("[", i):
+                raise ParseError(
+                    f"{name}[...] reads like indexing, which an expression does not have",
+                    position=i, source=text,
+                    hint=f"write {name}_0 for a subscripted name, or {name}*(...) to multiply")
         else:
             op = next((o for o in _OPERATORS if text.startswith(o, i)), None)
             if op is None and ch in "-*/":
@@ -161,6 +175,10 @@ def _char_hint(ch: str) -> str | None:
         return "write abs(x) for the absolute value"
     if ch in "{}":
         return "use ( ) or [ ] for grouping"
+    if ch in "\u0387\u2027\u2219":
+        return "for multiplication write * (or the middle dot ·)"
+    if ch == "\u037e":
+        return "this is a Greek question mark, not a semicolon or an operator"
     if ch in "√∛∜":
         return {"√": "write sqrt(x)", "∛": "write cbrt(x)", "∜": "write root(x, 4)"}[ch]
     return None
