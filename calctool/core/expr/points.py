@@ -133,11 +133,11 @@ def expression_text(value: object, *, what: str = "the expression") -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, sp.Expr):
-        return sp.sstr(value)
+        return printed(value, what=what)
     if _is_number(value):
         return _number_text(value)
     if isinstance(value, sp.Basic):
-        raise UsageError(f"{what} must be a sympy expression, not a {type(value).__name__}",
+        raise UsageError(f"{what} must be a sympy expression, not {_type_name(value)}",
                          code="bad_value")
     raise UsageError(f"{what} must be a string or a sympy expression, not "
                      f"{_type_name(value)}", code="bad_value")
@@ -149,11 +149,11 @@ def constant(value: object, *, what: str, allow_infinite: bool = False) -> sp.Ex
         return parse_value(value.strip(), what=what, allow_infinite=allow_infinite)
     if isinstance(value, sp.Basic):
         if not isinstance(value, sp.Expr):
-            raise UsageError(f"{what} must be a number, not a {type(value).__name__}",
+            raise UsageError(f"{what} must be a number, not {_type_name(value)}",
                              code="bad_value")
         if value is sp.nan:
             raise UsageError(f"{what} must be a number, not nan", code="bad_value")
-        return parse_value(sp.sstr(value), what=what, allow_infinite=allow_infinite)
+        return parse_value(printed(value, what=what), what=what, allow_infinite=allow_infinite)
     if not _is_number(value):
         raise UsageError(f"{what} must be a number, a string or a sympy expression, not "
                          f"{_type_name(value)}", code="bad_value")
@@ -161,6 +161,25 @@ def constant(value: object, *, what: str, allow_infinite: bool = False) -> sp.Ex
     if text == "nan":
         raise UsageError(f"{what} must be a number, not nan", code="bad_value")
     return parse_value(text, what=what, allow_infinite=allow_infinite)
+
+
+def printed(value: sp.Expr, *, what: str) -> str:
+    """A sympy expression as text our parser reads back as the same expression.
+
+    Names sympy prints but calctool's syntax does not know (I, EulerGamma)
+    would come back as variables: refused, never silently changed.
+    """
+    if value.has(sp.I):
+        raise UsageError(f"{what} must be real: calctool works with real numbers, and this "
+                         f"sympy expression has I in it", code="bad_value")
+    text = sp.sstr(value)
+    own = {str(s) for s in value.free_symbols}
+    unknown = sorted({str(s) for s in parse(text).free_symbols} - own)
+    if unknown:
+        raise UsageError(f"{what}: sympy's {', '.join(unknown)} has no meaning in calctool's "
+                         f"syntax (it would be read as a variable); write it out, or give "
+                         f"the expression as text", code="bad_value")
+    return text
 
 
 def whole_number(value: object, *, what: str) -> int:
@@ -192,7 +211,7 @@ def _type_name(value: object) -> str:
     if value is None:
         return "None"
     name = type(value).__name__
-    return f"a{'n' if name[:1] in 'aeiou' else ''} {name}"
+    return f"a{'n' if name[:1].lower() in 'aeiou' else ''} {name}"
 
 
 def assignments(value: object, *, option: str, param: str | None = None,
