@@ -15,8 +15,10 @@ from typing import Any
 
 import numpy as np
 import sympy as sp
+from sympy.core.function import AppliedUndef
 from sympy.printing.numpy import NumPyPrinter
 
+from calctool.core.errors import DomainError
 from calctool.core.expr.functions import RealRoot, for_numpy, leaky_relu, relu, sigmoid, softplus
 
 MAX_UNROLLED_POWER = 16
@@ -92,6 +94,19 @@ class FastNumPyPrinter(NumPyPrinter):
             return f"numpy.sqrt({self._print(base)})"
         return super()._print_Pow(expr, rational=rational)
 
+    def _print_Integer(self, expr: sp.Integer) -> str:
+        # Beyond float64 a Python int would overflow inside numpy (1e400*z): as a
+        # float it is ±inf, which the callers report as not finite.
+        if abs(int(expr)) > _FLOAT_MAX:
+            return "numpy.inf" if expr > 0 else "(-numpy.inf)"
+        return str(super()._print_Integer(expr))
+
+    def _print_Rational(self, expr: sp.Rational) -> str:
+        p, q = int(expr.p), int(expr.q)
+        if abs(p) > _FLOAT_MAX or q > _FLOAT_MAX:  # 1/10^400: its float, 0.0 or ±inf
+            return repr(_rational_float(p, q))
+        return str(super()._print_Rational(expr))
+
     def _print_sigmoid(self, expr: sigmoid) -> str:
         return f"sigmoid({self._print(expr.args[0])})"
 
@@ -122,6 +137,17 @@ class FastNumPyPrinter(NumPyPrinter):
         return f"RealRoot({self._print(x)}, {int(n)})"
 
 
+_FLOAT_MAX = int(np.finfo(np.float64).max)
+
+
+def _rational_float(p: int, q: int) -> float:
+    """p/q as the nearest float (0.0 or ±inf out of range), without OverflowError."""
+    try:
+        return p / q
+    except OverflowError:
+        return math.copysign(math.inf, p)
+
+
 def _power_chain(b: str, n: int) -> str:
     """b**n by repeated squaring, as an expression: b*b*b for 3, (b*b)*(b*b) for 4."""
     if n == 1:
@@ -137,6 +163,10 @@ def compile_numpy(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> Callable[...
     """A numpy function of `variables` (in order) computing `expr` elementwise
     (DiracDelta and polygamma, which numpy lacks, rewritten by `for_numpy`)."""
     expr = for_numpy(expr)
+    if expr.atoms(AppliedUndef):
+        names = ", ".join(sorted({str(f.func) for f in expr.atoms(AppliedUndef)}))
+        raise DomainError(f"{names} is an abstract function: it has no numeric values",
+                          code="undefined", hint="give a formula instead, e.g. x^2 for f(x)")
     printer = FastNumPyPrinter({"fully_qualified_modules": True, "inline": True,
                                 "allow_unknown_functions": True, "user_functions": {}})
     namespace = {**NUMPY_IMPLEMENTATIONS, "functools": functools, "math": math}

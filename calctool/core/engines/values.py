@@ -94,6 +94,9 @@ def _replace(expr: sp.Expr, point: dict[sp.Symbol, sp.Expr]) -> sp.Expr:
         return sp.nan
 
 
+TOO_LARGE = "too large to compute (its exponent alone overflows)"
+
+
 def describe_problem(value: sp.Expr) -> str | None:
     """Why an exact value is not a finite real number, in words; None if it is one."""
     if value is sp.zoo or value.has(sp.zoo):
@@ -127,9 +130,12 @@ def evaluate(expr: sp.Expr, point: dict[sp.Symbol, sp.Expr], digits: int = 15,
     else:
         with sp.evaluate(False):
             target = _replace(expr, point)
-    approx = sp.N(target, digits)
-    if approx == 0 and exact is not None and exact.is_zero is False:
-        approx = _nonzero(exact, digits)
+    try:
+        approx = sp.N(target, digits)
+        if approx == 0 and exact is not None and exact.is_zero is False:
+            approx = _nonzero(exact, digits)
+    except OverflowError:  # mpmath: exp(exp(exp(exp(10)))) has an exponent beyond any float
+        return Value(None, None, TOO_LARGE, TOO_LARGE)
     if approx.has(sp.zoo, sp.nan) or not approx.is_number:
         problem = describe_problem(approx) or "undefined"
         return Value(None, None, problem, problem)
