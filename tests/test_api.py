@@ -4,10 +4,14 @@ ones are usage errors."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import math
+import re
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -52,6 +56,26 @@ def test_the_api_names_are_the_operations() -> None:
     assert calctool.tangent is tangent.tangent and calctool.limit is limit.limit
     assert calctool.gradcheck is gradcheck.gradcheck and calctool.hessian is hessian.hessian
     assert issubclass(calctool.UsageError, calctool.CalcError)
+
+
+def readme_python_example() -> str:
+    """The code block of the README's "Use it from Python" section."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme.split("## Use it from Python", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", section, flags=re.S)
+    assert len(blocks) == 1, "the section has one python example"
+    return blocks[0]
+
+
+def test_the_readme_python_example_runs_and_prints_what_it_says() -> None:
+    code = readme_python_example()
+    # each print(...) is followed by a comment saying what it prints
+    promised = [m.group(1) for m in re.finditer(r"^print\(.*\)  # (.*)$", code, flags=re.M)]
+    assert len(promised) >= 4
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "README.md", "exec"), {"__name__": "readme"})
+    assert out.getvalue().splitlines() == promised
 
 
 # --------------------------------------------------------------------------- Python == --json
