@@ -27,7 +27,13 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from calctool.cli.runner import HARD_GRACE_SECONDS, Compute, attempt, cpu_backstop
 from calctool.cli.settings import Settings
-from calctool.core.errors import CalcError, ExitStatus, UsageError
+from calctool.core.errors import (
+    CalcError,
+    ComputationTimeout,
+    ComputeError,
+    ExitStatus,
+    UsageError,
+)
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -74,9 +80,10 @@ def _binary(stream: BinaryIO | TextIO | None) -> BinaryIO | None:
                       else data)
 
 
-def read_lines(stream: BinaryIO, limit: int = MAX_LINE_BYTES) -> Iterator[bytes | None]:
+def read_lines(stream: BinaryIO, limit: int | None = None) -> Iterator[bytes | None]:
     """The lines of a byte stream without their ends; None for a line over `limit` bytes
-    (whose rest is read and dropped, never held in memory)."""
+    (MAX_LINE_BYTES by default), whose rest is read and dropped, never held in memory."""
+    limit = MAX_LINE_BYTES if limit is None else limit
     while True:
         raw = stream.readline(limit + 1)
         if not raw:
@@ -182,33 +189,37 @@ class _WorkerAnswers:
             if self.conn.poll(self.settings.timeout + HARD_GRACE_SECONDS):
                 text, status = self.conn.recv()
                 return str(text), int(status)
-            why = (f"the computation took longer than {self.settings.timeout:g} s and could "
-                   "not be interrupted")
+            error: CalcError = ComputationTimeout(
+                f"the computation took longer than {self.settings.timeout:g} s and could not "
+                "be interrupted")
         except (EOFError, OSError):
-            why = self._death()
+            error = self._death()
         self._stop()
-        return _error_text(self.settings, CalcError(why, code="timeout" if "longer" in why
-                                                    else "worker_died"), line)
+        return _error_text(self.settings, error, line)
 
-    def _death(self) -> str:
-        """Why the worker ended, in words (it is reaped here)."""
+    def _death(self) -> CalcError:
+        """Why the worker ended (it is reaped here)."""
         try:
             _, wait_status = os.waitpid(self.pid, 0)
         except ChildProcessError:
-            return "the computation ended abnormally"
+            return ComputeError("the computation ended abnormally", code="worker_died")
         self.pid = 0
         if os.WIFSIGNALED(wait_status):
             sig = os.WTERMSIG(wait_status)
             if sig == signal.SIGXCPU:
-                return (f"the computation took longer than {self.settings.timeout:g} s and "
-                        "could not be interrupted")
+                return ComputationTimeout(
+                    f"the computation took longer than {self.settings.timeout:g} s and could "
+                    "not be interrupted (it used up its CPU time)")
             if sig == signal.SIGINT:
                 raise KeyboardInterrupt
-            return f"the computation ended abnormally (signal {signal.Signals(sig).name})"
-        code = os.WEXITSTATUS(wait_status)
-        if code == ExitStatus.INTERRUPTED:
-            raise KeyboardInterrupt
-        return f"the computation ended abnormally (exit {code})"
+            why = f"signal {signal.Signals(sig).name}"
+        else:
+            code = os.WEXITSTATUS(wait_status)
+            if code == ExitStatus.INTERRUPTED:
+                raise KeyboardInterrupt
+            why = f"exit {code}"
+        return ComputeError(f"the computation ended abnormally ({why}); the next line gets a "
+                            "fresh worker", code="worker_died")
 
     def _start(self) -> None:
         from multiprocessing import Pipe
