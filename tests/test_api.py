@@ -242,6 +242,7 @@ def test_timeout_bounds_the_work() -> None:
     (lambda: calctool.diff("x^2", wrt=3), "wrt must be variable names"),
     (lambda: calctool.diff("x^2", wrt=["x", 2]), "wrt: a variable must be a name"),
     (lambda: calctool.diff("x^2", order=1.5), "order must be a whole number"),
+    (lambda: calctool.diff("x^2", at=1, digits=None), "digits must be a whole number"),
     (lambda: calctool.diff("x^2", plot=True, plot_range=(1,)), "plot_range must be (a, b)"),
     (lambda: calctool.evaluate("x^2", ranges={"x": (1, 0, 5)}), "the end must be greater"),
     (lambda: calctool.evaluate("x^2", ranges={"x": (0, 1, 2.5)}), "must be a whole number"),

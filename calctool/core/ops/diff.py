@@ -75,6 +75,10 @@ def diff(f: str | sp.Expr, *, wrt: str | Sequence[str | sp.Symbol] | None = None
         from calctool.core.expr.points import expression_text
 
         f = expression_text(f)
+    if not isinstance(digits, int) or isinstance(digits, bool):
+        from calctool.core.expr.points import whole_number
+
+        digits = whole_number(digits, what="digits")
     with bounded(timeout):
         return _diff(f, wrt=wrt, order=order, at=at, simplify=simplify, digits=digits,
                      plot=plot, plot_range=plot_range, steps=steps)
