@@ -325,3 +325,44 @@ def test_functions_numpy_lacks_evaluate_on_a_range(cli) -> None:
     """DiracDelta (an internal error here before) is compiled as plots compile it."""
     rows = cli("eval", "DiracDelta(x)", "--range", "x=0:1:3", "--json").json["points"]
     assert [r["value"] for r in rows] == [None, 0, 0]
+
+
+def test_listing_more_points_than_the_cap_is_refused_before_the_work(cli) -> None:
+    """10^7 points as JSON once ran 35 s and 3.8 GiB past --timeout 2: refused up front."""
+    from calctool.core.ops.eval import MAX_LISTED_POINTS
+
+    r = cli("eval", "x^2", "--range", f"x=0:1:{MAX_LISTED_POINTS + 1}", "--json",
+            "--timeout", "2")
+    assert r.code == 2 and r.json["error"]["code"] == "too_many_points"
+    assert "--summary" in r.json["error"]["hint"]
+    summary = cli("eval", "x^2", "--range", f"x=0:1:{MAX_LISTED_POINTS + 1}", "--summary",
+                  "--json").json["summary"]
+    assert summary["count"] == MAX_LISTED_POINTS + 1 and summary["max"] == 1.0
+
+
+def test_csv_errors_never_quote_a_file_line_that_is_not_a_header(cli, tmp_path) -> None:
+    secret = tmp_path / "passwd"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    for expression in ("x*y", "x"):
+        r = cli("eval", expression, "--csv", str(secret))
+        assert r.code == 2
+        assert "root" not in r.stderr and "not a header" in r.stderr
+    cells = tmp_path / "cells.csv"
+    cells.write_text("x\n1\n" + "s3cr3t-" * 10 + "\n")
+    r = cli("eval", "x", "--csv", str(cells))
+    assert r.code == 2 and "s3cr3t" not in r.stderr and "row 3" in r.stderr
+
+
+def test_csv_input_is_bounded_and_a_bom_is_not_part_of_the_header(cli, tmp_path,
+                                                                 monkeypatch) -> None:
+    from calctool.cli.commands import eval as command
+
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(b"\xef\xbb\xbfx,y\n1,2\n3,4\n")
+    assert [p["value"] for p in cli("eval", "x*y", "--csv", str(bom), "--json").json[
+        "points"]] == [2.0, 12.0]
+    monkeypatch.setattr(command, "MAX_CSV_BYTES", 100)
+    big = tmp_path / "big.csv"
+    big.write_text("x\n" + "1\n" * 100)
+    r = cli("eval", "x", "--csv", str(big), "--json")
+    assert r.code == 2 and r.json["error"]["code"] == "input_too_long"

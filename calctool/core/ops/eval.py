@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -37,6 +38,10 @@ from calctool.core.results.eval import (
 
 MAX_DIGITS = 10_000
 MAX_POINTS = 10_000_000
+# Points listed one by one (JSON, a table, CSV on stdout): writing 10^6 takes
+# seconds and hundreds of MB, past any --timeout. --summary and --output take
+# up to MAX_POINTS.
+MAX_LISTED_POINTS = 100_000
 MAX_PRECISE_POINTS = 10_000
 # Points where float64 gives no finite value are evaluated again one by one,
 # exactly (the single-point path), because the true value is often finite: an
@@ -88,7 +93,8 @@ def _evaluate(text: str, *, at: Sequence[object], ranges: object, csv_text: str 
     expr = parsed.expr
     variables = input_variables(parsed)
     if ranges or csv_text is not None:
-        table = _many(expr, variables, at, ranges, csv_text, digits)
+        table = _many(expr, variables, at, ranges, csv_text, digits,
+                      listed=not summary and output is None)
     else:
         table = None
     if table is None:
@@ -189,7 +195,7 @@ def _write(table: PointTable, path: str) -> None:
 
 
 def _many(expr: sp.Expr, variables: list[sp.Symbol], at: Sequence[object],
-          ranges: object, csv_text: str | None, digits: int) -> PointTable:
+          ranges: object, csv_text: str | None, digits: int, *, listed: bool) -> PointTable:
     """Points on a grid or from CSV, evaluated together with numpy."""
     import numpy as np
 
@@ -210,6 +216,11 @@ def _many(expr: sp.Expr, variables: list[sp.Symbol], at: Sequence[object],
         if v in columns:
             raise UsageError(f"{v} is given both by --at and by the grid", code="bad_value")
     n = len(next(iter(columns.values())))
+    if listed and n > MAX_LISTED_POINTS:
+        raise UsageError(f"{n} points are more than the {MAX_LISTED_POINTS} that are listed one "
+                         "by one", code="too_many_points",
+                         hint="add --summary (count, min, max, mean) or write them all with "
+                              "-o FILE.csv or -o FILE.npy")
     for v, value in fixed.items():
         columns[v] = np.full(n, float(sp.N(value, 17)))
     missing = [v.name for v in variables if v not in columns]  # type: ignore[attr-defined]
@@ -345,9 +356,14 @@ def _read_csv(text: str, by_name: dict[str, sp.Symbol]) -> dict[sp.Symbol, Any]:
             header, body = [next(iter(by_name))], rows  # no header: one column of values
         else:
             unknown = [h for h in header if h not in by_name]
-            raise UsageError(f"CSV header names {', '.join(unknown)}, which are not variables "
-                             f"of the expression (its variables: {', '.join(by_name) or 'none'})",
-                             code="unknown_variable")
+            known = ", ".join(by_name) or "none"
+            if all(_NAME_LIKE.fullmatch(h) for h in unknown):
+                raise UsageError(f"CSV header names {', '.join(unknown)}, which are not "
+                                 f"variables of the expression (its variables: {known})",
+                                 code="unknown_variable")
+            # Never echo a line that is not a header: it may be any file's first line.
+            raise UsageError("the first row of the CSV input is not a header of variable names "
+                             f"(the expression's variables: {known})", code="bad_value")
     if not body:
         raise UsageError("the CSV input has a header but no rows", code="bad_value")
     out: dict[sp.Symbol, Any] = {}
@@ -356,10 +372,15 @@ def _read_csv(text: str, by_name: dict[str, sp.Symbol]) -> dict[sp.Symbol, Any]:
         for lineno, row in enumerate(body, start=2):
             if j >= len(row) or not _is_number(row[j]):
                 cell = row[j] if j < len(row) else ""
-                raise UsageError(f"CSV row {lineno}: {cell!r} is not a number", code="bad_value")
+                shown = repr(cell) if len(cell) <= 24 else "the cell"
+                raise UsageError(f"CSV row {lineno}, column {name}: {shown} is not a number",
+                                 code="bad_value")
             col.append(float(row[j]))
         out[by_name[name]] = np.array(col)
     return out
+
+
+_NAME_LIKE = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,23}")
 
 
 def _is_number(cell: str) -> bool:
