@@ -366,3 +366,10 @@ def test_csv_input_is_bounded_and_a_bom_is_not_part_of_the_header(cli, tmp_path,
     big.write_text("x\n" + "1\n" * 100)
     r = cli("eval", "x", "--csv", str(big), "--json")
     assert r.code == 2 and r.json["error"]["code"] == "input_too_long"
+
+
+def test_range_ends_beyond_float64_are_refused(cli) -> None:
+    """x=-1e400:1e400:3 gave nan rows with exit 0."""
+    r = cli("eval", "x", "--range", "x=-1e400:1e400:3", "--json")
+    assert r.code == 2 and "float64" in r.json["error"]["message"]
+    assert len(r.json["error"]["message"]) < 200  # the ends are shown short

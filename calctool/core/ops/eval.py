@@ -24,6 +24,7 @@ from calctool.core.expr.points import (
     PointLike,
     expression_text,
     resolve_point,
+    show_coordinate,
     show_point,
     to_grids,
     whole_number,
@@ -331,7 +332,12 @@ def _grid_columns(grids: Sequence[Grid], variables: Sequence[sp.Symbol]) -> dict
         else:
             raise UsageError(f"--range: {g.variable} is not a variable of the expression",
                              code="unknown_variable")
-        axes.append((var, np.linspace(float(sp.N(g.start, 17)), float(sp.N(g.stop, 17)), g.count)))
+        start, stop = float(sp.N(g.start, 17)), float(sp.N(g.stop, 17))
+        if not (math.isfinite(start) and math.isfinite(stop)):
+            raise UsageError(f"--range {var}={show_coordinate(g.start)}:{show_coordinate(g.stop)}: "
+                             "the ends must be finite numbers within float64 (about ±1.8e308), "
+                             "the range in which points are evaluated", code="bad_value")
+        axes.append((var, np.linspace(start, stop, g.count)))
     total = 1
     for _, axis in axes:
         total *= len(axis)
