@@ -6,7 +6,10 @@ Each input runs in-process through calctool's entry point with --json, and
 must end with an exit status in {0, 1, 2, 3}, print no traceback, and print
 exactly one valid JSON document whose error (if any) has a code. Inputs are
 random printable text, token soups from the expression grammar, valid
-expressions from a small grammar, and random option values. Failures are
+expressions from a small grammar, and random option values. One run in ten
+is a batch (`-` on stdin) of random lines — valid, invalid, huge, hostile,
+undecodable bytes, a byte-order mark, blank lines — which must give exactly
+one JSON line per input line, in order, each echoing its input. Failures are
 written to --out with the command line, for reproduction.
 """
 
@@ -85,15 +88,94 @@ def random_args(rng: random.Random) -> list[str]:
     return args
 
 
-def run_once(args: list[str]) -> tuple[int, str, str]:
+HOSTILE_LINES = [b"__import__('os').system('id')", b"9^9^9^9", b"x" * 20_000, b"\xff\xfe",
+                 b"", b"   ", b"factorial(10^9)", b"x^3*cos(x)\x00", b"\xef\xbb\xbfx^2",
+                 b"9^31000*9^31000*x", b"exp(exp(exp(exp(10))))", b"f(x)", b"0x1F*x", b"x[0]",
+                 "x\u0387y".encode(), b"sin(x", b"1/0", b"oo - oo", b"x\r"]
+
+
+def random_batch(rng: random.Random) -> tuple[list[str], list[bytes]]:
+    """A command line reading `-` and the lines it is fed."""
+    command = rng.choice(["diff", "eval", "tangent", "limit", "hessian"])
+    args = [command, "-", "--json", "--timeout", "3"]
+    args += {"eval": ["--at", "x=0.5"], "tangent": ["--at", "x=1"], "limit": ["--to", "x=0"],
+             "diff": [], "hessian": []}[command]
+    lines = []
+    for _ in range(rng.randint(1, 12)):
+        roll = rng.random()
+        if roll < 0.5:
+            lines.append(expression(rng).encode())
+        elif roll < 0.8:
+            lines.append(random_text(rng).encode("utf-8", errors="replace").replace(b"\n", b" "))
+        else:
+            lines.append(rng.choice(HOSTILE_LINES))
+    return args, lines
+
+
+def run_once(args: list[str], stdin: bytes = b"") -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            calctool_main(args)
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
+    saved = sys.stdin
+    sys.stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                calctool_main(args)
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        sys.stdin = saved
     return code, out.getvalue(), err.getvalue()
+
+
+def check_batch(lines: list[bytes], code: int, out: str, err: str) -> str | None:
+    """One JSON line per input line, in order, each echoing its input."""
+    if code not in (0, 1, 2, 3):
+        return f"exit status {code}"
+    if "Traceback" in out + err:
+        return "traceback"
+    answers = out.splitlines()
+    if len(answers) != len(lines):
+        return f"{len(lines)} lines in, {len(answers)} out"
+    for k, (line, answer) in enumerate(zip(lines, answers)):
+        try:
+            doc = json.loads(answer)
+        except json.JSONDecodeError:
+            return f"line {k + 1}: not JSON"
+        expected = line.decode("utf-8", errors="replace").removesuffix("\r")
+        if k == 0:
+            expected = expected.removeprefix("\ufeff")
+        if len(line) <= 1 << 20 and doc.get("input") != expected:
+            return f"line {k + 1}: input {doc.get('input')!r} is not {expected!r}"
+        if not doc.get("ok") and not doc.get("error", {}).get("code"):
+            return f"line {k + 1}: JSON without error.code"
+    return None
+
+
+def fuzz(seconds: float, seed: int) -> tuple[int, list[str], Counter[int]]:
+    """Run random inputs for `seconds`: (inputs tried, failures, exit statuses)."""
+    rng = random.Random(seed)
+    deadline = time.monotonic() + seconds
+    tried, failures = 0, []
+    codes: Counter[int] = Counter()
+    while time.monotonic() < deadline:
+        if rng.random() < 0.1:
+            argv, lines = random_batch(rng)
+            code, out, err = run_once(argv, b"\n".join(lines) + b"\n")
+            problem = check_batch(lines, code, out, err)
+            shown = f"calctool {' '.join(argv)} <<< {lines!r}"
+        else:
+            argv = random_args(rng)
+            code, out, err = run_once(argv)
+            problem = check(argv, code, out, err)
+            shown = f"calctool {' '.join(repr(a) for a in argv)}"
+        tried += 1
+        codes[code] += 1
+        if problem:
+            failures.append(f"{problem}: {shown}\n{err[-2000:]}")
+        if tried % 500 == 0:
+            print(f"{tried} inputs, {len(failures)} failures", file=sys.stderr)
+    return tried, failures, codes
 
 
 def check(args: list[str], code: int, out: str, err: str) -> str | None:
@@ -119,20 +201,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", default="fuzz-failures.txt")
     args = parser.parse_args()
-    rng = random.Random(args.seed)
-    deadline = time.monotonic() + 60 * args.minutes
-    tried, failures = 0, []
-    codes: Counter[int] = Counter()
-    while time.monotonic() < deadline:
-        argv = random_args(rng)
-        code, out, err = run_once(argv)
-        tried += 1
-        codes[code] += 1
-        problem = check(argv, code, out, err)
-        if problem:
-            failures.append(f"{problem}: calctool {' '.join(repr(a) for a in argv)}\n{err[-2000:]}")
-        if tried % 500 == 0:
-            print(f"{tried} inputs, {len(failures)} failures", file=sys.stderr)
+    tried, failures, codes = fuzz(60 * args.minutes, args.seed)
     print(f"inputs tried: {tried}; exit statuses: {dict(sorted(codes.items()))}; "
           f"failures: {len(failures)}")
     if failures:

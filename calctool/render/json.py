@@ -18,10 +18,17 @@ def _finite(obj: Any) -> Any:
     return obj
 
 
+# Characters that are valid inside a JSON string but end a line for many readers
+# (Python's str.splitlines, JavaScript before ES2019): escaped, so that one
+# document is always one line of JSON Lines.
+_LINE_BREAKS = str.maketrans({"\u0085": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def dumps(obj: dict[str, Any], *, ascii: bool = False) -> str:
     """One JSON document on one line; `ascii` escapes non-ASCII (\\u2248) for streams
     that cannot take UTF-8."""
-    return json.dumps(_finite(obj), allow_nan=False, ensure_ascii=ascii)
+    text = json.dumps(_finite(obj), allow_nan=False, ensure_ascii=ascii)
+    return text if ascii else text.translate(_LINE_BREAKS)
 
 
 def write(obj: dict[str, Any], out: TextIO, *, ascii: bool = False) -> None:

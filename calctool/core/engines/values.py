@@ -136,6 +136,9 @@ def evaluate(expr: sp.Expr, point: dict[sp.Symbol, sp.Expr], digits: int = 15,
             approx = _nonzero(exact, digits)
     except OverflowError:  # mpmath: exp(exp(exp(exp(10)))) has an exponent beyond any float
         return Value(None, None, TOO_LARGE, TOO_LARGE)
+    except (TypeError, ValueError, ZeroDivisionError):
+        # sympy comparing a non-real intermediate (sigmoid(sqrt(log(0)))), mpmath at a pole
+        return Value(None, None, "undefined", "undefined")
     if approx.has(sp.zoo, sp.nan) or not approx.is_number:
         problem = describe_problem(approx) or "undefined"
         return Value(None, None, problem, problem)
