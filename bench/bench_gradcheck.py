@@ -2,9 +2,9 @@
 
 Run from the repository root:  python bench/bench_gradcheck.py [--quick]
 
-Everything goes through the command's own pipeline (`compute_gradcheck` with
-user code loaded from a file, as `--func FILE.py:loss --grad FILE.py:grad`
-does), on the separable smooth problem of bench_finite_diff.py,
+Everything goes through the command's own pipeline (`gradcheck_function` with
+user code loaded from a file, as `--func FILE.py:loss --grad FILE.py:grad
+--dim N` does), on the separable smooth problem of bench_finite_diff.py,
 f(x) = sum a sin x + b x^2/2 + c log(1 + e^-x), at a standard normal point.
 
 1. Cost: --fast (8 random directions) against the full check at n = 10^3,
@@ -41,7 +41,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from calctool.core.ops.gradcheck import compute_gradcheck
+from calctool.core.engines import usercode as uc
+from calctool.core.ops.gradcheck import CheckOptions, Sampling, gradcheck_function
 from calctool.core.results.gradcheck import GradcheckResult
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,11 +93,19 @@ class Models:
         return path
 
 
+def run_check(path: Path, grad: str, n: int, seed: int, *, fast: bool = False,
+              method: str | None = None, points: int | None = None) -> GradcheckResult:
+    """What `calctool gradcheck --func PATH:loss --grad GRAD --dim N --seed S` computes."""
+    f = uc.load_spec(uc.parse_spec(f"{path}:loss", option="--func"))
+    g = uc.load_spec(uc.parse_spec(grad, option="--grad", default_file=path))
+    x = uc.UserPoint(uc.random_point(n, seed), f"--dim {n} --seed {seed}", seed)
+    return gradcheck_function(f, g, x, CheckOptions(method), Sampling(fast, points, seed))
+
+
 def check(path: Path, grad: str, n: int, seed: int, **options: object) -> tuple[GradcheckResult,
                                                                                  float]:
     start = time.perf_counter()
-    result = compute_gradcheck(None, func=f"{path}:loss", grad=grad, dim=n, seed=seed,
-                               **options)  # type: ignore[arg-type]
+    result = run_check(path, grad, n, seed, **options)  # type: ignore[arg-type]
     return result, time.perf_counter() - start
 
 
@@ -205,14 +214,12 @@ def full_tolerance(points: int) -> None:
         caught = {"broken_grad": 0, "bias_sign_grad": 0}
         evals = 0
         for seed in range(points):
-            good = compute_gradcheck(None, func=f"{mlp}:loss", grad="loss_grad", dim=31,
-                                     seed=seed, method=method)
+            good = run_check(mlp, "loss_grad", 31, seed, method=method)
             evals = good.evaluations
             false_alarms += not good.passed
             margin = max(margin, max(c.abs_error / c.tolerance for c in good.components))
             for name in caught:
-                bad = compute_gradcheck(None, func=f"{mlp}:loss", grad=name, dim=31,
-                                        seed=seed, method=method)
+                bad = run_check(mlp, name, 31, seed, method=method)
                 caught[name] += not bad.passed
         no_tanh = f"{caught['broken_grad']}/{points}"
         bias = f"{caught['bias_sign_grad']}/{points}"

@@ -11,13 +11,27 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from calctool.core.engines import usercode as uc
 from calctool.core.errors import ComputeError
-from calctool.core.ops.gradcheck import compute_gradcheck
+from calctool.core.ops.gradcheck import Sampling, gradcheck, gradcheck_function
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MLP = str(FIXTURES / "mlp.py")
 FAULTY = str(FIXTURES / "faulty.py")
 BASE_KEYS = {"ok", "command", "input", "expression"}
+
+
+def _spec(text: str, default_file: str | Path | None = None) -> uc.UserCode:
+    """FILE.py:NAME loaded as --func and --grad load it."""
+    spec = uc.parse_spec(text, option="--func",
+                         default_file=Path(default_file) if default_file else None)
+    return uc.load_spec(spec)
+
+
+def _dim(n: int, seed: int = 0) -> uc.UserPoint:
+    """The random point of --dim N --seed S."""
+    return uc.UserPoint(uc.random_point(n, seed), f"--dim {n} --seed {seed} (standard normal)",
+                        seed)
 SPEC_KEYS = {"passed", "max_abs_error", "max_rel_error", "components"}
 COMPONENT_KEYS = {"name", "analytic", "numeric", "abs_error", "rel_error", "passed"}
 
@@ -332,12 +346,13 @@ def test_user_prints_do_not_corrupt_json(cli) -> None:
 
 def test_progress_callback_and_time_budget() -> None:
     calls: list[tuple[int, int]] = []
-    r = compute_gradcheck(None, func=f"{MLP}:loss", grad="loss_grad", dim=31,
-                          progress=lambda done, total: calls.append((done, total)))
+    loss, grad = _spec(f"{MLP}:loss"), _spec("loss_grad", MLP)
+    r = gradcheck_function(loss, grad, _dim(31),
+                           progress=lambda done, total: calls.append((done, total)))
     assert r.passed and calls and calls[-1] == (31, 31)
     with pytest.raises(ComputeError) as info:
-        compute_gradcheck(None, func=f"{MLP}:loss", grad="loss_grad", dim=31, budget=1e-9)
-    assert info.value.code == "too_slow" and "--fast" in (info.value.hint or "")
+        gradcheck_function(loss, grad, _dim(31), budget=1e-9)
+    assert info.value.code == "too_slow" and "fast" in (info.value.hint or "")
 
 
 # --------------------------------------------------------------------------- the contract
@@ -466,10 +481,11 @@ def test_tables_fit_sixty_columns_without_cutting_numbers(tmp_path: Path) -> Non
     mlp = deep / "mlp.py"
     mlp.write_text(Path(MLP).read_text())
     results = [
-        compute_gradcheck(NEURON, at=NEURON_AT, variables="w,b",
-                          grad=f"-{DL_DW}, {DL_DB}"),
-        compute_gradcheck(None, func=f"{mlp}:loss", grad="broken_grad", dim=31, seed=3),
-        compute_gradcheck(None, func=f"{mlp}:loss", grad="broken_grad", dim=31, fast=True),
+        gradcheck(NEURON, at=NEURON_AT, variables="w,b", grad=f"-{DL_DW}, {DL_DB}"),
+        gradcheck_function(_spec(f"{mlp}:loss"), _spec("broken_grad", mlp), _dim(31, 3),
+                           sampling=Sampling(seed=3)),
+        gradcheck_function(_spec(f"{mlp}:loss"), _spec("broken_grad", mlp), _dim(31),
+                           sampling=Sampling(fast=True)),
     ]
     for result in results:
         console = Console(file=io.StringIO(), width=60, color_system=None, record=True)
@@ -611,8 +627,8 @@ def test_passes_say_why_in_every_mode() -> None:
     from calctool.render.views.gradcheck import PLAIN_REL
     from calctool.render.views.gradcheck import _verdict as verdict
 
-    cases = [compute_gradcheck("sin(x)^2", at="pi"), compute_gradcheck("x^2*y", at="x=1,y=2"),
-             compute_gradcheck(None, func=f"{MLP}:loss", grad="loss_grad", dim=31)]
+    cases = [gradcheck("sin(x)^2", at="pi"), gradcheck("x^2*y", at="x=1,y=2"),
+             gradcheck_function(_spec(f"{MLP}:loss"), _spec("loss_grad", MLP), _dim(31))]
     for r in cases:
         assert r.passed
         text = verdict(r)
@@ -637,7 +653,8 @@ def test_function_mode_noise_is_not_inflated_by_a_kink(tmp_path: Path) -> None:
             out[1] = out[1] + 2 * x[1] + 1e-4
             return out
     """))
-    r = compute_gradcheck(None, func=f"{code}:f", grad="g", at="1e-9, 2, -1e-8")
+    r = gradcheck_function(_spec(f"{code}:f"), _spec("g", code),
+                           uc.parse_numbers("1e-9, 2, -1e-8", option="--at"))
     by_name = {c.name: c for c in r.components}
     assert not by_name["x[1]"].passed  # off by 1e-4: caught
     assert by_name["x[1]"].tolerance < 1e-6

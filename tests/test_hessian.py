@@ -11,7 +11,7 @@ import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calctool.core.ops.hessian import classify, compute_hessian
+from calctool.core.ops.hessian import classify, hessian
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MLP = str(FIXTURES / "mlp.py")
@@ -290,7 +290,7 @@ def test_symbolic_and_numeric_hessians_agree(coeffs: list[int], point: tuple[flo
     text = (f"{a}*x^2 + {b}*x*y + {c}*y^2 + {d}*x^3*y + {e}*sin(x*y) + {f}*exp(x - y)"
             " + x^4*y^2/7")
     at = f"x={point[0]!r},y={point[1]!r}"
-    r = compute_hessian(text, at=at, numeric=True, variables="x,y")
+    r = hessian(text, at=at, numeric=True, variables="x,y")
     assert r.numeric is not None and r.values is not None
     h = np.array(r.values)
     assert np.array_equal(h, h.T)

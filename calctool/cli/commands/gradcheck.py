@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from calctool.cli import options as opt
 from calctool.cli.runner import run
 from calctool.cli.settings import make_settings
-from calctool.core.errors import UsageError
+from calctool.core.errors import Spelling, UsageError
+
+if TYPE_CHECKING:
+    from calctool.core.engines.usercode import UserCode, UserPoint
 
 EXAMPLES = """\
 Examples:
@@ -28,6 +31,10 @@ input, 3 no check possible (f undefined at the point, your code raised).
 
 FUNC = "Python code (--func)"
 NUMERICS = "Numerics"
+# How the core's messages name its parameters here: by these flags.
+FLAGS = Spelling({"at": "--at", "grad": "--grad", "variables": "--vars", "method": "--method",
+                  "eps": "--eps", "rtol": "--rtol", "atol": "--atol", "fast": "--fast",
+                  "points": "--points", "dim": "--dim", "timeout": "--timeout"})
 
 
 def gradcheck(
@@ -121,16 +128,76 @@ def gradcheck(
                          code="missing_argument")
 
     def compute(text: str) -> object:
-        from calctool.core.ops.gradcheck import compute_gradcheck
+        from calctool.core.ops import gradcheck as op
+
+        options = op.CheckOptions(method, eps, rtol, atol, spelling=FLAGS)
+        sampling = op.Sampling(fast, points, seed).check(FLAGS)
+        if func is None:
+            _expression_flags(grad, fast=fast, x0=x0, dim=dim, points=points)
+            return op.gradcheck_expression(text, grad=grad, at=at, variables=variables,
+                                           options=options)
+        if expression is not None:
+            raise UsageError("give either an expression or --func FILE.py:NAME, not both",
+                             code="bad_option")
+        if variables is not None:
+            raise UsageError("--vars names an expression's variables; with --func the "
+                             "parameters are the array's entries", code="bad_option")
+        f, g, x = _user_code(func, grad, at=at, x0=x0, dim=dim, seed=seed)
         from calctool.render.progress import task_bar
 
         with task_bar(settings.output, "checking components") as progress:
-            return compute_gradcheck(
-                text if expression is not None else None, at=at, grad=grad, func=func,
-                variables=variables, fast=fast, method=method, eps=eps, rtol=rtol, atol=atol,
-                dim=dim, seed=seed, points=points, x0=x0, progress=progress,
-                budget=settings.timeout)
+            return op.gradcheck_function(f, g, x, options, sampling, progress=progress,
+                                         budget=settings.timeout)
 
     text = expression if expression is not None else func
     assert text is not None
     raise typer.Exit(run(settings, text, compute))  # type: ignore[arg-type]
+
+
+def _expression_flags(grad: str | None, *, fast: bool, x0: str | None, dim: int | None,
+                      points: int | None) -> None:
+    """The flags of Python code given with an expression: a usage error."""
+    for flag, given in (("--fast", fast), ("--x0", x0 is not None), ("--dim", dim is not None),
+                        ("--points", points is not None)):
+        if given:
+            raise UsageError(f"{flag} is for --func (Python code with many parameters); an "
+                             "expression's gradient is checked component by component at --at",
+                             code="bad_option")
+    if grad is not None and _looks_like_spec(grad):
+        raise UsageError("--grad FILE.py:NAME goes with --func FILE.py:NAME; with an "
+                         "expression, --grad takes the gradient's formulas: \"g1, g2, ...\"",
+                         code="bad_option")
+
+
+def _looks_like_spec(text: str) -> bool:
+    head, sep, name = text.strip().rpartition(":")
+    return bool(sep) and head.endswith(".py") and name.isidentifier()
+
+
+def _user_code(func: str, grad: str | None, *, at: str | None, x0: str | None,
+               dim: int | None, seed: int) -> tuple[UserCode, UserCode, UserPoint]:
+    """--func and --grad loaded from their files, and the point of --at, --x0 or --dim."""
+    from calctool.core.engines import usercode as uc
+
+    fspec = uc.parse_spec(func, option="--func")
+    if grad is None:
+        raise UsageError("--func needs --grad FILE.py:NAME (the gradient function to check)",
+                         code="missing_argument")
+    if not _looks_like_spec(grad) and not grad.strip().isidentifier() and ":" not in grad:
+        raise UsageError("with --func, --grad names the gradient function: FILE.py:NAME, or "
+                         "NAME in the --func file", code="bad_function_spec")
+    gspec = uc.parse_spec(grad, option="--grad", default_file=fspec.path)
+    given = [name for name, v in (("--at", at), ("--x0", x0), ("--dim", dim)) if v is not None]
+    if len(given) > 1:
+        raise UsageError(f"give the point one way: {' or '.join(given)}", code="bad_option")
+    if x0 is not None:
+        x = uc.UserPoint(uc.point_from_file(x0), f"--x0 {x0}")
+    elif dim is not None:
+        x = uc.UserPoint(uc.random_point(dim, seed, option="--dim"),
+                         f"--dim {dim} --seed {seed} (standard normal)", seed)
+    elif at is not None:
+        x = uc.UserPoint(uc.parse_numbers(at, option="--at"), f"--at {at}")
+    else:
+        raise UsageError("give the point: --x0 FILE.npy, --dim N for a random point (with "
+                         "--seed S), or --at 0.5,1,-2", code="missing_point")
+    return uc.load_spec(fspec), uc.load_spec(gspec), x

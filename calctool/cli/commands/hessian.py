@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from calctool.cli import options as opt
 from calctool.cli.runner import run
 from calctool.cli.settings import make_settings
-from calctool.core.errors import UsageError
+from calctool.core.errors import Spelling, UsageError
+
+if TYPE_CHECKING:
+    from calctool.core.engines.usercode import UserCode, UserPoint
 
 EXAMPLES = """\
 Examples:
@@ -25,6 +28,9 @@ Examples:
 """
 
 FUNC = "Python code (--func)"
+# How the core's messages name its parameters here: by these flags.
+FLAGS = Spelling({"at": "--at", "variables": "--vars", "critical": "--critical",
+                  "numeric": "--numeric", "f": "--func", "timeout": "--timeout"})
 
 
 def hessian(
@@ -79,12 +85,44 @@ def hessian(
                          "FILE.py:NAME with a point", code="missing_argument")
 
     def compute(text: str) -> object:
-        from calctool.core.ops.hessian import compute_hessian
+        from calctool.core.ops import hessian as op
 
-        return compute_hessian(text if expression is not None else None, variables=variables,
-                               at=at, critical=critical, numeric=numeric, func=func, x0=x0,
-                               solve_seconds=0.8 * settings.timeout, budget=settings.timeout)
+        if func is None:
+            if x0 is not None:
+                raise UsageError("--x0 is for --func; an expression's point is --at x=1,y=2",
+                                 code="bad_option")
+            options = op.HessianOptions(critical, numeric, solve_seconds=0.8 * settings.timeout,
+                                        spelling=FLAGS)
+            return op.hessian_expression(text, variables=variables, at=at, options=options)
+        if expression is not None:
+            raise UsageError("give either an expression or --func FILE.py:NAME, not both",
+                             code="bad_option")
+        for flag, given in (("--vars", variables is not None), ("--critical", critical)):
+            if given:
+                why = ("solves grad f = 0 symbolically" if flag == "--critical"
+                       else "names an expression's variables")
+                raise UsageError(f"{flag} {why}: it needs an expression, not --func",
+                                 code="bad_option")
+        f, x = _user_code(func, at=at, x0=x0)
+        return op.hessian_function(f, x, budget=settings.timeout, spelling=FLAGS)
 
     text = expression if expression is not None else func
     assert text is not None
     raise typer.Exit(run(settings, text, compute))  # type: ignore[arg-type]
+
+
+def _user_code(func: str, *, at: str | None, x0: str | None) -> tuple[UserCode, UserPoint]:
+    """--func loaded from its file, and the point of --at or --x0."""
+    from calctool.core.engines import usercode as uc
+
+    spec = uc.parse_spec(func, option="--func")
+    if at is not None and x0 is not None:
+        raise UsageError("give the point one way: --at or --x0", code="bad_option")
+    if x0 is not None:
+        x = uc.UserPoint(uc.point_from_file(x0), f"--x0 {x0}")
+    elif at is not None:
+        x = uc.UserPoint(uc.parse_numbers(at, option="--at"), f"--at {at}")
+    else:
+        raise UsageError("give the point: --at 1,2 (one number per parameter) or --x0 "
+                         "FILE.npy", code="missing_point")
+    return uc.load_spec(spec), x

@@ -1,4 +1,5 @@
-"""Loading and calling the user's own Python functions (`--func model.py:loss`).
+"""Loading and calling the user's own Python functions (`--func model.py:loss`, or a
+callable handed to the Python API).
 
 Why it is built this way:
 
@@ -8,7 +9,8 @@ Why it is built this way:
   is on sys.path only while it loads, so `import helpers` beside it works.
 * Their code is theirs: an exception raised inside it is reported as a
   `UserCodeError` (exit 3) carrying their traceback, cut down to the frames of
-  their own files; none of calctool's frames are shown. A file, name or
+  their own files (the spec's file; for a callable, the file it was defined
+  in); none of calctool's frames are shown. A file, name or
   output that does not fit the contract (no such file, not a function, a
   gradient of the wrong shape) is a usage error (exit 2).
 * Their prints must not corrupt `--json` on stdout: while their code runs,
@@ -34,22 +36,23 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from calctool.core.errors import CalcError, ComputeError, ExitStatus, UsageError
+from calctool.core.errors import CalcError, ComputeError, UsageError
 from calctool.core.expr.points import parse_value, split_top_level
 
 _CALCTOOL_DIR = Path(__file__).resolve().parents[1]
 _MAX_X0_SIZE = 10_000_000
 
 
-class UserCodeError(CalcError):
+class UserCodeError(ComputeError):
     """An exception raised inside the user's code: their message and their traceback.
 
-    `message` (what the text output prints) ends with their traceback; the JSON
-    error object has the short message and the traceback apart.
+    A ComputeError (exit 3): the answer could not be computed, because their
+    code failed. `message` (what the text output prints) ends with their
+    traceback; the JSON error object has the short message and the traceback
+    apart; `user_traceback` has it for Python callers.
     """
 
     code = "user_code_error"
-    exit_status = ExitStatus.CANNOT_COMPUTE
 
     def __init__(self, summary: str, user_traceback: str, *, hint: str | None = None,
                  where: str | None = None) -> None:
@@ -78,6 +81,48 @@ class FunctionSpec:
     @property
     def label(self) -> str:
         return f"{self.path.name}:{self.name}"
+
+
+@dataclass(frozen=True)
+class UserCode:
+    """A function of the user's, ready to call: loaded from a `FILE.py:NAME` spec, or a
+    Python callable.
+
+    `text` is how it was given (the spec as typed, or the callable's qualified
+    name: what results show), `label` how messages name it (`mlp.py:loss`, or
+    the qualified name), `roots` the files whose frames are theirs in a
+    traceback.
+    """
+
+    fn: Callable[..., Any]
+    text: str
+    label: str
+    roots: tuple[Path, ...] = ()
+
+
+def load_spec(spec: FunctionSpec) -> UserCode:
+    """Load the function a spec names (executing its file once)."""
+    return UserCode(load_function(spec), spec.text, spec.label, (spec.path.resolve(),))
+
+
+def from_callable(fn: object, *, param: str) -> UserCode:
+    """A Python callable as user code, named by its qualified name (`loss`,
+    `<lambda>`); `param` names the argument in the message when it is not callable."""
+    if isinstance(fn, UserCode):
+        return fn
+    if not callable(fn):
+        kind = type(fn).__name__
+        article = "an" if kind[:1] in "aeiou" else "a"
+        raise UsageError(f"{param} must be a function, not {article} {kind}",
+                         code="not_callable")
+    name = (getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None)
+            or type(fn).__qualname__)
+    roots: tuple[Path, ...] = ()
+    with contextlib.suppress(TypeError, OSError):
+        source = inspect.getsourcefile(inspect.unwrap(fn))  # type: ignore[arg-type]
+        if source is not None:
+            roots = (Path(source).resolve(),)
+    return UserCode(fn, str(name), str(name), roots)
 
 
 def parse_spec(text: str, *, option: str, default_file: Path | None = None) -> FunctionSpec:
@@ -216,13 +261,17 @@ class UserFunction:
 
     Called with float64 arrays (complex ones for the complex step); returns a
     float (a complex number for complex input). Counts its calls.
+    `complex_hint` is the hint for an error raised on complex input (the
+    caller knows how its user asks for another method).
     """
 
-    def __init__(self, spec: FunctionSpec, fn: Callable[..., Any], *, what: str) -> None:
-        self.spec = spec
-        self.fn = fn
+    def __init__(self, code: UserCode, *, what: str, complex_hint: str | None = None) -> None:
+        self.code = code
+        self.fn = code.fn
+        self.label = code.label
         self.what = what  # "the loss", "f"
-        self.roots = [spec.path.resolve()]
+        self.roots = list(code.roots)
+        self.complex_hint = complex_hint
         self.calls = 0
 
     def _call(self, x: np.ndarray) -> Any:
@@ -233,19 +282,18 @@ class UserFunction:
             raise self._error(exc, x) from None
 
     def _error(self, exc: BaseException, x: np.ndarray) -> CalcError:
-        frames = [f for f in traceback.extract_tb(exc.__traceback__)
-                  if _is_user_file(f.filename, self.roots)]
-        if isinstance(exc, TypeError) and not frames:
-            # Raised by the call itself: the function does not take one array.
-            return UsageError(f"calling {self.spec.label}(x) failed: {exc}",
+        tb = exc.__traceback__
+        frames = [f for f in traceback.extract_tb(tb) if _is_user_file(f.filename, self.roots)]
+        # Raised by the call itself (no frame of theirs; for a callable whose file is
+        # unknown, nothing ran past the call): the function does not take one array.
+        by_call = bool(self.roots) or (tb is not None and tb.tb_next is None)
+        if isinstance(exc, TypeError) and not frames and by_call:
+            return UsageError(f"calling {self.label}(x) failed: {exc}",
                               code="bad_signature",
                               hint="the function must take one argument: a numpy array "
                                    "of the parameters")
-        hint = None
-        if np.iscomplexobj(x):
-            hint = ("--method complex passes complex arrays; if your code cannot take them, "
-                    "use --method central or richardson")
-        return _from_user(exc, f"{self.spec.label} raised", self.roots, hint)
+        hint = self.complex_hint if np.iscomplexobj(x) else None
+        return _from_user(exc, f"{self.label} raised", self.roots, hint)
 
     def __call__(self, x: np.ndarray) -> Any:
         value = self._call(x)
@@ -258,7 +306,7 @@ class UserFunction:
             arr = np.asarray(None)
         if arr.size != 1 or arr.dtype.kind not in ("fiuc" if complex_ok else "fiu"):
             kind = "a real number" if not complex_ok else "a number"
-            raise UsageError(f"{self.spec.label} returned {_describe(value)}; it must return "
+            raise UsageError(f"{self.label} returned {_describe(value)}; it must return "
                              f"{kind} ({self.what})", code="bad_output")
         if complex_ok:
             return arr.reshape(())
@@ -268,9 +316,9 @@ class UserFunction:
 class UserGradient:
     """The user's gradient: array -> array of the point's size (flattened float64)."""
 
-    def __init__(self, spec: FunctionSpec, fn: Callable[..., Any]) -> None:
-        self.inner = UserFunction(spec, fn, what="the gradient")
-        self.spec = spec
+    def __init__(self, code: UserCode) -> None:
+        self.inner = UserFunction(code, what="the gradient")
+        self.label = code.label
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         value = self.inner._call(x)
@@ -279,17 +327,46 @@ class UserGradient:
         except Exception:  # noqa: BLE001 - anything unconvertible is a bad output
             arr = np.asarray(None)
         if arr.dtype.kind not in "fiu":
-            raise UsageError(f"{self.spec.label} returned {_describe(value)}; it must return "
+            raise UsageError(f"{self.label} returned {_describe(value)}; it must return "
                              f"an array of {x.size} numbers (the gradient)", code="bad_output")
         if arr.size != x.size:
             raise UsageError(
-                f"{self.spec.label} returned {arr.size} numbers (shape {arr.shape}), but the "
+                f"{self.label} returned {arr.size} numbers (shape {arr.shape}), but the "
                 f"point has {x.size} parameters (shape {x.shape}): the gradient needs one "
                 f"per parameter", code="bad_output")
         return np.asarray(arr, dtype=np.float64).reshape(-1)
 
 
 # --------------------------------------------------------------------------- points
+
+
+@dataclass(frozen=True)
+class UserPoint:
+    """The point user code is evaluated at: the array (any shape), how it was given
+    (for people: `--dim 31 --seed 0 (standard normal)`, `at=[1.0, 2.0]`) and, for a
+    random point, the seed it was drawn with."""
+
+    values: np.ndarray
+    source: str
+    seed: int | None = None
+
+
+def user_point(value: object, *, param: str) -> UserPoint:
+    """A point given as a Python value: a UserPoint, or anything numpy reads as real numbers."""
+    if isinstance(value, UserPoint):
+        return value
+    try:
+        x = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise UsageError(f"{param} must be an array of real numbers, one per parameter, not "
+                         f"{_describe(value)}", code="bad_value") from None
+    x = check_point(x.reshape(1) if x.ndim == 0 else x, option=param)
+    if x.size <= 8:
+        shown = "[" + ", ".join(repr(float(v)) for v in x.reshape(-1)) + "]"
+        source = f"{param}={shown}" if x.ndim == 1 else f"{param}: an array of shape {x.shape}"
+    else:
+        source = f"{param}: an array of shape {x.shape}"
+    return UserPoint(x, source)
 
 
 def point_from_file(path_text: str, *, option: str = "--x0") -> np.ndarray:
@@ -312,14 +389,14 @@ def point_from_file(path_text: str, *, option: str = "--x0") -> np.ndarray:
     return check_point(np.asarray(data, dtype=np.float64), option=option)
 
 
-def random_point(dim: int, seed: int) -> np.ndarray:
+def random_point(dim: int, seed: int, *, option: str = "dim") -> np.ndarray:
     """A standard normal point of `dim` parameters, reproducible from `seed`.
 
     Seeded with [seed, 1] so that it is independent of the random directions,
     which are drawn from `seed` itself.
     """
     if not 1 <= dim <= _MAX_X0_SIZE:
-        raise UsageError(f"--dim must be between 1 and {_MAX_X0_SIZE:,}", code="bad_value")
+        raise UsageError(f"{option} must be between 1 and {_MAX_X0_SIZE:,}", code="bad_value")
     return np.random.default_rng([seed, 1]).standard_normal(dim)
 
 

@@ -1,15 +1,20 @@
 """The `gradcheck` operation: analytic gradients against finite differences.
 
-Three modes, one rule for passing:
+Two modes, each its own function, one rule for passing:
 
-* expression: sympy's gradient of EXPR at --at against finite differences of
-  EXPR (compiled with numpy), component by component: a demonstration;
-* gradient: the user's hand-derived --grad "g1, g2, ..." against finite
-  differences AND against sympy's exact derivative, with a diagnosis of a
-  wrong component (sign error, missing factor, dropped term);
-* function: --func FILE.py:f --grad FILE.py:g, numpy arrays in and out; all
-  components (the worst shown when there are many), K random components
-  (--points K), or K random directional derivatives (--fast).
+* `gradcheck_expression`: sympy's gradient of an expression at a point
+  against finite differences of the expression (compiled with numpy),
+  component by component (a demonstration); or, given `grad`, the user's
+  hand-derived gradient against finite differences AND against sympy's exact
+  derivative, with a diagnosis of a wrong component (sign error, missing
+  factor, dropped term);
+* `gradcheck_function`: Python code, numpy arrays in and out (a callable, or
+  a `FILE.py:NAME` loaded by `engines.usercode`): all components (the worst
+  shown when there are many), K random components (`Sampling.points`), or K
+  random directional derivatives (`Sampling.fast`).
+
+`gradcheck` is the Python API: it picks the mode from what `f` is. The CLI
+picks it from its flags and calls the mode function itself.
 
 A component passes when |analytic - numeric| <= tolerance, where
 
@@ -17,12 +22,13 @@ A component passes when |analytic - numeric| <= tolerance, where
                          + 4 eps (|analytic| + RMS(analytic)))
                 + atol + rtol * max(|analytic|, |numeric|)
 
-The error estimate comes from the engine (`core.finite_diff`): rounding from
-the *measured* noise of f, plus the truncation measured by the stencil; the
-second term is the rounding of the analytic gradient itself. So the test is as
-tight as float64 allows, with no loose fixed rtol (rtol and atol default to 0
-and only loosen it). KAPPA = 10: on correct gradients |error| / estimate stays
-below ~2 (see bench/bench_gradcheck.py), so false alarms need a 5x outlier.
+The error estimate comes from the engine (`engines.finite_diff`): rounding
+from the *measured* noise of f, plus the truncation measured by the stencil;
+the second term is the rounding of the analytic gradient itself. So the test
+is as tight as float64 allows, with no loose fixed rtol (rtol and atol
+default to 0 and only loosen it). KAPPA = 10: on correct gradients
+|error| / estimate stays below ~2 (see bench/bench_gradcheck.py), so false
+alarms need a 5x outlier.
 
 Except where the difference means nothing: when a kink or jump of an
 expression (abs, relu, heaviside, floor, max, ... switching) lies within the
@@ -33,6 +39,9 @@ a `KinkComponent`: not checkable there, so not passed (exit status 1, as for
 a failed check: a check that could not be made is no evidence that the
 gradient is right), with a diagnosis saying which function switches and what
 to do instead.
+
+Messages name parameters as the caller spells them (`CheckOptions.spelling`):
+keywords for Python, flags when the CLI passes its own.
 """
 
 from __future__ import annotations
@@ -40,13 +49,15 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import sympy as sp
 
-from calctool.core.budget import time_limit
+from calctool.core.budget import DEFAULT_TIMEOUT, bounded, time_limit
 from calctool.core.engines import finite_diff as fd
+from calctool.core.engines import usercode as uc
 from calctool.core.engines.numeric import compile_numpy, vector_function
 from calctool.core.engines.pointwise import (
     derivative_value,
@@ -54,31 +65,38 @@ from calctool.core.engines.pointwise import (
     switch_where,
     switch_within,
 )
-from calctool.core.engines.usercode import component_name, param_name, parse_numbers
 from calctool.core.engines.values import evaluate
 from calctool.core.errors import (
+    KEYWORDS,
     CalcError,
     ComputationTimeout,
     ComputeError,
     DomainError,
     ParseError,
+    Spelling,
     UsageError,
 )
 from calctool.core.expr.parse import free_variables, parse
-from calctool.core.expr.points import resolve_point, show_point, split_top_level
+from calctool.core.expr.points import (
+    expression_text,
+    resolve_point,
+    show_point,
+    split_top_level,
+    variable_names,
+)
 from calctool.core.results.base import expr_number
 from calctool.core.results.gradcheck import Component, GradcheckResult, KinkComponent
 
 KAPPA = 10.0
 DEFAULT_DIRECTIONS = 8
-DEFAULT_METHOD = "central"
-# --fast compares u.g with a derivative along u, where one wrong component moves
+DEFAULT_METHOD: fd.Method = "central"
+# Fast mode compares u.g with a derivative along u, where one wrong component moves
 # u.g by only ~delta/sqrt(n): the finite difference's error sets what can be
 # seen. At n = 10^6 a component off by 1e-3 x RMS(g) exceeds the tolerance
 # 4-7x with central differences and 1000-2000x with richardson, which also
 # still sees 0.1 x RMS when f is computed in float32 (central sees nothing
 # there), for 59 evaluations of f instead of 43 (bench/bench_gradcheck.py).
-DEFAULT_FAST_METHOD = "richardson"
+DEFAULT_FAST_METHOD: fd.Method = "richardson"
 SHOW_ALL_UP_TO = 30  # more components than this: the worst WORST_SHOWN are shown
 WORST_SHOWN = 10
 MAX_POINTS = 10_000
@@ -89,65 +107,42 @@ PER_COMPONENT = {"forward": 2, "central": 4, "richardson": 6, "complex": 1}
 DIAGNOSIS_SECONDS = 1.0
 
 Progress = Callable[[int, int], None]
+# A hand-written gradient: "g1, g2" or one string or sympy expression per variable.
+HandGradient = str | Sequence[str | sp.Expr]
 
 
-def compute_gradcheck(
-    text: str | None,
-    *,
-    at: str | None = None,
-    grad: str | None = None,
-    func: str | None = None,
-    variables: str | None = None,
-    fast: bool = False,
-    method: str | None = None,
-    eps: float | None = None,
-    rtol: float = 0.0,
-    atol: float = 0.0,
-    dim: int | None = None,
-    seed: int = 0,
-    points: int | None = None,
-    x0: str | None = None,
-    progress: Progress | None = None,
-    budget: float | None = None,
-) -> GradcheckResult:
-    """Check a gradient; see the module docstring. `budget` (seconds) refuses a full
-    check of user code that would clearly take longer, before starting it.
+@dataclass(frozen=True)
+class CheckOptions:
+    """How a gradient is compared with finite differences, in either mode.
 
-    The default method is central differences, except for `fast`: there it is
-    richardson, whose far smaller error makes the tolerance ~300x tighter
-    for 16 more evaluations (see DEFAULT_FAST_METHOD).
+    `method` None is central differences, or richardson for fast mode (see
+    DEFAULT_FAST_METHOD); `eps` None is the engine's scaled step; `rtol` and
+    `atol` only loosen the tolerance. `spelling` is how messages name these.
     """
-    if method is None:
-        method = DEFAULT_FAST_METHOD if fast else DEFAULT_METHOD
-    _check_numbers(method, eps, rtol, atol, points)
-    options = Options(method, eps, rtol, atol)
-    if func is not None:
-        if text is not None:
-            raise UsageError("give either an expression or --func FILE.py:NAME, not both",
-                             code="bad_option")
-        if variables is not None:
-            raise UsageError("--vars names an expression's variables; with --func the "
-                             "parameters are the array's entries", code="bad_option")
-        return _function_mode(func, grad, options, fast=fast, at=at, x0=x0, dim=dim, seed=seed,
-                              points=points, progress=progress, budget=budget)
-    if text is None:
-        raise UsageError("give an expression to check, or --func FILE.py:NAME --grad "
-                         "FILE.py:NAME for Python code", code="missing_argument")
-    for flag, given in (("--fast", fast), ("--x0", x0 is not None), ("--dim", dim is not None),
-                        ("--points", points is not None)):
-        if given:
-            raise UsageError(f"{flag} is for --func (Python code with many parameters); an "
-                             "expression's gradient is checked component by component at --at",
-                             code="bad_option")
-    return _expression_mode(text, at, grad, variables, options)
 
+    method: str | None = None
+    eps: float | None = None
+    rtol: float = 0.0
+    atol: float = 0.0
+    spelling: Spelling = KEYWORDS
 
-class Options:
-    def __init__(self, method: str, eps: float | None, rtol: float, atol: float) -> None:
-        self.method = method
-        self.eps = eps
-        self.rtol = rtol
-        self.atol = atol
+    def __post_init__(self) -> None:
+        say = self.spelling
+        if self.method is not None and self.method not in fd.METHODS:
+            raise UsageError(f"{say.given('method', self.method)}: expected one of "
+                             f"{', '.join(fd.METHODS)}", code="bad_value")
+        if self.eps is not None and not (self.eps > 0 and math.isfinite(self.eps)):
+            raise UsageError(f"{say.name('eps')} must be a positive number (the "
+                             "finite-difference step)", code="bad_value")
+        for name, value in (("rtol", self.rtol), ("atol", self.atol)):
+            if not (value >= 0 and math.isfinite(value)):
+                raise UsageError(f"{say.name(name)} must be a number >= 0", code="bad_value")
+
+    def method_for(self, *, fast: bool = False) -> fd.Method:
+        """The method used: the one given, else the mode's default."""
+        if self.method is not None:
+            return self.method  # type: ignore[return-value]  # checked above: in fd.METHODS
+        return DEFAULT_FAST_METHOD if fast else DEFAULT_METHOD
 
     def tolerance(self, analytic: np.ndarray, numeric: np.ndarray, error: np.ndarray,
                   rms: float) -> np.ndarray:
@@ -157,19 +152,86 @@ class Options:
             return KAPPA * (error + rounding) + self.atol + self.rtol * scale
 
 
-def _check_numbers(method: str, eps: float | None, rtol: float, atol: float,
-                   points: int | None) -> None:
-    if method not in fd.METHODS:
-        raise UsageError(f"--method {method}: expected one of {', '.join(fd.METHODS)}",
-                         code="bad_value")
-    if eps is not None and not (eps > 0 and math.isfinite(eps)):
-        raise UsageError("--eps must be a positive number (the finite-difference step)",
-                         code="bad_value")
-    for name, value in (("--rtol", rtol), ("--atol", atol)):
-        if not (value >= 0 and math.isfinite(value)):
-            raise UsageError(f"{name} must be a number >= 0", code="bad_value")
-    if points is not None and not 1 <= points <= MAX_POINTS:
-        raise UsageError(f"--points must be between 1 and {MAX_POINTS}", code="bad_value")
+@dataclass(frozen=True)
+class Sampling:
+    """Which parts of a Python function's gradient are checked.
+
+    Every component (the default); `points` K random components; or, with
+    `fast`, `points` (default DEFAULT_DIRECTIONS) random directional
+    derivatives u.g, O(1) evaluations of f whatever n is. `seed` draws them.
+    """
+
+    fast: bool = False
+    points: int | None = None
+    seed: int = 0
+
+    def check(self, spelling: Spelling = KEYWORDS) -> Sampling:
+        """These options, if valid (messages in `spelling`); a UsageError if not."""
+        if self.points is not None and not 1 <= self.points <= MAX_POINTS:
+            raise UsageError(f"{spelling.name('points')} must be between 1 and {MAX_POINTS}",
+                             code="bad_value")
+        return self
+
+
+# --------------------------------------------------------------------------- the API
+
+
+def gradcheck(f: Any, grad: Any = None, *, at: Any = None, variables: Any = None,
+              method: str | None = None, eps: float | None = None, rtol: float = 0.0,
+              atol: float = 0.0, fast: bool = False, points: int | None = None, seed: int = 0,
+              dim: int | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> GradcheckResult:
+    """Check a gradient against finite differences, component by component.
+
+    `f` an expression (a string such as "(sigmoid(w*x+b) - t)^2", or a sympy
+    expression): sympy's gradient at `at` ("w=0.5,b=0.1" or {"w": 0.5, "b":
+    0.1}), or your hand-derived `grad` ("g1, g2" or a list of strings or sympy
+    expressions, one per variable in sorted order or the order of
+    `variables`) against finite differences and sympy's derivative.
+
+    `f` a Python callable taking a numpy array and returning a number: `grad`
+    (a callable returning the gradient array) is checked at `at` (an array)
+    or at a random standard normal point of `dim` parameters (`seed`); all
+    components, `points` random ones, or with `fast` random directional
+    derivatives (n up to 10^6).
+
+    `result.passed` is the verdict; `result.to_dict()` is the `--json`
+    document. Raises a CalcError (UsageError, DomainError, ComputeError, ...)
+    when no check can be made; the work stops after `timeout` seconds (None:
+    no limit), and a full check of a callable that would clearly take longer
+    is refused before it starts.
+    """
+    options = CheckOptions(method, eps, rtol, atol)
+    with bounded(timeout):
+        if isinstance(f, (str, sp.Basic)) or not callable(f):
+            for name, given in (("fast", fast), ("points", points is not None),
+                                ("dim", dim is not None)):
+                if given:
+                    raise UsageError(f"{name} is for a Python function of many parameters; an "
+                                     "expression's gradient is checked component by component "
+                                     "at `at`", code="bad_option")
+            return gradcheck_expression(f, grad=grad, at=at, variables=variables,
+                                        options=options)
+        if variables is not None:
+            raise UsageError("variables names an expression's variables; a Python function's "
+                             "parameters are the entries of its array", code="bad_option")
+        if grad is None:
+            raise UsageError("grad is missing: the function returning the gradient to check",
+                             code="missing_argument")
+        if at is not None and dim is not None:
+            raise UsageError("give the point one way: at or dim", code="bad_option")
+        if at is None and dim is None:
+            raise UsageError("give the point: at (an array, one number per parameter) or dim "
+                             "(a random standard normal point of dim parameters, with seed)",
+                             code="missing_point")
+        if at is not None:
+            x = uc.user_point(at, param="at")
+        else:
+            assert dim is not None
+            x = uc.UserPoint(uc.random_point(dim, seed), f"dim={dim}, seed={seed} "
+                             "(standard normal)", seed)
+        return gradcheck_function(uc.from_callable(f, param="f"),
+                                  uc.from_callable(grad, param="grad"), x, options,
+                                  Sampling(fast, points, seed), budget=timeout)
 
 
 def _rel(abs_error: np.ndarray, a: np.ndarray, n: np.ndarray) -> np.ndarray:
@@ -191,109 +253,30 @@ def _max(values: np.ndarray) -> float:
 # --------------------------------------------------------------------------- expressions
 
 
-def _choose_variables(expr: sp.Expr, names: str | None) -> tuple[list[sp.Symbol], str]:
-    """The variables to differentiate by, in order, and where that order comes from."""
-    all_vars = free_variables(expr)
-    if not all_vars:
-        raise UsageError("the expression has no variables, so it has no gradient to check",
-                         code="no_variable")
-    if names is None:
-        return all_vars, "sorted"
-    known = {v.name: v for v in all_vars}  # type: ignore[attr-defined]
-    chosen: list[sp.Symbol] = []
-    for raw in names.split(","):
-        name = raw.strip()
-        if name not in known:
-            listing = ", ".join(known)
-            raise UsageError(f"--vars: {name!r} is not a variable of the expression "
-                             f"(its variables: {listing})", code="unknown_variable")
-        if known[name] in chosen:
-            raise UsageError(f"--vars names {name} twice", code="bad_value")
-        chosen.append(known[name])
-    return chosen, "--vars"
-
-
-
-def _true_derivative(expr: sp.Expr, var: sp.Symbol,
-                     point: dict[sp.Symbol, sp.Expr]) -> float:
-    """sympy's df/dvar at the point; a kink or jump there is an error, never a silent 0."""
-    value, info = derivative_value(expr, [var], point)
-    if value.ok and value.number is not None:
-        return value.number
-    where = show_point(point)
-    details: dict[str, Any] = {}
-    if info is not None:
-        details = {"kind": info.kind,
-                   "left": expr_number(info.left) if info.left is not None else None,
-                   "right": expr_number(info.right) if info.right is not None else None}
-        if not info.exists:
-            sides = (f" (from the left {_text(info.left)}, from the right {_text(info.right)})")
-            raise DomainError(f"∂f/∂{var} does not exist at {where}: f has a {info.kind} "
-                              f"there{sides}, so there is no gradient to check",
-                              code="not_differentiable", details=details)
-    raise DomainError(f"∂f/∂{var} is {value.problem} at {where}, so there is no gradient "
-                      "to check", code="undefined", details=details)
-
-
-def _text(v: sp.Expr | None) -> str:
-    return "undefined" if v is None else sp.sstr(v)
-
-
-def _hand_gradient(grad: str, variables: list[sp.Symbol], order: str,
-                   all_vars: Sequence[sp.Symbol]) -> list[sp.Expr]:
-    text = grad.strip()
-    if len(text) >= 2 and text[0] == "[" and text[-1] == "]":
-        text = text[1:-1]
-    pieces = split_top_level(text)
-    names = ", ".join(str(v) for v in variables)
-    if len(pieces) != len(variables):
-        where = "in the order of --vars" if order == "--vars" else "in sorted order"
-        raise UsageError(
-            f"--grad has {len(pieces)} component{'s' if len(pieces) != 1 else ''} but the "
-            f"gradient has {len(variables)}: one per variable, {where} ({names})"
-            + ("; choose and order them with --vars" if order == "sorted" else ""),
-            code="wrong_gradient_length")
-    out = []
-    known = set(all_vars)
-    for k, (offset, piece) in enumerate(pieces):
-        try:
-            g = parse(piece.strip())
-        except ParseError as exc:
-            exc.message = f"--grad component {k + 1} ({variables[k]}): {exc.message}"
-            if exc.position is not None:
-                exc.position += offset + (len(piece) - len(piece.lstrip()))
-                exc.source = grad.strip()[1:-1] if grad.strip().startswith("[") else grad.strip()
-            raise
-        extra = sorted(str(s) for s in g.free_symbols - known)
-        if extra:
-            raise UsageError(f"--grad component {k + 1} (∂f/∂{variables[k]}) uses "
-                             f"{', '.join(extra)}, which the expression does not have",
-                             code="unknown_variable")
-        out.append(g)
-    return out
-
-
-
-def _expression_mode(text: str, at: str | None, grad: str | None, names: str | None,
-                     options: Options) -> GradcheckResult:
-    if grad is not None and _looks_like_spec(grad):
-        raise UsageError("--grad FILE.py:NAME goes with --func FILE.py:NAME; with an "
-                         "expression, --grad takes the gradient's formulas: \"g1, g2, ...\"",
-                         code="bad_option")
+def gradcheck_expression(expr: str | sp.Expr, *, grad: HandGradient | None = None,
+                         at: Any = None, variables: str | Sequence[str | sp.Symbol] | None = None,
+                         options: CheckOptions = CheckOptions()) -> GradcheckResult:
+    """An expression's gradient at `at` against finite differences: sympy's (`grad`
+    None), or the hand-written `grad`, which is also compared with sympy's exact
+    derivative. `variables` chooses and orders the components (default: all,
+    sorted); the other names are constants, fixed by `at`."""
+    say = options.spelling
+    method = options.method_for()
+    text = expression_text(expr, what="f")
     expr = parse(text)
-    chosen, order = _choose_variables(expr, names)
+    chosen, order = _choose_variables(expr, variables, say)
     all_vars = free_variables(expr)
     if at is None:
         listing = ",".join(f"{v}=..." for v in all_vars)
-        raise UsageError(f"give the point to check at: --at {listing}",
+        raise UsageError(f"give the point to check at: {say.given('at', listing)}",
                          code="missing_variable")
-    point = resolve_point(at, all_vars)
-    hand = _hand_gradient(grad, chosen, order, all_vars) if grad is not None else None
+    point = resolve_point(at, all_vars, option=say.name("at"), param="at")
+    hand = _hand_gradient(grad, chosen, order, all_vars, say) if grad is not None else None
     truth_exprs = [sp.diff(expr, v) for v in chosen]
     truth = np.array([_true_derivative(expr, v, point) for v in chosen])
     f, x = vector_function(expr, all_vars, chosen, point)
-    _check_step(options.eps, x, [str(v) for v in chosen])
-    fdres = fd.gradient(f, x, method=options.method, h=options.eps)  # type: ignore[arg-type]
+    _check_step(options.eps, x, [str(v) for v in chosen], say)
+    fdres = fd.gradient(f, x, method=method, h=options.eps)
     numeric = np.asarray(fdres.values, dtype=np.float64).reshape(-1)
     error = np.asarray(fdres.error_estimates, dtype=np.float64).reshape(-1)
     steps = np.asarray(fdres.steps, dtype=np.float64).reshape(-1)
@@ -312,7 +295,7 @@ def _expression_mode(text: str, at: str | None, grad: str | None, names: str | N
     rel_err = _rel(abs_err, analytic, numeric)
     ok_numeric = abs_err <= tol
     refined = []
-    if options.eps is None and options.method != "complex":
+    if options.eps is None and method != "complex":
         # Only where the finite difference disagrees with sympy's exact derivative
         # too: then it is the difference that is in doubt, not the gradient.
         doubtful = ~ok_numeric & (np.abs(truth.astype(np.float64) - numeric) > tol)
@@ -363,7 +346,7 @@ def _expression_mode(text: str, at: str | None, grad: str | None, names: str | N
         if hand is not None:
             extra["passed_numeric"] = False
         extra["diagnosis"] = _kink_diagnosis(var, kind, where, floats[var], spans[i],
-                                             float(steps[i]), options)
+                                             float(steps[i]), method)
         components.append(KinkComponent(passed=False, kind=kind, where=where,
                                         **common, **extra))
     failed = [i for i, c in enumerate(components) if not c.passed]
@@ -371,22 +354,122 @@ def _expression_mode(text: str, at: str | None, grad: str | None, names: str | N
         input=text, expression=expr, mode="gradient" if hand is not None else "expression",
         passed=not failed, components=tuple(components),
         max_abs_error=_max(abs_err), max_rel_error=_max(rel_err),
-        method=options.method, eps=options.eps, rtol=options.rtol, atol=options.atol,
+        method=method, eps=options.eps, rtol=options.rtol, atol=options.atol,
         kappa=KAPPA, variables=tuple(chosen), order=order, point=point, n=len(chosen),
         checked=len(chosen), failed=len(failed), failing=tuple(failed), shown="all",
         evaluations=fdres.evaluations, gradient_evaluations=1 if hand is not None else 0,
         refined=tuple(refined))
 
 
-def _check_step(eps: float | None, x: np.ndarray, names: Sequence[str]) -> None:
-    """--eps smaller than the spacing of float64 numbers at x: x + h == x."""
+def _choose_variables(expr: sp.Expr, names: str | Sequence[str | sp.Symbol] | None,
+                      say: Spelling) -> tuple[list[sp.Symbol], str]:
+    """The variables to differentiate by, in order, and where that order comes from
+    ("sorted", or "--vars": the result's JSON names the order by the CLI's flag)."""
+    all_vars = free_variables(expr)
+    if not all_vars:
+        raise UsageError("the expression has no variables, so it has no gradient to check",
+                         code="no_variable")
+    if names is None:
+        return all_vars, "sorted"
+    option = say.name("variables")
+    known = {v.name: v for v in all_vars}  # type: ignore[attr-defined]
+    chosen: list[sp.Symbol] = []
+    for name in variable_names(names, option=option, param="variables"):
+        if name not in known:
+            listing = ", ".join(known)
+            raise UsageError(f"{option}: {name!r} is not a variable of the expression "
+                             f"(its variables: {listing})", code="unknown_variable")
+        if known[name] in chosen:
+            raise UsageError(f"{option} names {name} twice", code="bad_value")
+        chosen.append(known[name])
+    return chosen, "--vars"
+
+
+def _true_derivative(expr: sp.Expr, var: sp.Symbol,
+                     point: dict[sp.Symbol, sp.Expr]) -> float:
+    """sympy's df/dvar at the point; a kink or jump there is an error, never a silent 0."""
+    value, info = derivative_value(expr, [var], point)
+    if value.ok and value.number is not None:
+        return value.number
+    where = show_point(point)
+    details: dict[str, Any] = {}
+    if info is not None:
+        details = {"kind": info.kind,
+                   "left": expr_number(info.left) if info.left is not None else None,
+                   "right": expr_number(info.right) if info.right is not None else None}
+        if not info.exists:
+            sides = (f" (from the left {_text(info.left)}, from the right {_text(info.right)})")
+            raise DomainError(f"∂f/∂{var} does not exist at {where}: f has a {info.kind} "
+                              f"there{sides}, so there is no gradient to check",
+                              code="not_differentiable", details=details)
+    raise DomainError(f"∂f/∂{var} is {value.problem} at {where}, so there is no gradient "
+                      "to check", code="undefined", details=details)
+
+
+def _text(v: sp.Expr | None) -> str:
+    return "undefined" if v is None else sp.sstr(v)
+
+
+
+
+def _hand_gradient(grad: HandGradient, variables: list[sp.Symbol], order: str,
+                   all_vars: Sequence[sp.Symbol], say: Spelling) -> list[sp.Expr]:
+    """The hand-written gradient's components, parsed: from "g1, g2" (with the caret of a
+    parse error placed in that text) or from a sequence of strings and sympy expressions."""
+    option = say.name("grad")
+    if isinstance(grad, str):
+        source = grad.strip()
+        if len(source) >= 2 and source[0] == "[" and source[-1] == "]":
+            source = source[1:-1]
+        pieces: list[tuple[int, str | sp.Expr]] = list(split_top_level(source))
+    elif isinstance(grad, Sequence):
+        source = None
+        pieces = [(0, g) for g in grad]
+    else:
+        raise UsageError(f"{option} must be the gradient's formulas: a string \"g1, g2\" or a "
+                         f"list of strings or sympy expressions, not a {type(grad).__name__}",
+                         code="bad_value")
+    names = ", ".join(str(v) for v in variables)
+    if len(pieces) != len(variables):
+        where = (f"in the order of {say.name('variables')}" if order == "--vars"
+                 else "in sorted order")
+        raise UsageError(
+            f"{option} has {len(pieces)} component{'s' if len(pieces) != 1 else ''} but the "
+            f"gradient has {len(variables)}: one per variable, {where} ({names})"
+            + (f"; choose and order them with {say.name('variables')}" if order == "sorted"
+               else ""),
+            code="wrong_gradient_length")
+    out = []
+    known = set(all_vars)
+    for k, (offset, piece) in enumerate(pieces):
+        try:
+            text = expression_text(piece, what=f"{option} component {k + 1}")
+            g = parse(text.strip())
+        except ParseError as exc:
+            exc.message = f"{option} component {k + 1} ({variables[k]}): {exc.message}"
+            if exc.position is not None and source is not None:
+                exc.position += offset + (len(text) - len(text.lstrip()))
+                exc.source = source
+            raise
+        extra = sorted(str(s) for s in g.free_symbols - known)
+        if extra:
+            raise UsageError(f"{option} component {k + 1} (∂f/∂{variables[k]}) uses "
+                             f"{', '.join(extra)}, which the expression does not have",
+                             code="unknown_variable")
+        out.append(g)
+    return out
+
+
+def _check_step(eps: float | None, x: np.ndarray, names: Sequence[str], say: Spelling) -> None:
+    """An eps smaller than the spacing of float64 numbers at x: x + h == x."""
     if eps is None:
         return
     for name, xi in zip(names, np.asarray(x, dtype=np.float64).reshape(-1)):
         if xi + eps == xi or xi - eps == xi:
-            raise UsageError(f"--eps {eps:g} is below the spacing of float64 numbers at {name} = "
-                             f"{xi:g} (about {np.spacing(xi):.1e}): x + h equals x there",
-                             code="bad_value", hint="use a larger --eps, or leave the default")
+            raise UsageError(f"{say.given('eps', eps)} is below the spacing of float64 numbers "
+                             f"at {name} = {xi:g} (about {np.spacing(xi):.1e}): x + h equals x "
+                             "there", code="bad_value",
+                             hint=f"use a larger {say.name('eps')}, or leave the default")
 
 
 def _smaller_steps(f: Callable[[np.ndarray], Any], x: np.ndarray, i: int, h: float,
@@ -421,11 +504,11 @@ def _smaller_steps(f: Callable[[np.ndarray], Any], x: np.ndarray, i: int, h: flo
 
 
 def _kink_diagnosis(var: sp.Symbol, kind: str, where: str, x: float, span: np.ndarray,
-                    step: float, options: Options) -> str:
+                    step: float, method: str) -> str:
     lo, hi = x + float(span[0]), x + float(span[1])
     reach = max(abs(float(span[0])), abs(float(span[1]))) / step if step > 0 else 0.0
     eps = "a smaller --eps"
-    if options.method != "complex" and reach > 0:
+    if method != "complex" and reach > 0:
         times = "eps" if reach == 1 else f"{reach:g}·eps"
         eps += f" (the stencil reaches {times} on each side of {var})"
     article = "an" if kind[0] in "aeiou" else "a"
@@ -433,11 +516,6 @@ def _kink_diagnosis(var: sp.Symbol, kind: str, where: str, x: float, span: np.nd
             f"differentiable, {article} {kind} of {where}: f was evaluated for {var} in "
             f"[{lo:.6g}, {hi:.6g}], on both sides of it, so the difference means nothing "
             f"here; check at a point farther from it, or with {eps}")
-
-
-def _looks_like_spec(text: str) -> bool:
-    head, sep, name = text.strip().rpartition(":")
-    return bool(sep) and head.endswith(".py") and name.isidentifier()
 
 
 def _hand_value(g: sp.Expr, var: sp.Symbol, point: dict[sp.Symbol, sp.Expr]) -> float:
@@ -518,36 +596,53 @@ def _diagnosis(hand: sp.Expr, truth: sp.Expr) -> str | None:
     return None
 
 
-# --------------------------------------------------------------------------- --func
+# --------------------------------------------------------------------------- Python code
 
 
-def _function_mode(func: str, grad: str | None, options: Options, *, fast: bool,
-                   at: str | None, x0: str | None, dim: int | None, seed: int,
-                   points: int | None, progress: Progress | None,
-                   budget: float | None) -> GradcheckResult:
-    from calctool.core.engines import usercode as uc
+def gradcheck_function(f: Callable[[np.ndarray], Any] | uc.UserCode,
+                       grad: Callable[[np.ndarray], Any] | uc.UserCode,
+                       x: uc.UserPoint | np.ndarray | Sequence[float],
+                       options: CheckOptions = CheckOptions(),
+                       sampling: Sampling = Sampling(), *, progress: Progress | None = None,
+                       budget: float | None = None) -> GradcheckResult:
+    """The gradient `grad` returns against finite differences of `f` at `x`.
 
-    fspec = uc.parse_spec(func, option="--func")
-    if grad is None:
-        raise UsageError("--func needs --grad FILE.py:NAME (the gradient function to check)",
-                         code="missing_argument")
-    if not _looks_like_spec(grad) and not grad.strip().isidentifier() and ":" not in grad:
-        raise UsageError("with --func, --grad names the gradient function: FILE.py:NAME, or "
-                         "NAME in the --func file", code="bad_function_spec")
-    gspec = uc.parse_spec(grad, option="--grad", default_file=fspec.path)
-    x, source = _user_point(at, x0, dim, seed)
-    f = uc.UserFunction(fspec, uc.load_function(fspec), what="the loss")
-    g = uc.UserGradient(gspec, uc.load_function(gspec))
-    base = param_name(f.fn)
+    `f` takes a numpy array (of x's shape) and returns a number, `grad` the
+    array of its partial derivatives; either a Python callable or user code
+    loaded with `engines.usercode` (an exception raised inside is reported as
+    a UserCodeError with their traceback). `progress(done, total)` follows a
+    full check; `budget` (seconds) refuses one that would clearly take
+    longer, before starting it.
+    """
+    say = options.spelling
+    sampling.check(say)
+    code = uc.from_callable(f, param="f")
+    point = uc.user_point(x, param="x")
+    complex_hint = (f"{say.given('method', 'complex')} passes complex arrays; if your code "
+                    f"cannot take them, use {say.given('method', 'central')} or richardson")
+    loss = uc.UserFunction(code, what="the loss", complex_hint=complex_hint)
+    g = uc.UserGradient(uc.from_callable(grad, param="grad"))
+    return _check_function(loss, g, point, options, sampling, progress=progress, budget=budget)
+
+
+def _check_function(f: uc.UserFunction, g: uc.UserGradient, point: uc.UserPoint,
+                    options: CheckOptions, sampling: Sampling, *, progress: Progress | None,
+                    budget: float | None) -> GradcheckResult:
+    say = options.spelling
+    method = options.method_for(fast=sampling.fast)
+    code = f.code
+    x = point.values
+    base = uc.param_name(f.fn)
+    seed = sampling.seed
     start = time.perf_counter()
     with uc.redirected_stdout():
         f0, seconds = uc.timed_call(f, x.copy())
-        uc.finite_or_raise(f0, f"{fspec.label}(x)")
+        uc.finite_or_raise(f0, f"{code.label}(x)")
         analytic_full = g(x.copy())
-        if fast:
-            k = points or DEFAULT_DIRECTIONS
+        if sampling.fast:
+            k = sampling.points or DEFAULT_DIRECTIONS
             sample = fd.directional_derivatives(f, x, k=k, seed=seed,
-                                                method=options.method,  # type: ignore[arg-type]
+                                                method=method,
                                                 h=options.eps)
             check = fd.compare_directional(sample, analytic_full, rtol=options.rtol or None,
                                            atol=options.atol or None)
@@ -559,23 +654,23 @@ def _function_mode(func: str, grad: str | None, options: Options, *, fast: bool,
             # One component off by delta moves u.g by u_i delta, |u_i| ~ 1/sqrt(n).
             resolution = tolerance * math.sqrt(x.size) / rms if rms > 0 else None
             return GradcheckResult(
-                input=func, expression=None, mode="function", fast=True, passed=check.passed,
-                components=components, max_abs_error=check.max_abs_error,
-                max_rel_error=check.max_rel_error, method=options.method, eps=options.eps,
+                input=code.text, expression=None, mode="function", fast=True,
+                passed=check.passed, components=components, max_abs_error=check.max_abs_error,
+                max_rel_error=check.max_rel_error, method=method, eps=options.eps,
                 rtol=options.rtol, atol=options.atol, kappa=KAPPA, n=x.size, checked=k,
                 failed=len(failing), failing=failing, shown="all",
-                evaluations=f.calls, gradient_evaluations=g.inner.calls, func=fspec.text,
-                grad=gspec.text, point_source=source, shape=x.shape, seed=seed,
+                evaluations=f.calls, gradient_evaluations=g.inner.calls, func=code.text,
+                grad=g.inner.code.text, point_source=point.source, shape=x.shape, seed=seed,
                 noise_level=check.noise_level, resolution=resolution,
                 seconds=time.perf_counter() - start)
         n = x.size
-        if points is not None and points < n:
+        if sampling.points is not None and sampling.points < n:
             rng = np.random.default_rng([seed, 2])
-            idx = np.sort(rng.choice(n, size=points, replace=False))
+            idx = np.sort(rng.choice(n, size=sampling.points, replace=False))
         else:
             idx = np.arange(n)
-        _refuse_if_too_slow(len(idx), seconds, options.method, budget, fspec.label, n)
-        fdres = fd.gradient(f, x, method=options.method,  # type: ignore[arg-type]
+        _refuse_if_too_slow(len(idx), seconds, method, budget, code.label, n, say)
+        fdres = fd.gradient(f, x, method=method,
                             h=options.eps, progress=progress, indices=idx)
     numeric = np.asarray(fdres.values, dtype=np.float64)
     error = np.asarray(fdres.error_estimates, dtype=np.float64)
@@ -598,21 +693,23 @@ def _function_mode(func: str, grad: str | None, options: Options, *, fast: bool,
         shown_pos = np.argsort(-ratio, kind="stable")[:WORST_SHOWN]
         shown = "worst"
     components = tuple(
-        Component(name=component_name(base, int(idx[p]), x.shape), analytic=float(analytic[p]),
+        Component(name=uc.component_name(base, int(idx[p]), x.shape),
+                  analytic=float(analytic[p]),
                   numeric=float(numeric[p]), abs_error=float(abs_err[p]),
                   rel_error=float(rel_err[p]), passed=bool(ok[p]), tolerance=float(tol[p]),
                   index=int(idx[p]), step=float(steps[p]))
         for p in shown_pos)
     return GradcheckResult(
-        input=func, expression=None, mode="function", fast=False, passed=not failing_pos.size,
-        components=components, max_abs_error=_max(abs_err), max_rel_error=_max(rel_err),
-        method=options.method, eps=options.eps, rtol=options.rtol, atol=options.atol,
-        kappa=KAPPA, n=n, checked=len(idx), failed=int(failing_pos.size),
+        input=code.text, expression=None, mode="function", fast=False,
+        passed=not failing_pos.size, components=components, max_abs_error=_max(abs_err),
+        max_rel_error=_max(rel_err), method=method, eps=options.eps, rtol=options.rtol,
+        atol=options.atol, kappa=KAPPA, n=n, checked=len(idx), failed=int(failing_pos.size),
         failing=tuple(int(idx[p]) for p in failing_pos[:GradcheckResult.MAX_FAILING]),
         shown=shown, sampled=len(idx) < n, evaluations=f.calls,
-        gradient_evaluations=g.inner.calls, func=fspec.text, grad=gspec.text,
-        point_source=source, shape=x.shape, seed=seed if (dim is not None or len(idx) < n)
-        else None, seconds=time.perf_counter() - start)
+        gradient_evaluations=g.inner.calls, func=code.text, grad=g.inner.code.text,
+        point_source=point.source, shape=x.shape,
+        seed=seed if (point.seed is not None or len(idx) < n) else None,
+        seconds=time.perf_counter() - start)
 
 
 def _direction(j: int, d: fd.DirectionRecord) -> Component:
@@ -624,40 +721,21 @@ def _direction(j: int, d: fd.DirectionRecord) -> Component:
                      tolerance=d.tolerance, step=d.step, noise_floor=d.noise_floor)
 
 
-
-
-def _user_point(at: str | None, x0: str | None, dim: int | None,
-                seed: int) -> tuple[np.ndarray, str]:
-    """The point for --func: --x0 FILE, --dim N (random normal, --seed), or --at numbers."""
-    from calctool.core.engines import usercode as uc
-
-    given = [name for name, v in (("--at", at), ("--x0", x0), ("--dim", dim)) if v is not None]
-    if len(given) > 1:
-        raise UsageError(f"give the point one way: {' or '.join(given)}", code="bad_option")
-    if x0 is not None:
-        return uc.point_from_file(x0), f"--x0 {x0}"
-    if dim is not None:
-        return uc.random_point(dim, seed), f"--dim {dim} --seed {seed} (standard normal)"
-    if at is not None:
-        return parse_numbers(at, option="--at"), f"--at {at}"
-    raise UsageError("give the point: --x0 FILE.npy, --dim N for a random point (with "
-                     "--seed S), or --at 0.5,1,-2", code="missing_point")
-
-
-
 def _refuse_if_too_slow(m: int, seconds: float, method: str, budget: float | None,
-                        label: str, n: int) -> None:
-    """A full check that would clearly outlive --timeout is refused before it starts."""
+                        label: str, n: int, say: Spelling) -> None:
+    """A full check that would clearly outlive the time limit is refused before it starts."""
     evaluations = PER_COMPONENT[method] * m + 11
     estimate = evaluations * seconds
     if budget is None or estimate <= 1.5 * budget:
         return
     per = f"{seconds * 1e3:.2g} ms" if seconds < 1 else f"{seconds:.2g} s"
+    fast, points, timeout = say.name("fast"), say.name("points"), say.name("timeout")
     raise ComputeError(
         f"checking all {m:,} components needs about {evaluations:,} evaluations of {label} "
-        f"(~{estimate:,.0f} s at {per} each), more than --timeout {budget:g} s allows",
+        f"(~{estimate:,.0f} s at {per} each), more than {timeout} {budget:g} s allows",
         code="too_slow",
-        hint=f"--fast checks {DEFAULT_DIRECTIONS} random directional derivatives with ~"
-             f"{12 + 6 * DEFAULT_DIRECTIONS} evaluations whatever n is; --points K checks K "
-             "random components; or raise --timeout" if m == n else
-             "use --fast, fewer --points, or raise --timeout")
+        hint=f"{fast} checks {DEFAULT_DIRECTIONS} random directional derivatives with ~"
+             f"{12 + 6 * DEFAULT_DIRECTIONS} evaluations whatever n is; "
+             f"{say.usage('points', 'K')} checks K random components; or raise {timeout}"
+             if m == n else
+             f"use {fast}, fewer {points}, or raise {timeout}")

@@ -10,12 +10,19 @@
   real roots, so Descartes' rule of signs counts its positive roots exactly.
   Otherwise an eigenvalue is zero within a tolerance scaled to the matrix
   (and, for a finite-difference matrix, to its estimated error).
-* `--critical` solves grad f = 0 with sympy under a time limit, keeps the real
+* `critical`: solves grad f = 0 with sympy under a time limit, keeps the real
   solutions, reports parametric ones (infinitely many points) apart, and says
   when the answer may be incomplete (equations that are not polynomial).
-* `--numeric` (and `--func FILE.py:f`): the finite-difference Hessian from
-  `core.finite_diff`, with its error estimated from a second one at twice the
-  step, beside the symbolic one.
+* `numeric`: the finite-difference Hessian from `engines.finite_diff`, with
+  its error estimated from a second one at twice the step, beside the
+  symbolic one.
+
+Two modes, each its own function: `hessian_expression` (all of the above)
+and `hessian_function` (the finite-difference Hessian of Python code, a
+callable or a `FILE.py:NAME` loaded by `engines.usercode`, classified with
+the error estimate as tolerance). `hessian` is the Python API: it picks the
+mode from what `f` is; the CLI picks it from its flags. Messages name
+parameters as the caller spells them (`HessianOptions.spelling`).
 """
 
 from __future__ import annotations
@@ -24,26 +31,32 @@ import itertools
 import math
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import sympy as sp
 
-from calctool.core.budget import time_limit
+from calctool.core.budget import DEFAULT_TIMEOUT, bounded, time_limit
 from calctool.core.engines import finite_diff as fd
 from calctool.core.engines.domain import require_inside
 from calctool.core.engines.numeric import vector_function
 from calctool.core.engines.pointwise import is_smooth_at, one_sided_limit
 from calctool.core.engines.values import evaluate, substitute
 from calctool.core.errors import (
+    KEYWORDS,
     ComputationTimeout,
     ComputeError,
     DomainError,
+    Spelling,
     UsageError,
 )
 from calctool.core.expr.parse import free_variables, parse_input
-from calctool.core.expr.points import resolve_point, show_point
+from calctool.core.expr.points import expression_text, resolve_point, show_point, variable_names
 from calctool.core.results.hessian import CriticalPoint, Curvature, HessianResult, NumericHessian
+
+if TYPE_CHECKING:
+    from calctool.core.engines.usercode import UserCode, UserPoint
 
 EPS = fd.EPS
 MAX_EXACT_SIZE = 12  # exact sign decisions (characteristic polynomial) up to this size
@@ -57,58 +70,88 @@ MINIMUM, MAXIMUM, SADDLE, INCONCLUSIVE = ("local minimum", "local maximum", "sad
                                           "inconclusive")
 
 
-def compute_hessian(
-    text: str | None,
-    *,
-    variables: str | None = None,
-    at: str | None = None,
-    critical: bool = False,
-    numeric: bool = False,
-    func: str | None = None,
-    x0: str | None = None,
-    solve_seconds: float | None = None,
-    budget: float | None = None,
-) -> HessianResult:
-    """The Hessian of `text` (or of the --func code at a point); see the module docstring."""
-    if func is not None:
-        if text is not None:
-            raise UsageError("give either an expression or --func FILE.py:NAME, not both",
-                             code="bad_option")
-        for flag, given in (("--vars", variables is not None), ("--critical", critical)):
-            if given:
-                why = ("solves grad f = 0 symbolically" if flag == "--critical"
-                       else "names an expression's variables")
-                raise UsageError(f"{flag} {why}: it needs an expression, not --func",
-                                 code="bad_option")
-        return _function_mode(func, at, x0, budget)
-    if text is None:
-        raise UsageError("give an expression, or --func FILE.py:NAME with a point",
-                         code="missing_argument")
-    if x0 is not None:
-        raise UsageError("--x0 is for --func; an expression's point is --at x=1,y=2",
-                         code="bad_option")
+@dataclass(frozen=True)
+class HessianOptions:
+    """What to compute beyond the symbolic matrix: `critical` solves grad f = 0 (for at
+    most `solve_seconds`, default DEFAULT_SOLVE_SECONDS) and classifies each real
+    solution; `numeric` adds the finite-difference Hessian at the point.
+    `spelling` is how messages name the parameters."""
+
+    critical: bool = False
+    numeric: bool = False
+    solve_seconds: float | None = None
+    spelling: Spelling = KEYWORDS
+
+
+def hessian(f: Any, *, variables: Any = None, at: Any = None, critical: bool = False,
+            numeric: bool = False, timeout: float | None = DEFAULT_TIMEOUT) -> HessianResult:
+    """The Hessian matrix, and what it says about a point.
+
+    `f` an expression (a string such as "x^3 - 3*x + y^2", or a sympy
+    expression): its symbolic Hessian over `variables` ("x,y" or a list;
+    default all, sorted); with `at` ("x=1,y=2" or {"x": 1, "y": 2}) its value
+    there, eigenvalues, determinant and classification (local minimum, local
+    maximum, saddle point, inconclusive); with `critical` every critical point
+    sympy finds, classified; with `numeric` the finite-difference Hessian
+    beside it.
+
+    `f` a Python callable taking a numpy array and returning a number: its
+    finite-difference Hessian at `at` (an array), classified.
+
+    `result.to_dict()` is the `--json` document. Raises a CalcError when there
+    is no Hessian to give; the work stops after `timeout` seconds (None: no limit).
+    """
+    with bounded(timeout):
+        if isinstance(f, (str, sp.Basic)) or not callable(f):
+            options = HessianOptions(critical, numeric,
+                                     solve_seconds=0.8 * timeout if timeout else None)
+            return hessian_expression(f, variables=variables, at=at, options=options)
+        if variables is not None:
+            raise UsageError("variables names an expression's variables; a Python function's "
+                             "parameters are the entries of its array", code="bad_option")
+        if critical:
+            raise UsageError("critical solves grad f = 0 symbolically: it needs an expression, "
+                             "not a Python function", code="bad_option")
+        if at is None:
+            raise UsageError("give the point: at, an array with one number per parameter",
+                             code="missing_point")
+        from calctool.core.engines import usercode as uc
+
+        return hessian_function(uc.from_callable(f, param="f"), uc.user_point(at, param="at"),
+                                budget=timeout)
+
+
+def hessian_expression(expr: str | sp.Expr, *,
+                       variables: str | Sequence[str | sp.Symbol] | None = None,
+                       at: Any = None, options: HessianOptions = HessianOptions()
+                       ) -> HessianResult:
+    """The symbolic Hessian of an expression, at a point, at its critical points."""
+    say = options.spelling
+    text = expression_text(expr, what="f")
     parsed = parse_input(text)
     expr = parsed.expr
-    chosen = _choose(expr, variables)
+    chosen = _choose(expr, variables, say)
     all_vars = free_variables(expr)
     matrix = sp.ImmutableMatrix(sp.hessian(expr, chosen))
     names = tuple(str(v) for v in chosen)
-    if numeric and at is None:
-        raise UsageError("--numeric compares the matrices at a point: give --at "
-                         + ",".join(f"{v}=..." for v in all_vars), code="missing_variable")
-    if critical:
+    if options.numeric and at is None:
+        listing = ",".join(f"{v}=..." for v in all_vars)
+        raise UsageError(f"{say.name('numeric')} compares the matrices at a point: give "
+                         f"{say.given('at', listing)}", code="missing_variable")
+    if options.critical:
         params = [v for v in all_vars if v not in chosen]
-        return _critical(text, expr, chosen, params, matrix, at, solve_seconds, numeric)
+        return _critical(text, expr, chosen, params, matrix, at, options)
     if at is None:
         return HessianResult(input=text, expression=expr, variables=tuple(chosen), names=names,
                              matrix=matrix)
-    point = resolve_point(at, all_vars, vanished=parsed.names)
+    point = resolve_point(at, all_vars, option=say.name("at"), param="at",
+                          vanished=parsed.names)
     require_inside(parsed.conditions, point, show_point(point))
     exact, floats, f_value = _at_point(expr, matrix, point)
     curvature = classify(exact, floats)
     gradient, is_critical = _gradient_at(expr, chosen, point)
     numeric_h = None
-    if numeric:
+    if options.numeric:
         fn, x = vector_function(expr, all_vars, chosen, point)
         numeric_h = _finite_difference(fn, x, floats)
     return HessianResult(input=text, expression=expr, variables=tuple(chosen), names=names,
@@ -117,23 +160,24 @@ def compute_hessian(
                          numeric=numeric_h, f_value=f_value)
 
 
-def _choose(expr: sp.Expr, names: str | None) -> list[sp.Symbol]:
+def _choose(expr: sp.Expr, names: str | Sequence[str | sp.Symbol] | None,
+            say: Spelling) -> list[sp.Symbol]:
     all_vars = free_variables(expr)
     if names is None:
         if not all_vars:
             raise UsageError("the expression has no variables, so its Hessian is empty",
                              code="no_variable")
         return all_vars
+    option = say.name("variables")
     known = {v.name: v for v in all_vars}  # type: ignore[attr-defined]
     chosen: list[sp.Symbol] = []
-    for raw in names.split(","):
-        name = raw.strip()
+    for name in variable_names(names, option=option, param="variables"):
         if name not in known:
             listing = ", ".join(known) or "none"
-            raise UsageError(f"--vars: {name!r} is not a variable of the expression "
+            raise UsageError(f"{option}: {name!r} is not a variable of the expression "
                              f"(its variables: {listing})", code="unknown_variable")
         if known[name] in chosen:
-            raise UsageError(f"--vars names {name} twice", code="bad_value")
+            raise UsageError(f"{option} names {name} twice", code="bad_value")
         chosen.append(known[name])
     return chosen
 
@@ -378,30 +422,32 @@ def _exact_det(m: sp.Matrix) -> sp.Expr | None:
 
 
 def _critical(text: str, expr: sp.Expr, chosen: list[sp.Symbol], params: list[sp.Symbol],
-              matrix: sp.Matrix, at: str | None, solve_seconds: float | None,
-              numeric: bool) -> HessianResult:
-    if numeric:
-        raise UsageError("--numeric compares at one point (--at); with --critical the "
-                         "critical points are classified from the exact Hessian",
-                         code="bad_option")
+              matrix: sp.Matrix, at: Any, options: HessianOptions) -> HessianResult:
+    say = options.spelling
+    critical, at_name, variables = say.name("critical"), say.name("at"), say.name("variables")
+    if options.numeric:
+        raise UsageError(f"{say.name('numeric')} compares at one point ({at_name}); with "
+                         f"{critical} the critical points are classified from the exact "
+                         "Hessian", code="bad_option")
     fixed: dict[sp.Symbol, sp.Expr] = {}
     if params:
         if at is None:
             names = ", ".join(str(p) for p in params)
+            listing = ",".join(f"{p}=..." for p in params)
             raise UsageError(
-                f"--critical solves for {', '.join(str(v) for v in chosen)}; give values for "
-                f"the other names ({names}) with --at "
-                + ",".join(f"{p}=..." for p in params) + ", or list them in --vars",
-                code="missing_variable")
-        fixed = resolve_point(at, params)
+                f"{critical} solves for {', '.join(str(v) for v in chosen)}; give values for "
+                f"the other names ({names}) with {say.given('at', listing)}, or list them in "
+                f"{variables}", code="missing_variable")
+        fixed = resolve_point(at, params, option=at_name, param="at")
     elif at is not None:
-        raise UsageError("--critical finds the points itself: --at only fixes names that "
-                         "are not in --vars", code="bad_option")
+        raise UsageError(f"{critical} finds the points itself: {at_name} only fixes names that "
+                         f"are not in {variables}", code="bad_option")
     f = expr.xreplace(fixed) if fixed else expr
     h = matrix.xreplace(fixed) if fixed else matrix
     grad = [sp.diff(f, v) for v in chosen]
     polynomial = all(_polynomial_equation(g, chosen) for g in grad)
-    seconds = solve_seconds if solve_seconds is not None else DEFAULT_SOLVE_SECONDS
+    seconds = options.solve_seconds if options.solve_seconds is not None \
+        else DEFAULT_SOLVE_SECONDS
     start = time.monotonic()
     try:
         with time_limit(seconds, "solving ∇f = 0"):
@@ -409,8 +455,8 @@ def _critical(text: str, expr: sp.Expr, chosen: list[sp.Symbol], params: list[sp
     except ComputationTimeout:
         raise ComputationTimeout(
             f"solving ∇f = 0 took longer than {seconds:.3g} s, so the critical points are "
-            "unknown", hint="raise the limit with --timeout SECONDS; --at x=...,y=... "
-            "classifies one point") from None
+            "unknown", hint=f"raise the limit with {say.usage('timeout', 'SECONDS')}; "
+            f"{say.given('at', 'x=...,y=...')} classifies one point") from None
     except (NotImplementedError, ValueError, TypeError, AttributeError,
             ArithmeticError) as exc:
         # sympy's solvers raise these when they give up midway (an erfinv outside
@@ -570,49 +616,53 @@ def _finite_difference(f: Callable[[np.ndarray], Any], x: np.ndarray,
                           max_diff, max_rel)
 
 
-def _function_mode(func: str, at: str | None, x0: str | None,
-                   budget: float | None) -> HessianResult:
+def hessian_function(f: Callable[[np.ndarray], Any] | UserCode,
+                     x: UserPoint | np.ndarray | Sequence[float], *,
+                     budget: float | None = None, spelling: Spelling = KEYWORDS
+                     ) -> HessianResult:
+    """The finite-difference Hessian of Python code at `x`, and its classification.
+
+    `f` takes a numpy array (of x's shape) and returns a number: a Python
+    callable, or user code loaded with `engines.usercode` (an exception raised
+    inside is reported as a UserCodeError with their traceback). `budget`
+    (seconds) refuses a Hessian that would clearly take longer, before
+    starting it.
+    """
     from calctool.core.engines import usercode as uc
 
-    spec = uc.parse_spec(func, option="--func")
-    if at is not None and x0 is not None:
-        raise UsageError("give the point one way: --at or --x0", code="bad_option")
-    if x0 is not None:
-        x, source = uc.point_from_file(x0), f"--x0 {x0}"
-    elif at is not None:
-        x, source = uc.parse_numbers(at, option="--at"), f"--at {at}"
-    else:
-        raise UsageError("give the point: --at 1,2 (one number per parameter) or --x0 "
-                         "FILE.npy", code="missing_point")
-    n = x.size
+    code = uc.from_callable(f, param="f")
+    point = uc.user_point(x, param="x")
+    values = point.values
+    n = values.size
     if n > MAX_FUNC_DIM:
-        raise UsageError(f"the Hessian of {n:,} parameters has {n * n:,} entries; --func "
-                         f"takes at most {MAX_FUNC_DIM:,} parameters", code="bad_value")
-    f = uc.UserFunction(spec, uc.load_function(spec), what="f")
-    base = uc.param_name(f.fn)
-    names = tuple(uc.component_name(base, i, x.shape) for i in range(n))
+        raise UsageError(f"the Hessian of {n:,} parameters has {n * n:,} entries; "
+                         f"{spelling.name('f')} takes at most {MAX_FUNC_DIM:,} parameters",
+                         code="bad_value")
+    fn = uc.UserFunction(code, what="f")
+    base = uc.param_name(fn.fn)
+    names = tuple(uc.component_name(base, i, values.shape) for i in range(n))
     with uc.redirected_stdout():
-        f0, seconds = uc.timed_call(f, x.copy())
-        uc.finite_or_raise(f0, f"{spec.label}(x)")
+        f0, seconds = uc.timed_call(fn, values.copy())
+        uc.finite_or_raise(f0, f"{code.label}(x)")
         evaluations = 2 * (2 * n * n + 1) + 4 * n + 11
         if budget is not None and evaluations * seconds > 1.5 * budget:
             raise ComputeError(
                 f"the finite-difference Hessian of {n:,} parameters needs about "
-                f"{evaluations:,} evaluations of {spec.label} (~{evaluations * seconds:,.0f} s), "
-                f"more than --timeout {budget:g} s allows", code="too_slow",
-                hint="raise the limit with --timeout SECONDS")
-        numeric_h = _finite_difference(f, x, None)
-        grad = fd.gradient(f, x)
-    values = np.array(numeric_h.values)
-    curvature = classify(None, values, numeric_h.error)
+                f"{evaluations:,} evaluations of {code.label} (~{evaluations * seconds:,.0f} s), "
+                f"more than {spelling.name('timeout')} {budget:g} s allows", code="too_slow",
+                hint=f"raise the limit with {spelling.usage('timeout', 'SECONDS')}")
+        numeric_h = _finite_difference(fn, values, None)
+        grad = fd.gradient(fn, values)
+    matrix = np.array(numeric_h.values)
+    curvature = classify(None, matrix, numeric_h.error)
     g = np.asarray(grad.values, dtype=np.float64).reshape(-1)
     err = np.asarray(grad.error_estimates, dtype=np.float64).reshape(-1)
     is_critical = bool(np.all(np.abs(g) <= 10.0 * err))
     numeric_h = NumericHessian(numeric_h.values, numeric_h.error,
                                numeric_h.evaluations + grad.evaluations + 1)
-    return HessianResult(input=func, expression=None, names=names,
-                         coordinates=tuple(float(v) for v in x.reshape(-1)),
+    return HessianResult(input=code.text, expression=None, names=names,
+                         coordinates=tuple(float(v) for v in values.reshape(-1)),
                          values=numeric_h.values, curvature=curvature,
                          gradient=tuple(float(v) for v in g), critical=is_critical,
-                         numeric=numeric_h, func=spec.text, point_source=source,
+                         numeric=numeric_h, func=code.text, point_source=point.source,
                          f_value=float(f0))
