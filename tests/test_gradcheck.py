@@ -1,37 +1,40 @@
-"""gradcheck: the lecture's single neuron, student mistakes, user code, the JSON contract."""
+"""gradcheck: the lecture's single neuron, student mistakes, user code, the JSON contract.
+
+Most tests call the operation in-process and assert on the result's fields; what a
+person reads is checked on the plain renderer's text (what the command prints to a
+pipe). Through the command line: what the CLI itself decides (which mode the flags
+ask for, flag combinations, loading FILE.py:NAME, the point flags, batches, exit
+codes and error objects), and one JSON contract test.
+"""
 
 from __future__ import annotations
 
 import io
 import json
 import math
-import textwrap
+import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
+import calctool
 from calctool.core.engines import usercode as uc
-from calctool.core.errors import ComputeError
-from calctool.core.ops.gradcheck import Sampling, gradcheck, gradcheck_function
+from calctool.core.errors import CalcError, ComputeError, DomainError, UsageError
+from calctool.core.ops.gradcheck import (
+    CheckOptions,
+    Sampling,
+    gradcheck,
+    gradcheck_expression,
+    gradcheck_function,
+)
+from calctool.core.results.gradcheck import GradcheckResult
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MLP = str(FIXTURES / "mlp.py")
 FAULTY = str(FIXTURES / "faulty.py")
 BASE_KEYS = {"ok", "command", "input", "expression"}
-
-
-def _spec(text: str, default_file: str | Path | None = None) -> uc.UserCode:
-    """FILE.py:NAME loaded as --func and --grad load it."""
-    spec = uc.parse_spec(text, option="--func",
-                         default_file=Path(default_file) if default_file else None)
-    return uc.load_spec(spec)
-
-
-def _dim(n: int, seed: int = 0) -> uc.UserPoint:
-    """The random point of --dim N --seed S."""
-    return uc.UserPoint(uc.random_point(n, seed), f"--dim {n} --seed {seed} (standard normal)",
-                        seed)
 SPEC_KEYS = {"passed", "max_abs_error", "max_rel_error", "components"}
 COMPONENT_KEYS = {"name", "analytic", "numeric", "abs_error", "rel_error", "passed"}
 
@@ -40,6 +43,9 @@ NEURON_AT = "w=0.5,b=0.1,x=2,t=0.8"
 S = "sigmoid(w*x + b)"
 DL_DW = f"2*({S} - t)*{S}*(1 - {S})*x"
 DL_DB = f"2*({S} - t)*{S}*(1 - {S})"
+
+mlp = uc.load_module(Path(MLP))
+faulty = uc.load_module(Path(FAULTY))
 
 
 def _neuron_gradient() -> tuple[float, float]:
@@ -51,42 +57,85 @@ def _neuron_gradient() -> tuple[float, float]:
     return dl_dy * dy_dz * x, dl_dy * dy_dz
 
 
+def shown(result: GradcheckResult) -> str:
+    """What the command prints for this result to a pipe (the plain renderer)."""
+    from calctool.render import plain
+    from calctool.render.report import build_report
+
+    out = io.StringIO()
+    plain.render(build_report(result), out)
+    return out.getvalue()
+
+
+def _verdict(text: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith("result"))
+
+
+def _spec(text: str, default_file: str | None = None) -> uc.UserCode:
+    """FILE.py:NAME loaded as --func and --grad load it."""
+    spec = uc.parse_spec(text, option="--func",
+                         default_file=Path(default_file) if default_file else None)
+    return uc.load_spec(spec)
+
+
+def _check_common(d: dict[str, Any]) -> None:
+    assert d.keys() >= BASE_KEYS | SPEC_KEYS
+    assert d["ok"] is True and d["command"] == "gradcheck"
+    assert isinstance(d["passed"], bool)
+    for c in d["components"]:
+        assert c.keys() >= COMPONENT_KEYS
+        assert isinstance(c["name"], str) and isinstance(c["passed"], bool)
+        for key in ("analytic", "numeric", "abs_error", "rel_error"):
+            assert isinstance(c[key], (int, float)) or c[key] in ("inf", "-inf", "nan")
+    json.dumps(d, allow_nan=False)  # no bare NaN or Infinity can reach the JSON
+
+
 # --------------------------------------------------------------------------- the seed example
 
 
-def test_single_neuron_sympy_gradient_agrees_with_finite_differences(cli) -> None:
-    r = cli("gradcheck", NEURON, "--vars", "w,b", "--at", NEURON_AT, "--json")
-    assert r.code == 0, r.stdout + r.stderr
-    d = r.json
-    assert d["passed"] is True and d["mode"] == "expression"
-    assert [c["name"] for c in d["components"]] == ["w", "b"]
+def test_single_neuron_sympy_gradient_agrees_with_finite_differences() -> None:
+    r = gradcheck(NEURON, variables="w,b", at=NEURON_AT)
+    assert r.passed is True and r.mode == "expression" and r.exit_status == 0
+    assert [c.name for c in r.components] == ["w", "b"]
     dw, db = _neuron_gradient()
-    by_name = {c["name"]: c for c in d["components"]}
-    assert by_name["w"]["analytic"] == pytest.approx(dw, rel=1e-14)
-    assert by_name["b"]["analytic"] == pytest.approx(db, rel=1e-14)
-    for c in d["components"]:
-        assert c["rel_error"] < 1e-8 and c["passed"] is True
-        assert c["abs_error"] <= c["tolerance"]
-    assert d["at"] == {"w": 0.5, "b": 0.1, "x": 2.0, "t": 0.8}
+    by_name = {c.name: c for c in r.components}
+    assert by_name["w"].analytic == pytest.approx(dw, rel=1e-14)
+    assert by_name["b"].analytic == pytest.approx(db, rel=1e-14)
+    for c in r.components:
+        assert c.rel_error < 1e-8 and c.passed is True
+        assert c.abs_error <= c.tolerance
+    assert r.to_dict()["at"] == {"w": 0.5, "b": 0.1, "x": 2.0, "t": 0.8}
 
 
-def test_single_neuron_hand_gradient_passes(cli) -> None:
-    r = cli("gradcheck", NEURON, "--vars", "w,b", "--at", NEURON_AT,
-            "--grad", f"{DL_DW}, {DL_DB}", "--json")
-    assert r.code == 0, r.stdout
-    d = r.json
-    assert d["mode"] == "gradient" and d["passed"] is True
-    for c in d["components"]:
-        assert c["passed_numeric"] and c["passed_exact"] and c["formula_matches"]
-        assert c["analytic"] == pytest.approx(c["exact"], rel=1e-14)
+def test_single_neuron_hand_gradient_passes() -> None:
+    r = gradcheck(NEURON, f"{DL_DW}, {DL_DB}", variables="w,b", at=NEURON_AT)
+    assert r.mode == "gradient" and r.passed is True and r.exit_status == 0
+    for c in r.components:
+        assert c.passed_numeric and c.passed_exact and c.formula_matches
+        assert c.analytic == pytest.approx(c.exact, rel=1e-14)
 
 
-def test_single_neuron_text_output_reads(cli) -> None:
-    r = cli("gradcheck", NEURON, "--vars", "w,b", "--at", NEURON_AT)
-    assert r.code == 0
-    assert "PASS: both components agree" in r.stdout
-    assert "∂f/∂w" in r.stdout and "∂f/∂b" in r.stdout
-    assert "w=0.5, b=0.1, x=2, t=0.8" in r.stdout
+def test_single_neuron_text_output_reads() -> None:
+    text = shown(gradcheck(NEURON, variables="w,b", at=NEURON_AT))
+    assert "PASS: both components agree" in text
+    assert "∂f/∂w" in text and "∂f/∂b" in text
+    assert "w=0.5, b=0.1, x=2, t=0.8" in text
+
+
+def test_python_values_read_as_their_text() -> None:
+    """A sympy expression, a point as a dict (names or Symbols), the hand gradient as a
+    list of strings and sympy expressions, variables as a list: the same check as text."""
+    import sympy as sp
+
+    x, y = sp.symbols("x y")
+    ours = gradcheck(x**2 * sp.sin(y), [x**2 * sp.cos(y), "2*x*sin(y)"],
+                     at={"x": 1, y: "pi/4"}, variables=[y, "x"])
+    text = gradcheck("x^2*sin(y)", "x^2*cos(y), 2*x*sin(y)", at="x=1,y=pi/4", variables="y,x")
+    assert ours.passed and [c.name for c in ours.components] == ["y", "x"]
+    assert ours.input == "x**2*sin(y)" and text.input == "x^2*sin(y)"
+    a, b = ours.to_dict(), text.to_dict()
+    a.pop("input"), b.pop("input")
+    assert a == b
 
 
 # --------------------------------------------------------------------------- student mistakes
@@ -106,77 +155,351 @@ MISTAKES = [
 @pytest.mark.parametrize(("expr", "at", "variables", "grad", "wrong", "words"), MISTAKES,
                          ids=["sign", "chain-x", "chain-sigmoid", "chain-inner", "dropped-x",
                               "dropped-y", "factor-2"])
-def test_student_mistakes_fail_and_name_the_component(cli, expr: str, at: str,
+def test_student_mistakes_fail_and_name_the_component(monkeypatch: pytest.MonkeyPatch,
+                                                      expr: str, at: str,
                                                       variables: str | None, grad: str,
                                                       wrong: str, words: str) -> None:
-    args = ["gradcheck", expr, "--at", at, "--grad", grad]
-    if variables:
-        args += ["--vars", variables]
-    r = cli(*args, "--json")
-    assert r.code == 1, r.stdout + r.stderr
-    d = r.json
-    assert d["passed"] is False
-    failing = [c["name"] for c in d["components"] if not c["passed"]]
-    assert failing == [wrong]
-    bad = next(c for c in d["components"] if c["name"] == wrong)
-    assert bad["passed_exact"] is False and bad["formula_matches"] is False
-    assert words in bad["diagnosis"]
-    text = cli(*args)
-    assert text.code == 1
-    assert f"∂f/∂{wrong} is wrong" in text.stdout and words in text.stdout
-    assert "FAIL" in text.stdout
+    # the diagnosis has a time budget; a loaded machine must not drop it here
+    monkeypatch.setattr("calctool.core.ops.gradcheck.DIAGNOSIS_SECONDS", 60.0)
+    r = gradcheck(expr, grad, at=at, variables=variables)
+    assert r.passed is False and r.exit_status == 1
+    assert [c.name for c in r.components if not c.passed] == [wrong]
+    bad = next(c for c in r.components if c.name == wrong)
+    assert bad.passed_exact is False and bad.formula_matches is False
+    assert bad.diagnosis is not None and words in bad.diagnosis
+    text = shown(r)
+    assert f"∂f/∂{wrong} is wrong" in text and words in text
+    assert "FAIL" in text
 
 
-def test_a_formula_right_only_at_the_point_passes_with_a_warning(cli) -> None:
-    r = cli("gradcheck", "x^3", "--at", "0", "--grad", "3*x", "--json")
-    assert r.code == 0
-    c = r.json["components"][0]
-    assert c["passed"] is True and c["formula_matches"] is False
-    text = cli("gradcheck", "x^3", "--at", "0", "--grad", "3*x")
-    assert "passes at this point only" in text.stdout
+def test_a_formula_right_only_at_the_point_passes_with_a_warning() -> None:
+    r = gradcheck("x^3", "3*x", at="0")
+    assert r.exit_status == 0
+    c = r.components[0]
+    assert c.passed is True and c.formula_matches is False
+    assert "passes at this point only" in shown(r)
 
 
-def test_grad_order_follows_vars_and_is_stated(cli) -> None:
-    r = cli("gradcheck", "x^2*y", "--at", "x=1,y=3", "--vars", "y,x", "--grad", "x^2, 2*x*y")
-    assert r.code == 0, r.stdout
-    assert "∂f/∂y, ∂f/∂x (the order of --vars)" in r.stdout
-    r = cli("gradcheck", "x^2*y", "--at", "x=1,y=3", "--grad", "x^2, 2*x*y")
-    assert r.code == 1  # sorted order is x, y: both components are swapped
-    assert "(sorted variable order)" in r.stdout
+def test_grad_order_follows_vars_and_is_stated() -> None:
+    r = gradcheck("x^2*y", "x^2, 2*x*y", at="x=1,y=3", variables="y,x")
+    assert r.exit_status == 0 and r.order == "--vars"
+    assert "∂f/∂y, ∂f/∂x (the order of --vars)" in shown(r)
+    r = gradcheck("x^2*y", "x^2, 2*x*y", at="x=1,y=3")
+    assert r.exit_status == 1  # sorted order is x, y: both components are swapped
+    assert "(sorted variable order)" in shown(r)
 
 
-def test_other_variables_are_constants_fixed_by_at(cli) -> None:
-    d = cli("gradcheck", "a*x^2", "--vars", "x", "--at", "x=2,a=3", "--json").json
-    assert [c["name"] for c in d["components"]] == ["x"]
-    assert d["components"][0]["analytic"] == pytest.approx(12.0)
+def test_other_variables_are_constants_fixed_by_at() -> None:
+    r = gradcheck("a*x^2", variables="x", at="x=2,a=3")
+    assert [c.name for c in r.components] == ["x"]
+    assert r.components[0].analytic == pytest.approx(12.0)
 
 
 @pytest.mark.parametrize("method", ["forward", "central", "richardson", "complex"])
-def test_every_method_passes_a_correct_gradient(cli, method: str) -> None:
-    r = cli("gradcheck", "exp(x)*sin(y) + x*y^3", "--at", "x=0.7,y=-1.2", "--method", method,
-            "--json")
-    assert r.code == 0, r.stdout
-    d = r.json
-    assert d["method"] == method and d["passed"] is True
+def test_every_method_passes_a_correct_gradient(method: str) -> None:
+    r = gradcheck("exp(x)*sin(y) + x*y^3", at="x=0.7,y=-1.2", method=method)
+    assert r.method == method and r.passed is True and r.exit_status == 0
     bound = {"forward": 1e-6, "central": 1e-9, "richardson": 1e-11, "complex": 1e-14}[method]
-    assert d["max_rel_error"] < bound
+    assert r.max_rel_error < bound
 
 
-def test_tolerance_options_loosen_and_eps_sets_the_step(cli) -> None:
-    wrong = cli("gradcheck", "x^2", "--at", "1", "--grad", "2.001*x", "--json")
-    assert wrong.code == 1
-    d = cli("gradcheck", "x^2", "--at", "1", "--eps", "1e-4", "--json").json
-    assert d["eps"] == 1e-4 and d["components"][0]["step"] == pytest.approx(1e-4, rel=1e-6)
-    loose = cli("gradcheck", "x^2", "--at", "1", "--grad", "2.001*x", "--rtol", "1e-2",
-                "--json")
-    assert loose.json["components"][0]["passed_numeric"] is True
+def test_tolerance_options_loosen_and_eps_sets_the_step() -> None:
+    assert gradcheck("x^2", "2.001*x", at="1").exit_status == 1
+    r = gradcheck("x^2", at="1", eps=1e-4)
+    assert r.eps == 1e-4 and r.components[0].step == pytest.approx(1e-4, rel=1e-6)
+    loose = gradcheck("x^2", "2.001*x", at="1", rtol=1e-2)
+    assert loose.components[0].passed_numeric is True
 
 
-def test_kink_at_the_point_is_not_silently_checked(cli) -> None:
-    r = cli("gradcheck", "abs(x)", "--at", "0", "--json")
-    assert r.code == 3
-    assert r.json["error"]["code"] == "not_differentiable"
-    assert r.json["error"]["left"] == -1.0 and r.json["error"]["right"] == 1.0
+def test_kink_at_the_point_is_not_silently_checked() -> None:
+    with pytest.raises(DomainError) as info:
+        gradcheck("abs(x)", at="0")
+    assert info.value.code == "not_differentiable" and info.value.exit_status == 3
+    d = info.value.to_dict()
+    assert d["left"] == -1.0 and d["right"] == 1.0
+
+
+# --------------------------------------------------------------------------- user code
+
+
+@pytest.mark.parametrize("fast", [False, True], ids=["full", "fast"])
+def test_mlp_correct_backprop_passes(fast: bool) -> None:
+    r = gradcheck(mlp.loss, mlp.loss_grad, dim=31, seed=3, fast=fast)
+    assert r.passed is True and r.exit_status == 0
+    assert r.fast is fast and r.n == 31 and r.failed == 0 and r.failing == ()
+    d = r.to_dict()
+    assert d["expression"] is None and d["input"] == "loss" and d["func"] == "loss"
+
+
+@pytest.mark.parametrize("fast", [False, True], ids=["full", "fast"])
+@pytest.mark.parametrize("broken", ["broken_grad", "bias_sign_grad"])
+def test_mlp_broken_backprop_is_caught(fast: bool, broken: str) -> None:
+    r = gradcheck(mlp.loss, getattr(mlp, broken), dim=31, seed=3, fast=fast)
+    assert r.passed is False and r.failed >= 1 and r.exit_status == 1
+    if not fast and broken == "bias_sign_grad":
+        assert r.failing == (30,)  # only the output bias, the last parameter
+        worst = r.components[0]
+        assert worst.name == "theta[30]" and worst.passed is False
+        assert worst.analytic == pytest.approx(-worst.numeric, rel=1e-6)
+    if not fast and broken == "broken_grad":
+        # the missing tanh' factor spoils the first layer (W1, b1), not w2 and b2
+        assert set(r.failing) <= set(range(24)) and len(r.failing) >= 12
+
+
+def test_full_check_text_shows_the_worst_components() -> None:
+    r = gradcheck(mlp.loss, mlp.bias_sign_grad, dim=31, seed=3)
+    assert r.exit_status == 1
+    text = shown(r)
+    assert "the 10 worst of 31 components" in text
+    assert "wrong: theta[30]" in text
+    assert text.count("FAIL") >= 2  # the verdict and the row
+
+
+def _model(n_wrong: int = 0, delta: float = 0.0) -> tuple[Any, Any, Any]:
+    """f(x) = sum(a sin x + x^2/2) with known a; its gradient; the gradient with
+    component `n_wrong` off by `delta` x its RMS."""
+
+    def loss(x: np.ndarray) -> float:
+        return float(np.linspace(0.5, 2.0, x.size) @ np.sin(x) + 0.5 * (x @ x))
+
+    def grad(x: np.ndarray) -> np.ndarray:
+        return np.linspace(0.5, 2.0, x.size) * np.cos(x) + x
+
+    def one_wrong(x: np.ndarray) -> np.ndarray:
+        g = grad(x)
+        g[n_wrong] += delta * np.sqrt(np.mean(g * g))
+        return g
+
+    return loss, grad, one_wrong
+
+
+def test_fast_mode_catches_one_component_off_by_1e3_rms_at_large_n() -> None:
+    loss, grad, one_wrong = _model(n_wrong=12345, delta=1e-3)
+    for seed in range(3):
+        good = gradcheck(loss, grad, dim=100_000, seed=seed, fast=True)
+        assert good.passed and good.exit_status == 0
+        bad = gradcheck(loss, one_wrong, dim=100_000, seed=seed, fast=True)
+        assert not bad.passed and bad.exit_status == 1
+        assert bad.evaluations < 100 and bad.gradient_evaluations == 1
+        assert len(bad.components) == 8
+        assert {c.name for c in bad.components} == {f"direction {k}" for k in range(1, 9)}
+
+
+@pytest.mark.slow
+def test_fast_mode_catches_one_component_off_by_1e3_rms_at_a_million() -> None:
+    """SPEC section 5: at n = 10^6, a single component off by 1e-3 of the gradient's RMS
+    (PyTorch's fast mode misses it already at n = 1000), with O(1) evaluations."""
+    n = 1_000_000
+    loss, grad, one_wrong = _model(n_wrong=654_321, delta=1e-3)
+    for seed in range(2):
+        good = gradcheck(loss, grad, dim=n, seed=seed, fast=True)
+        assert good.passed and good.n == n
+        bad = gradcheck(loss, one_wrong, dim=n, seed=seed, fast=True)
+        assert not bad.passed and bad.evaluations < 100 and bad.gradient_evaluations == 1
+        assert bad.resolution is not None and bad.resolution < 1e-3
+
+
+def test_fast_defaults_to_richardson_and_reports_its_resolution() -> None:
+    loss, grad, _ = _model()
+    runs = {method: gradcheck(loss, grad, dim=10_000, fast=True, method=method)
+            for method in (None, "central")}
+    assert runs[None].method == "richardson" and runs["central"].method == "central"
+    # richardson's smaller error resolves far smaller mistakes, for a few more evaluations
+    assert runs[None].resolution is not None and runs["central"].resolution is not None
+    assert runs[None].resolution < runs["central"].resolution / 30
+    assert runs[None].evaluations - runs["central"].evaluations < 30
+    assert gradcheck(loss, grad, dim=5).method == "central"
+    assert "resolution: one component off by more than" in shown(runs[None])
+
+
+def test_points_checks_a_sample_of_components() -> None:
+    loss, grad, _ = _model(n_wrong=7, delta=1.0)
+    r = gradcheck(loss, grad, dim=5000, points=50)
+    assert r.sampled is True and r.checked == 50 and r.n == 5000 and r.passed
+    assert r.evaluations < 300
+    assert len(r.components) == 10 and r.shown == "worst"
+    fast = gradcheck(loss, grad, dim=5000, fast=True, points=3)
+    assert fast.checked == 3 and len(fast.components) == 3
+
+
+def test_large_full_check_lists_all_failures_by_index() -> None:
+    loss, _, one_wrong = _model(n_wrong=77, delta=1e-2)
+    r = gradcheck(loss, one_wrong, dim=300)
+    assert r.failing == (77,) and r.failed == 1 and r.checked == 300
+    assert r.components[0].index == 77 and r.components[0].name == "x[77]"
+    assert len(r.components) == 10
+
+
+def test_a_point_array_keeps_its_shape() -> None:
+    def loss(w: np.ndarray) -> float:
+        assert w.shape == (2, 3)
+        return float(np.sum(np.sin(w)))
+
+    r = gradcheck(loss, np.cos, at=np.arange(6.0).reshape(2, 3) / 10)
+    assert r.passed is True and r.shape == (2, 3) and r.to_dict()["shape"] == [2, 3]
+    assert [c.name for c in r.components][:4] == ["w[0, 0]", "w[0, 1]", "w[0, 2]", "w[1, 0]"]
+    loss3, grad3, _ = _model()
+    r = gradcheck(loss3, grad3, at=[0.5, 1, math.pi / 4])
+    assert r.n == 3 and r.passed is True and r.to_dict()["point"] == \
+        "at=[0.5, 1.0, 0.7853981633974483]"
+
+
+def test_nan_in_the_gradient_fails_with_json_strings() -> None:
+    def grad(x: np.ndarray) -> np.ndarray:
+        g = 2 * x
+        g[1] = np.nan
+        return g
+
+    r = gradcheck(lambda x: float(np.sum(x**2)), grad, at=[1, 2, 3])
+    assert r.exit_status == 1
+    d = r.to_dict()
+    assert "NaN" not in json.dumps(d)
+    _check_common(d)
+    assert d["failing"] == [1] and d["max_abs_error"] == "nan"
+    assert d["components"][1]["analytic"] == "nan"
+
+
+def test_user_prints_go_to_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    """Their print() must not corrupt --json on stdout: it goes to stderr."""
+    r = gradcheck(faulty.noisy, faulty.grad, dim=3)
+    assert r.passed is True
+    out, err = capsys.readouterr()
+    assert out == "" and "debug: loss called" in err
+
+
+def test_progress_callback_and_time_budget() -> None:
+    calls: list[tuple[int, int]] = []
+    x = uc.UserPoint(uc.random_point(31, 0), "dim=31", 0)
+    r = gradcheck_function(mlp.loss, mlp.loss_grad, x,
+                           progress=lambda done, total: calls.append((done, total)))
+    assert r.passed and calls and calls[-1] == (31, 31)
+    with pytest.raises(ComputeError) as info:
+        gradcheck_function(mlp.loss, mlp.loss_grad, x, budget=1e-9)
+    assert info.value.code == "too_slow" and "fast" in (info.value.hint or "")
+
+
+# --------------------------------------------------------------------------- the Python API
+
+
+def test_python_callables_are_checked_like_func_code() -> None:
+    def f(th: np.ndarray) -> float:
+        return float((th**2).sum())
+
+    r = calctool.gradcheck(f, lambda th: 2 * th, at=[1.0, 2.0])
+    d = r.to_dict()
+    _check_common(d)
+    # input: the callable's qualified name, as --func's is its FILE.py:NAME
+    assert r.passed and d["expression"] is None and d["input"] == f.__qualname__
+    assert d["input"].endswith(".<locals>.f") and d["grad"].endswith(".<locals>.<lambda>")
+    assert d["mode"] == "function" and d["point"] == "at=[1.0, 2.0]" and d["n"] == 2
+    assert [c["name"] for c in d["components"]] == ["th[0]", "th[1]"]
+    assert [c["analytic"] for c in d["components"]] == [2.0, 4.0]
+
+
+def test_an_exception_in_a_callable_is_theirs_with_their_traceback() -> None:
+    def loss(w: np.ndarray) -> float:
+        return float(w @ np.ones(len(w) + 1))  # shapes do not match
+
+    with pytest.raises(ComputeError) as info:
+        calctool.gradcheck(loss, lambda w: w, at=[1.0, 2.0])
+    e = info.value
+    assert e.code == "user_code_error" and e.exit_status == 3
+    assert "loss raised ValueError" in e.message and "Traceback from your code" in e.message
+    assert "test_gradcheck.py" in e.message and "w @ np.ones" in e.message
+    assert "calctool/core" not in e.message
+    assert "Traceback" not in e.to_dict()["message"] and "in loss" in e.to_dict()["traceback"]
+    with pytest.raises(UsageError) as bad:
+        calctool.gradcheck(faulty.two_args, lambda w: w, at=[1.0])
+    assert bad.value.code == "bad_signature"
+
+
+@pytest.mark.parametrize(("args", "kwargs", "code", "words"), [
+    (("x^2",), {"at": "1", "fast": True}, "bad_option", "fast is for a Python function"),
+    (("x^2",), {"at": "1", "dim": 3}, "bad_option", "dim is for a Python function"),
+    ((np.sum, np.ones_like), {"at": [1.0], "variables": "x"}, "bad_option",
+     "variables names an expression's variables"),
+    ((np.sum,), {"at": [1.0]}, "missing_argument", "grad is missing"),
+    ((np.sum, np.ones_like), {}, "missing_point", "give the point: at"),
+    ((np.sum, np.ones_like), {"at": [1.0], "dim": 3}, "bad_option", "one way: at or dim"),
+    ((np.sum, 3), {"at": [1.0]}, "not_callable", "grad must be a function"),
+    ((np.sum, np.ones_like), {"at": "1,2"}, "bad_value", "at must be an array"),
+    (([1, 2],), {"at": "1"}, "bad_value", "f must be a string or a sympy expression"),
+])
+def test_the_api_names_its_parameters(args: tuple[Any, ...], kwargs: dict[str, Any],
+                                      code: str, words: str) -> None:
+    with pytest.raises(UsageError) as info:
+        calctool.gradcheck(*args, **kwargs)
+    assert info.value.code == code and words in info.value.message
+    assert "--" not in info.value.message
+
+
+def test_messages_name_parameters_in_python_and_flags_on_the_command_line(cli) -> None:
+    cases = [  # (Python keyword arguments, the same as options, Python words, CLI words)
+        ({"at": "1", "method": "magic"}, ["--at", "1", "--method", "magic"],
+         "method='magic': expected one of", "--method magic: expected one of"),
+        ({"at": "x=1e8", "eps": 1e-10}, ["--at", "x=1e8", "--eps", "1e-10"],
+         "eps=1e-10 is below the spacing", "--eps 1e-10 is below the spacing"),
+        ({"at": "1", "grad": "1, 2"}, ["--at", "1", "--grad", "1, 2"],
+         "grad has 2 components", "--grad has 2 components"),
+        ({"at": "1", "variables": "y"}, ["--at", "1", "--vars", "y"],
+         "variables: 'y' is not a variable", "--vars: 'y' is not a variable"),
+        ({}, [], "give the point to check at: at='x=...'",
+         "give the point to check at: --at x=..."),
+    ]
+    for kwargs, options, python, flags in cases:
+        with pytest.raises(CalcError) as info:
+            calctool.gradcheck("x^2", **kwargs)
+        assert python in info.value.message
+        r = cli("gradcheck", "x^2", *options, "--json")
+        assert r.code == 2 and flags in r.json["error"]["message"]
+    with pytest.raises(CalcError) as info:
+        gradcheck_expression("x^2", at="1", options=CheckOptions(method="magic"))
+    assert info.value.message.startswith("method='magic'")
+
+
+# --------------------------------------------------------------------------- the command line
+
+
+def test_json_contract_in_every_mode(cli) -> None:
+    d = cli("gradcheck", "x^2*y", "--at", "x=1,y=2", "--method", "forward", "--rtol", "1e-3",
+            "--atol", "1e-9", "--json").json
+    _check_common(d)
+    assert d["expression"] == "x**2*y" and d["variables"] == ["x", "y"]
+    assert {"mode", "method", "rtol", "atol", "eps", "at", "n", "evaluations"} <= d.keys()
+    assert (d["method"], d["rtol"], d["atol"], d["eps"]) == ("forward", 1e-3, 1e-9, None)
+    d = cli("gradcheck", "x^2*y", "--at", "x=1,y=2", "--grad", "2*x*y, x^2", "--json").json
+    _check_common(d)
+    assert d["mode"] == "gradient"
+    assert {"exact", "formula", "expected", "formula_matches"} <= d["components"][0].keys()
+    for fast in ([], ["--fast"]):
+        d = cli("gradcheck", "--func", f"{MLP}:loss", "--grad", "loss_grad", "--dim", "31",
+                "--json", *fast).json
+        _check_common(d)
+        assert d["expression"] is None and d["input"] == f"{MLP}:loss"
+        assert d["func"] == f"{MLP}:loss" and d["grad"] == "loss_grad" and d["n"] == 31
+        assert d["point"] == "--dim 31 --seed 0 (standard normal)" and d["fast"] is bool(fast)
+        assert {"failed", "failing", "shown", "evaluations", "point", "seed"} <= d.keys()
+    assert {"noise_floor", "tolerance", "step"} <= d["components"][0].keys()
+
+
+def test_point_flags_of_func_code(cli, tmp_path: Path) -> None:
+    """--x0 FILE.npy (any shape), --at numbers, --points, --seed reach the check."""
+    np.save(tmp_path / "w.npy", np.arange(6.0).reshape(2, 3) / 10)
+    (tmp_path / "mat.py").write_text(
+        "import numpy as np\n\ndef loss(W):\n    assert W.shape == (2, 3)\n"
+        "    return float(np.sum(np.sin(W)))\n\ndef grad(W):\n    return np.cos(W)\n")
+    r = cli("gradcheck", "--func", f"{tmp_path / 'mat.py'}:loss", "--grad", "grad", "--x0",
+            str(tmp_path / "w.npy"), "--json")
+    assert r.code == 0, r.stdout + r.stderr
+    d = r.json
+    assert d["passed"] is True and d["shape"] == [2, 3]
+    assert d["point"] == f"--x0 {tmp_path / 'w.npy'}"
+    assert [c["name"] for c in d["components"]][:4] == ["W[0, 0]", "W[0, 1]", "W[0, 2]",
+                                                          "W[1, 0]"]
+    d = cli("gradcheck", "--func", f"{MLP}:loss", "--grad", "loss_grad", "--at",
+            ",".join(["0.5"] * 30 + ["pi/4"]), "--points", "5", "--seed", "2", "--json").json
+    assert d["n"] == 31 and d["passed"] is True and d["checked"] == 5 and d["sampled"]
+    assert d["seed"] == 2 and d["point"].startswith("--at 0.5,0.5")
 
 
 def test_batch_reads_expressions_from_stdin(cli) -> None:
@@ -187,156 +510,6 @@ def test_batch_reads_expressions_from_stdin(cli) -> None:
     assert r.code == 2
 
 
-# --------------------------------------------------------------------------- user code
-
-
-@pytest.mark.parametrize("fast", [False, True], ids=["full", "fast"])
-def test_mlp_correct_backprop_passes(cli, fast: bool) -> None:
-    args = ["gradcheck", "--func", f"{MLP}:loss", "--grad", "loss_grad", "--dim", "31",
-            "--seed", "3", "--json"] + (["--fast"] if fast else [])
-    r = cli(*args)
-    assert r.code == 0, r.stdout + r.stderr
-    d = r.json
-    assert d["passed"] is True and d["fast"] is fast and d["n"] == 31
-    assert d["expression"] is None and d["input"] == f"{MLP}:loss"
-    assert d["failed"] == 0 and d["failing"] == []
-
-
-@pytest.mark.parametrize("fast", [False, True], ids=["full", "fast"])
-@pytest.mark.parametrize("broken", ["broken_grad", "bias_sign_grad"])
-def test_mlp_broken_backprop_is_caught(cli, fast: bool, broken: str) -> None:
-    args = ["gradcheck", "--func", f"{MLP}:loss", "--grad", f"{MLP}:{broken}", "--dim", "31",
-            "--seed", "3", "--json"] + (["--fast"] if fast else [])
-    r = cli(*args)
-    assert r.code == 1, r.stdout + r.stderr
-    d = r.json
-    assert d["passed"] is False and d["failed"] >= 1
-    if not fast and broken == "bias_sign_grad":
-        assert d["failing"] == [30]  # only the output bias, the last parameter
-        worst = d["components"][0]
-        assert worst["name"] == "theta[30]" and worst["passed"] is False
-        assert worst["analytic"] == pytest.approx(-worst["numeric"], rel=1e-6)
-    if not fast and broken == "broken_grad":
-        # the missing tanh' factor spoils the first layer (W1, b1), not w2 and b2
-        assert set(d["failing"]) <= set(range(24)) and len(d["failing"]) >= 12
-
-
-def test_full_check_text_shows_the_worst_components(cli) -> None:
-    r = cli("gradcheck", "--func", f"{MLP}:loss", "--grad", "bias_sign_grad", "--dim", "31",
-            "--seed", "3")
-    assert r.code == 1
-    assert "the 10 worst of 31 components" in r.stdout
-    assert "wrong: theta[30]" in r.stdout
-    assert r.stdout.count("FAIL") >= 2  # the verdict and the row
-
-
-def _write_model(tmp_path: Path, n_wrong: int = 0, delta: float = 0.0) -> Path:
-    """f(x) = sum(a sin x + x^2/2) with known a; the gradient with `n_wrong` component off."""
-    path = tmp_path / "big.py"
-    path.write_text(textwrap.dedent(f"""
-        import numpy as np
-
-        def _a(n):
-            return np.linspace(0.5, 2.0, n)
-
-        def loss(x):
-            return float(_a(x.size) @ np.sin(x) + 0.5 * (x @ x))
-
-        def grad(x):
-            return _a(x.size) * np.cos(x) + x
-
-        def one_wrong(x):
-            g = grad(x)
-            rms = np.sqrt(np.mean(g * g))
-            g[{n_wrong}] += {delta} * rms
-            return g
-    """))
-    return path
-
-
-def test_fast_mode_catches_one_component_off_by_1e3_rms_at_large_n(cli, tmp_path: Path) -> None:
-    path = _write_model(tmp_path, n_wrong=12345, delta=1e-3)
-    for seed in range(3):
-        good = cli("gradcheck", "--func", f"{path}:loss", "--grad", "grad", "--dim", "100000",
-                   "--seed", str(seed), "--fast", "--json")
-        assert good.code == 0, good.stdout
-        bad = cli("gradcheck", "--func", f"{path}:loss", "--grad", "one_wrong", "--dim",
-                  "100000", "--seed", str(seed), "--fast", "--json")
-        assert bad.code == 1, bad.stdout
-        d = bad.json
-        assert d["evaluations"] < 100 and d["gradient_evaluations"] == 1
-        assert len(d["components"]) == 8
-        assert {c["name"] for c in d["components"]} == {f"direction {k}" for k in range(1, 9)}
-
-
-def test_fast_defaults_to_richardson_and_reports_its_resolution(cli, tmp_path: Path) -> None:
-    path = _write_model(tmp_path)
-    runs = {}
-    for method in (None, "central"):
-        args = ["gradcheck", "--func", f"{path}:loss", "--grad", "grad", "--dim", "10000",
-                "--fast", "--json"] + (["--method", method] if method else [])
-        runs[method] = cli(*args).json
-    assert runs[None]["method"] == "richardson" and runs["central"]["method"] == "central"
-    # richardson's smaller error resolves far smaller mistakes, for a few more evaluations
-    assert runs[None]["resolution"] < runs["central"]["resolution"] / 30
-    assert runs[None]["evaluations"] - runs["central"]["evaluations"] < 30
-    full = cli("gradcheck", "--func", f"{path}:loss", "--grad", "grad", "--dim", "5", "--json")
-    assert full.json["method"] == "central"
-    text = cli("gradcheck", "--func", f"{path}:loss", "--grad", "grad", "--dim", "10000",
-               "--fast")
-    assert "resolution: one component off by more than" in text.stdout
-
-
-def test_points_checks_a_sample_of_components(cli, tmp_path: Path) -> None:
-    path = _write_model(tmp_path, n_wrong=7, delta=1.0)
-    d = cli("gradcheck", "--func", f"{path}:loss", "--grad", "grad", "--dim", "5000",
-            "--points", "50", "--json").json
-    assert d["sampled"] is True and d["checked"] == 50 and d["n"] == 5000 and d["passed"]
-    assert d["evaluations"] < 300
-    assert len(d["components"]) == 10 and d["shown"] == "worst"
-    fast = cli("gradcheck", "--func", f"{path}:loss", "--grad", "grad", "--dim", "5000",
-               "--fast", "--points", "3", "--json").json
-    assert fast["checked"] == 3 and len(fast["components"]) == 3
-
-
-def test_large_full_check_lists_all_failures_by_index(cli, tmp_path: Path) -> None:
-    path = _write_model(tmp_path, n_wrong=77, delta=1e-2)
-    d = cli("gradcheck", "--func", f"{path}:loss", "--grad", "one_wrong", "--dim", "300",
-            "--json").json
-    assert d["failing"] == [77] and d["failed"] == 1 and d["checked"] == 300
-    assert d["components"][0]["index"] == 77 and d["components"][0]["name"] == "x[77]"
-    assert len(d["components"]) == 10
-
-
-def test_point_from_npy_keeps_its_shape(cli, tmp_path: Path) -> None:
-    np.save(tmp_path / "w.npy", np.arange(6.0).reshape(2, 3) / 10)
-    path = _write_model(tmp_path)
-    (tmp_path / "mat.py").write_text(
-        "import numpy as np\n\ndef loss(W):\n    assert W.shape == (2, 3)\n"
-        "    return float(np.sum(np.sin(W)))\n\ndef grad(W):\n    return np.cos(W)\n")
-    d = cli("gradcheck", "--func", f"{tmp_path / 'mat.py'}:loss", "--grad", "grad", "--x0",
-            str(tmp_path / "w.npy"), "--json").json
-    assert d["passed"] is True and d["shape"] == [2, 3]
-    assert [c["name"] for c in d["components"]][:4] == ["W[0, 0]", "W[0, 1]", "W[0, 2]",
-                                                          "W[1, 0]"]
-    d = cli("gradcheck", "--func", f"{path}:loss", "--grad", "grad", "--at", "0.5,1,pi/4",
-            "--json").json
-    assert d["n"] == 3 and d["passed"] is True
-
-
-def test_nan_in_the_gradient_fails_with_json_strings(cli, tmp_path: Path) -> None:
-    (tmp_path / "nan.py").write_text(
-        "import numpy as np\n\ndef loss(x):\n    return float(np.sum(x**2))\n\n"
-        "def grad(x):\n    g = 2*x\n    g[1] = np.nan\n    return g\n")
-    r = cli("gradcheck", "--func", f"{tmp_path / 'nan.py'}:loss", "--grad", "grad", "--at",
-            "1,2,3", "--json")
-    assert r.code == 1
-    assert "NaN" not in r.stdout
-    d = r.json
-    assert d["failing"] == [1] and d["max_abs_error"] == "nan"
-    assert d["components"][1]["analytic"] == "nan"
-
-
 def test_user_prints_do_not_corrupt_json(cli) -> None:
     r = cli("gradcheck", "--func", f"{FAULTY}:noisy", "--grad", "grad", "--dim", "3", "--json")
     assert r.code == 0
@@ -344,64 +517,19 @@ def test_user_prints_do_not_corrupt_json(cli) -> None:
     assert "debug: loss called" in r.stderr
 
 
-def test_progress_callback_and_time_budget() -> None:
-    calls: list[tuple[int, int]] = []
-    loss, grad = _spec(f"{MLP}:loss"), _spec("loss_grad", MLP)
-    r = gradcheck_function(loss, grad, _dim(31),
-                           progress=lambda done, total: calls.append((done, total)))
-    assert r.passed and calls and calls[-1] == (31, 31)
-    with pytest.raises(ComputeError) as info:
-        gradcheck_function(loss, grad, _dim(31), budget=1e-9)
-    assert info.value.code == "too_slow" and "fast" in (info.value.hint or "")
-
-
-# --------------------------------------------------------------------------- the contract
-
-
-def _check_common(d: dict) -> None:
-    assert d.keys() >= BASE_KEYS | SPEC_KEYS
-    assert d["ok"] is True and d["command"] == "gradcheck"
-    assert isinstance(d["passed"], bool)
-    for c in d["components"]:
-        assert c.keys() >= COMPONENT_KEYS
-        assert isinstance(c["name"], str) and isinstance(c["passed"], bool)
-        for key in ("analytic", "numeric", "abs_error", "rel_error"):
-            assert isinstance(c[key], (int, float)) or c[key] in ("inf", "-inf", "nan")
-
-
-def test_json_contract_in_every_mode(cli) -> None:
-    d = cli("gradcheck", "x^2*y", "--at", "x=1,y=2", "--json").json
-    _check_common(d)
-    assert d["expression"] == "x**2*y" and d["variables"] == ["x", "y"]
-    assert {"mode", "method", "rtol", "atol", "eps", "at", "n", "evaluations"} <= d.keys()
-    d = cli("gradcheck", "x^2*y", "--at", "x=1,y=2", "--grad", "2*x*y, x^2", "--json").json
-    _check_common(d)
-    assert {"exact", "formula", "expected", "formula_matches"} <= d["components"][0].keys()
-    for fast in ([], ["--fast"]):
-        d = cli("gradcheck", "--func", f"{MLP}:loss", "--grad", "loss_grad", "--dim", "31",
-                "--json", *fast).json
-        _check_common(d)
-        assert d["expression"] is None and d["func"] == f"{MLP}:loss"
-        assert d["grad"] == "loss_grad" and d["n"] == 31
-        assert {"failed", "failing", "shown", "evaluations", "point", "seed"} <= d.keys()
-    assert {"noise_floor", "tolerance", "step"} <= d["components"][0].keys()
-
-
+# What the command line decides (flags, files, points), and one error of each exit code
+# from the operation, through the one error boundary.
 BAD_INPUT = [
-    (["gradcheck", "x^2*y"], 2, "missing_variable"),
-    (["gradcheck", "x^2*y", "--at", "x=1,y=2", "--grad", "2*x*y"], 2, "wrong_gradient_length"),
-    (["gradcheck", "x^2*y", "--at", "x=1,y=2", "--grad", "2*x*y, x^2, 1"], 2,
-     "wrong_gradient_length"),
-    (["gradcheck", "x^2", "--at", "1", "--grad", "2*x+"], 2, "parse_error"),
-    (["gradcheck", "x^2", "--at", "1", "--grad", "2*z"], 2, "unknown_variable"),
-    (["gradcheck", "x^2", "--at", "1", "--vars", "y"], 2, "unknown_variable"),
-    (["gradcheck", "x^2", "--at", "1", "--fast"], 2, "bad_option"),
-    (["gradcheck", "x^2", "--at", "1", "--method", "magic"], 2, "bad_value"),
-    (["gradcheck", "x^2", "--at", "1", "--eps", "-1"], 2, "bad_value"),
-    (["gradcheck", "log(x)", "--at", "0"], 3, "undefined"),
     (["gradcheck"], 2, "missing_argument"),
+    (["gradcheck", "x^2", "--at", "1", "--fast"], 2, "bad_option"),
+    (["gradcheck", "x^2", "--at", "1", "--x0", "w.npy"], 2, "bad_option"),
+    (["gradcheck", "x^2", "--at", "1", "--grad", "model.py:g"], 2, "bad_option"),
     (["gradcheck", "x", "--func", f"{FAULTY}:loss"], 2, "bad_option"),
+    (["gradcheck", "--func", f"{FAULTY}:loss", "--grad", "grad", "--vars", "x", "--dim", "3"], 2,
+     "bad_option"),
     (["gradcheck", "--func", "model.py", "--grad", "g", "--dim", "3"], 2, "bad_function_spec"),
+    (["gradcheck", "--func", f"{FAULTY}:loss", "--grad", "not a name", "--dim", "3"], 2,
+     "bad_function_spec"),
     (["gradcheck", "--func", "no_such_file.py:loss", "--grad", "g", "--dim", "3"], 2,
      "file_not_found"),
     (["gradcheck", "--func", f"{FAULTY}:missing", "--grad", "grad", "--dim", "3"], 2,
@@ -410,25 +538,25 @@ BAD_INPUT = [
      "not_callable"),
     (["gradcheck", "--func", f"{FAULTY}:loss", "--dim", "3"], 2, "missing_argument"),
     (["gradcheck", "--func", f"{FAULTY}:loss", "--grad", "grad"], 2, "missing_point"),
-    (["gradcheck", "--func", f"{FAULTY}:loss", "--grad", "short_grad", "--dim", "3"], 2,
-     "bad_output"),
-    (["gradcheck", "--func", f"{FAULTY}:returns_none", "--grad", "grad", "--dim", "3"], 2,
-     "bad_output"),
-    (["gradcheck", "--func", f"{FAULTY}:returns_vector", "--grad", "grad", "--dim", "3"], 2,
-     "bad_output"),
-    (["gradcheck", "--func", f"{FAULTY}:two_args", "--grad", "grad", "--dim", "3"], 2,
-     "bad_signature"),
-    (["gradcheck", "--func", f"{FAULTY}:raises", "--grad", "grad", "--dim", "3"], 3,
-     "user_code_error"),
-    (["gradcheck", "--func", f"{FAULTY}:exits", "--grad", "grad", "--dim", "3"], 3,
-     "user_code_error"),
+    (["gradcheck", "--func", f"{FAULTY}:loss", "--grad", "grad", "--dim", "3", "--at", "1"], 2,
+     "bad_option"),
     (["gradcheck", "--func", f"{FAULTY}:loss", "--grad", "grad", "--at", "x=1"], 2,
      "bad_value"),
+    (["gradcheck", "--func", f"{FAULTY}:loss", "--grad", "grad", "--dim", "0"], 2,
+     "bad_value"),
+    (["gradcheck", "--func", f"{FAULTY}:loss", "--grad", "short_grad", "--dim", "3"], 2,
+     "bad_output"),
+    (["gradcheck", "--func", f"{FAULTY}:raises", "--grad", "grad", "--dim", "3"], 3,
+     "user_code_error"),
+    (["gradcheck", "x^2", "--at", "1", "--method", "magic"], 2, "bad_value"),
+    (["gradcheck", "x^2", "--at", "1", "--points", "0"], 2, "bad_value"),
+    (["gradcheck", "x^2", "--at", "1", "--grad", "2*x+"], 2, "parse_error"),
+    (["gradcheck", "log(x)", "--at", "0"], 3, "undefined"),
 ]
 
 
 @pytest.mark.parametrize(("args", "code", "error_code"), BAD_INPUT,
-                         ids=[" ".join(a[1:])[-60:] for a, _, _ in BAD_INPUT])
+                         ids=[" ".join(a[1:])[-60:] or "none" for a, _, _ in BAD_INPUT])
 def test_bad_input_has_exit_codes_and_json_errors(cli, args: list[str], code: int,
                                                   error_code: str) -> None:
     r = cli(*args, "--json")
@@ -441,28 +569,64 @@ def test_bad_input_has_exit_codes_and_json_errors(cli, args: list[str], code: in
     assert "calctool/core" not in text.stderr and "calctool/cli" not in text.stderr
 
 
-def test_syntax_error_in_their_file_is_theirs(cli, tmp_path: Path) -> None:
+# Errors of the operation itself, whoever calls it: (call, code, exit status).
+OPERATION_ERRORS = [
+    (lambda: gradcheck("x^2*y"), "missing_variable", 2),
+    (lambda: gradcheck("x^2*y", "2*x*y", at="x=1,y=2"), "wrong_gradient_length", 2),
+    (lambda: gradcheck("x^2*y", "2*x*y, x^2, 1", at="x=1,y=2"), "wrong_gradient_length", 2),
+    (lambda: gradcheck("x^2", "2*x+", at="1"), "parse_error", 2),
+    (lambda: gradcheck("x^2", "2*z", at="1"), "unknown_variable", 2),
+    (lambda: gradcheck("x^2", at="1", variables="y"), "unknown_variable", 2),
+    (lambda: gradcheck("x^2", at="1", variables="x,x"), "bad_value", 2),
+    (lambda: gradcheck("x^2", at="1", method="magic"), "bad_value", 2),
+    (lambda: gradcheck("x^2", at="1", eps=-1), "bad_value", 2),
+    (lambda: gradcheck("x^2", at="1", rtol=-1), "bad_value", 2),
+    (lambda: gradcheck("x^2", at="1", atol=math.nan), "bad_value", 2),
+    (lambda: gradcheck("3", at="1"), "no_variable", 2),
+    (lambda: gradcheck("log(x)", at="0"), "undefined", 3),
+    (lambda: gradcheck(faulty.loss, faulty.grad, dim=3, points=0), "bad_value", 2),
+    (lambda: gradcheck(faulty.loss, faulty.short_grad, dim=3), "bad_output", 2),
+    (lambda: gradcheck(faulty.returns_none, faulty.grad, dim=3), "bad_output", 2),
+    (lambda: gradcheck(faulty.returns_vector, faulty.grad, dim=3), "bad_output", 2),
+    (lambda: gradcheck(faulty.two_args, faulty.grad, dim=3), "bad_signature", 2),
+    (lambda: gradcheck(faulty.raises, faulty.grad, dim=3), "user_code_error", 3),
+    (lambda: gradcheck(faulty.exits, faulty.grad, dim=3), "user_code_error", 3),
+    (lambda: gradcheck(lambda _: math.inf, faulty.grad, dim=3), "not_finite", 3),
+]
+
+
+@pytest.mark.parametrize(("call", "code", "status"), OPERATION_ERRORS,
+                         ids=[f"{c}-{i}" for i, (_, c, _) in enumerate(OPERATION_ERRORS)])
+def test_errors_of_the_operation_have_codes_and_exit_statuses(call: Any, code: str,
+                                                              status: int) -> None:
+    with pytest.raises(CalcError) as info:
+        call()
+    assert info.value.code == code and info.value.exit_status == status
+    json.dumps(info.value.to_dict(), allow_nan=False)
+
+
+def test_syntax_error_in_their_file_is_theirs(tmp_path: Path) -> None:
     (tmp_path / "broken.py").write_text("import numpy as np\n\ndef loss(w)\n    return 1\n")
-    r = cli("gradcheck", "--func", f"{tmp_path / 'broken.py'}:loss", "--grad", "g", "--dim",
-            "3", "--json")
-    assert r.code == 3 and r.json["error"]["code"] == "user_code_error"
-    assert "line 3" in r.json["error"]["traceback"]
-    text = cli("gradcheck", "--func", f"{tmp_path / 'broken.py'}:loss", "--grad", "g", "--dim",
-               "3")
-    assert "broken.py is not valid Python" in text.stderr and "def loss(w)" in text.stderr
+    with pytest.raises(uc.UserCodeError) as info:
+        _spec(f"{tmp_path / 'broken.py'}:loss")
+    e = info.value
+    assert e.code == "user_code_error" and e.exit_status == 3
+    assert "line 3" in e.to_dict()["traceback"]
+    assert "broken.py is not valid Python" in e.message and "def loss(w)" in e.message
 
 
-def test_user_code_error_shows_their_traceback_only(cli) -> None:
-    r = cli("gradcheck", "--func", f"{FAULTY}:raises", "--grad", "grad", "--dim", "3")
-    assert r.code == 3
-    assert "Traceback from your code" in r.stderr
-    assert 'faulty.py", line' in r.stderr and "in _inner" in r.stderr and "in raises" in r.stderr
-    assert "weights @ w" in r.stderr and "ValueError" in r.stderr
-    assert "calctool/" not in r.stderr.replace(str(FIXTURES), "")
-    d = cli("gradcheck", "--func", f"{FAULTY}:raises", "--grad", "grad", "--dim", "3",
-            "--json").json
-    assert "in _inner" in d["error"]["traceback"]
-    assert "Traceback" not in d["error"]["message"]
+def test_user_code_error_shows_their_traceback_only() -> None:
+    x = uc.UserPoint(uc.random_point(3, 0), "dim=3", 0)
+    with pytest.raises(uc.UserCodeError) as info:
+        gradcheck_function(_spec(f"{FAULTY}:raises"), _spec("grad", FAULTY), x)
+    message = info.value.message  # what the text output prints after "calctool: error: "
+    assert "Traceback from your code" in message
+    assert 'faulty.py", line' in message and "in _inner" in message and "in raises" in message
+    assert "weights @ w" in message and "ValueError" in message
+    assert "calctool/" not in message.replace(str(FIXTURES), "")
+    d = info.value.to_dict()
+    assert "in _inner" in d["traceback"]
+    assert "Traceback" not in d["message"]
 
 
 # --------------------------------------------------------------------------- rendering
@@ -478,14 +642,14 @@ def test_tables_fit_sixty_columns_without_cutting_numbers(tmp_path: Path) -> Non
     # terminal: it must fold, not end in "…".
     deep = tmp_path / ("checkout-" + "d" * 40) / "fixtures"
     deep.mkdir(parents=True)
-    mlp = deep / "mlp.py"
-    mlp.write_text(Path(MLP).read_text())
+    path = deep / "mlp.py"
+    path.write_text(Path(MLP).read_text())
+    loss, broken = _spec(f"{path}:loss"), _spec("broken_grad", str(path))
+    x = uc.UserPoint(uc.random_point(31, 3), "--dim 31 --seed 3 (standard normal)", 3)
     results = [
-        gradcheck(NEURON, at=NEURON_AT, variables="w,b", grad=f"-{DL_DW}, {DL_DB}"),
-        gradcheck_function(_spec(f"{mlp}:loss"), _spec("broken_grad", mlp), _dim(31, 3),
-                           sampling=Sampling(seed=3)),
-        gradcheck_function(_spec(f"{mlp}:loss"), _spec("broken_grad", mlp), _dim(31),
-                           sampling=Sampling(fast=True)),
+        gradcheck(NEURON, f"-{DL_DW}, {DL_DB}", at=NEURON_AT, variables="w,b"),
+        gradcheck_function(loss, broken, x, sampling=Sampling(seed=3)),
+        gradcheck_function(loss, broken, x, sampling=Sampling(fast=True, seed=3)),
     ]
     for result in results:
         console = Console(file=io.StringIO(), width=60, color_system=None, record=True)
@@ -505,30 +669,26 @@ GRADIENT_COMPONENT_KEYS = EXPRESSION_COMPONENT_KEYS | {
     "exact", "formula", "expected", "passed_numeric", "passed_exact", "formula_matches"}
 
 
-def _verdict(stdout: str) -> str:
-    return next(line for line in stdout.splitlines() if line.startswith("result"))
-
-
 @pytest.mark.parametrize(("text", "at", "word", "kind", "eps"), [
     ("abs(x) + 2", "1e-9", "KINK", "kink", None),  # the default step straddles 0
-    ("relu(x - 1)*3", "1.0000001", "KINK", "kink", "1e-4"),
-    ("max(x, 2 - x)", "1.000000001", "KINK", "kink", "1e-5"),
-    ("leaky_relu(x, 0.1)", "-3e-5", "KINK", "kink", "1e-4"),
+    ("relu(x - 1)*3", "1.0000001", "KINK", "kink", 1e-4),
+    ("max(x, 2 - x)", "1.000000001", "KINK", "kink", 1e-5),
+    ("leaky_relu(x, 0.1)", "-3e-5", "KINK", "kink", 1e-4),
     ("floor(x)", "0.9999999", "JUMP", "jump", None),
     ("ceiling(2*x)", "0.49999999", "JUMP", "jump", None),
     ("heaviside(x) + 1", "-1e-8", "JUMP", "jump", None),
     ("sign(x)*3", "1e-8", "JUMP", "jump", None),
 ])
-def test_a_step_straddling_a_kink_is_inconclusive_not_pass(cli, text: str, at: str, word: str,
-                                                          kind: str, eps: str | None) -> None:
-    args = ["gradcheck", text, "--at", at] + (["--eps", eps] if eps else [])
-    r = cli(*args)
-    assert r.code == 1, r.stdout + r.stderr
-    verdict = _verdict(r.stdout)
+def test_a_step_straddling_a_kink_is_inconclusive_not_pass(text: str, at: str, word: str,
+                                                          kind: str, eps: float | None) -> None:
+    r = gradcheck(text, at=at, eps=eps)
+    assert r.exit_status == 1
+    out = shown(r)
+    verdict = _verdict(out)
     assert "INCONCLUSIVE" in verdict and f"straddles a {kind}" in verdict
-    assert "PASS" not in r.stdout and word in r.stdout
-    assert "farther" in r.stdout and "smaller --eps" in r.stdout
-    d = cli(*args, "--json").json
+    assert "PASS" not in out and word in out
+    assert "farther" in out and "smaller --eps" in out
+    d = r.to_dict()
     _check_common(d)
     c = d["components"][0]
     assert d["passed"] is False and d["failed"] == 1 and c["passed"] is False
@@ -538,88 +698,86 @@ def test_a_step_straddling_a_kink_is_inconclusive_not_pass(cli, text: str, at: s
     assert abs(c["numeric"] - c["analytic"]) > 0.01 * max(1.0, abs(c["analytic"]))
 
 
-def test_the_brief_examples_are_never_a_pass_with_rel_error_one(cli) -> None:
+def test_the_brief_examples_are_never_a_pass_with_rel_error_one() -> None:
     """abs(x) at 1e-9 and relu(x)*y at x = 1e-7 used to PASS with the difference 0.00017
     (and 0.51) against 1: the kink had inflated the measured noise of f, so the step
     was not refined and the tolerance took anything. Now the noise is measured below
     the kink, the step refined to clear it (checked: the stencil does not straddle 0),
     and the difference is the slope, 1."""
-    d = cli("gradcheck", "abs(x)", "--grad", "sign(x)", "--at", "1e-9", "--json").json
-    c = d["components"][0]
-    assert d["passed"] is True and c["numeric"] == pytest.approx(1.0, rel=1e-6)
-    assert 2 * c["step"] < 1e-9
-    r = cli("gradcheck", "abs(x)", "--grad", "sign(x)", "--at", "1e-9")
-    assert r.code == 0 and "rel. error 1.0e+00" not in r.stdout
-    d = cli("gradcheck", "relu(x)*y", "--grad", "heaviside(x)*y, relu(x)", "--at",
-            "x=1e-7,y=1", "--json").json
-    assert d["passed"] is True and d["max_rel_error"] < 1e-6
-    assert [c["numeric"] for c in d["components"]] == pytest.approx([1.0, 1e-7], rel=1e-6)
-    # with a step that must straddle (--eps is used as given), it is inconclusive
-    r = cli("gradcheck", "relu(x)*y", "--grad", "heaviside(x)*y, relu(x)", "--at",
-            "x=1e-7,y=1", "--eps", "1e-4")
-    assert r.code == 1
-    verdict = _verdict(r.stdout)
+    r = gradcheck("abs(x)", "sign(x)", at="1e-9")
+    c = r.components[0]
+    assert r.passed is True and c.numeric == pytest.approx(1.0, rel=1e-6)
+    assert c.step is not None and 2 * c.step < 1e-9
+    assert "rel. error 1.0e+00" not in shown(r)
+    r = gradcheck("relu(x)*y", "heaviside(x)*y, relu(x)", at="x=1e-7,y=1")
+    assert r.passed is True and r.max_rel_error < 1e-6
+    assert [c.numeric for c in r.components] == pytest.approx([1.0, 1e-7], rel=1e-6)
+    # with a step that must straddle (eps is used as given), it is inconclusive
+    r = gradcheck("relu(x)*y", "heaviside(x)*y, relu(x)", at="x=1e-7,y=1", eps=1e-4)
+    assert r.exit_status == 1
+    verdict = _verdict(shown(r))
     assert verdict.startswith("result") and "INCONCLUSIVE: ∂f/∂x cannot be checked" in verdict
     assert "(1 of 2)" in verdict
-    d = cli("gradcheck", "relu(x)*y", "--grad", "heaviside(x)*y, relu(x)", "--at",
-            "x=1e-7,y=1", "--eps", "1e-4", "--json").json
-    dx, dy = d["components"]
+    dx, dy = r.to_dict()["components"]
     assert dx["passed"] is False and dx["passed_exact"] is True
     assert dx["passed_numeric"] is False and "relu(x) where x = 0" in dx["diagnosis"]
     assert dy["passed"] is True
     assert set(dx) == set(dy) | {"diagnosis"} == GRADIENT_COMPONENT_KEYS | {"diagnosis"}
 
 
-def test_floor_gradcheck_near_a_jump_does_not_crash(cli) -> None:
-    r = cli("gradcheck", "floor(x)", "--grad", "0", "--at", "0.9999999")
-    assert r.code == 1 and "internal error" not in r.stderr
-    assert "JUMP" in r.stdout and "floor(x) where x is an integer" in r.stdout
-    ok = cli("gradcheck", "floor(x)*y", "--grad", "0, floor(x)", "--at", "x=2.5,y=3", "--json")
-    assert ok.code == 0 and ok.json["passed"] is True
-    assert [c["numeric"] for c in ok.json["components"]] == [0.0, 2.0]
-    at_jump = cli("gradcheck", "floor(x)", "--at", "1", "--json")
-    assert at_jump.code == 3 and at_jump.json["error"]["code"] == "not_differentiable"
+def test_floor_gradcheck_near_a_jump_does_not_crash() -> None:
+    r = gradcheck("floor(x)", "0", at="0.9999999")
+    assert r.exit_status == 1
+    text = shown(r)
+    assert "JUMP" in text and "floor(x) where x is an integer" in text
+    ok = gradcheck("floor(x)*y", "0, floor(x)", at="x=2.5,y=3")
+    assert ok.exit_status == 0 and ok.passed is True
+    assert [c.numeric for c in ok.components] == [0.0, 2.0]
+    with pytest.raises(DomainError) as at_jump:
+        gradcheck("floor(x)", at="1")
+    assert at_jump.value.code == "not_differentiable" and at_jump.value.exit_status == 3
 
 
-def test_a_wrong_formula_near_a_kink_is_still_wrong(cli) -> None:
+def test_a_wrong_formula_near_a_kink_is_still_wrong() -> None:
     """The exact comparison does not need the finite difference: a wrong formula fails."""
-    r = cli("gradcheck", "abs(x) + 2", "--grad", "-sign(x)", "--at", "1e-9")
-    assert r.code == 1 and "FAIL: ∂f/∂x is wrong" in _verdict(r.stdout)
-    assert "KINK" not in r.stdout
+    r = gradcheck("abs(x) + 2", "-sign(x)", at="1e-9")
+    assert r.exit_status == 1
+    text = shown(r)
+    assert "FAIL: ∂f/∂x is wrong" in _verdict(text) and "KINK" not in text
 
 
-def test_kinks_away_from_the_stencil_are_not_reported(cli) -> None:
-    for text, at in (("abs(x)", "0.5"), ("relu(x)*y", "x=-2,y=3"), ("floor(x)*x", "2.5"),
-                     ("max(x, 2 - x)", "3"), ("abs(x - y)", "x=1,y=1.001"),
-                     ("atan2(y, x)", "x=1,y=1e-9")):
-        d = cli("gradcheck", text, "--at", at, "--json").json
-        assert d["passed"] is True, (text, d)
-        assert all("diagnosis" not in c for c in d["components"])
+@pytest.mark.parametrize(("text", "at"), [
+    ("abs(x)", "0.5"), ("relu(x)*y", "x=-2,y=3"), ("floor(x)*x", "2.5"),
+    ("max(x, 2 - x)", "3"), ("abs(x - y)", "x=1,y=1.001"), ("atan2(y, x)", "x=1,y=1e-9")])
+def test_kinks_away_from_the_stencil_are_not_reported(text: str, at: str) -> None:
+    r = gradcheck(text, at=at)
+    assert r.passed is True, (text, r)
+    assert all(c.diagnosis is None for c in r.components)
 
 
-def test_atan2_cut_is_a_jump_for_the_component_that_crosses_it(cli) -> None:
-    d = cli("gradcheck", "atan2(y, x)", "--at", "x=-1,y=1e-9", "--json").json
-    dx, dy = d["components"]
-    assert dx["passed"] is True  # moving x keeps y > 0: no cut crossed
-    assert dy["passed"] is False and "atan2(y, x) where y = 0 with x ≤ 0" in dy["diagnosis"]
+def test_atan2_cut_is_a_jump_for_the_component_that_crosses_it() -> None:
+    dx, dy = gradcheck("atan2(y, x)", at="x=-1,y=1e-9").components
+    assert dx.passed is True  # moving x keeps y > 0: no cut crossed
+    assert dy.passed is False and dy.diagnosis is not None
+    assert "atan2(y, x) where y = 0 with x ≤ 0" in dy.diagnosis
 
 
-@pytest.mark.parametrize(("args", "words"), [
-    (["sin(x)^2", "--at", "pi"], "in absolute terms"),  # sympy's 0 against float(pi)'s
-    (["sin(x)^2", "--at", "pi", "--atol", "1e-12"], "within --atol 1e-12"),
-    (["x^2", "--grad", "2.001*x", "--at", "1", "--rtol", "0.01"], "within --rtol 0.01"),
-    (["x^3*cos(x)", "--at", "0.7"], "(rel. error"),
+@pytest.mark.parametrize(("args", "kwargs", "words"), [
+    (("sin(x)^2",), {"at": "pi"}, "in absolute terms"),  # sympy's 0 against float(pi)'s
+    (("sin(x)^2",), {"at": "pi", "atol": 1e-12}, "within --atol 1e-12"),
+    (("x^2", "2.001*x"), {"at": "1", "rtol": 0.01}, "within --rtol 0.01"),
+    (("x^3*cos(x)",), {"at": "0.7"}, "(rel. error"),
 ])
-def test_a_pass_never_claims_agreement_with_a_large_relative_error(cli, args: list[str],
-                                                                  words: str) -> None:
-    r = cli("gradcheck", *args)
-    assert r.code == 0, r.stdout
-    verdict = _verdict(r.stdout)
+def test_a_pass_never_claims_agreement_with_a_large_relative_error(
+        args: tuple[str, ...], kwargs: dict[str, Any], words: str) -> None:
+    r = gradcheck(*args, **kwargs)
+    assert r.exit_status == 0
+    text = shown(r)
+    verdict = _verdict(text)
     assert "PASS" in verdict and words in verdict
-    d = cli("gradcheck", *args, "--json").json
-    if d["max_rel_error"] > 1e-6:
+    if r.max_rel_error > 1e-6:
         assert "rel. error" not in verdict or "--rtol" in verdict
-        assert "rel. error 1.0e+00" not in r.stdout.split("result", 1)[1].splitlines()[0]
+        assert "rel. error 1.0e+00" not in text.split("result", 1)[1].splitlines()[0]
 
 
 def test_passes_say_why_in_every_mode() -> None:
@@ -628,7 +786,7 @@ def test_passes_say_why_in_every_mode() -> None:
     from calctool.render.views.gradcheck import _verdict as verdict
 
     cases = [gradcheck("sin(x)^2", at="pi"), gradcheck("x^2*y", at="x=1,y=2"),
-             gradcheck_function(_spec(f"{MLP}:loss"), _spec("loss_grad", MLP), _dim(31))]
+             gradcheck(mlp.loss, mlp.loss_grad, dim=31)]
     for r in cases:
         assert r.passed
         text = verdict(r)
@@ -638,23 +796,21 @@ def test_passes_say_why_in_every_mode() -> None:
             assert "rel. error" in text
 
 
-def test_function_mode_noise_is_not_inflated_by_a_kink(tmp_path: Path) -> None:
+def test_function_mode_noise_is_not_inflated_by_a_kink() -> None:
     """User code with kinks next to the point: the noise measured along a probe that
     crosses them used to be ~1e-6, so every tolerance was ~1 and a component off by
     1e-4 passed. A wrong smooth component is caught now, and no straddled difference
     passes."""
-    code = tmp_path / "kinky.py"
-    code.write_text(textwrap.dedent("""
-        import numpy as np
-        def f(x):
-            return float(np.sum(np.abs(x)) + x[1] ** 2)
-        def g(x):
-            out = np.sign(x)
-            out[1] = out[1] + 2 * x[1] + 1e-4
-            return out
-    """))
-    r = gradcheck_function(_spec(f"{code}:f"), _spec("g", code),
-                           uc.parse_numbers("1e-9, 2, -1e-8", option="--at"))
+
+    def f(x: np.ndarray) -> float:
+        return float(np.sum(np.abs(x)) + x[1] ** 2)
+
+    def g(x: np.ndarray) -> np.ndarray:
+        out = np.sign(x)
+        out[1] = out[1] + 2 * x[1] + 1e-4
+        return out
+
+    r = gradcheck(f, g, at=[1e-9, 2, -1e-8])
     by_name = {c.name: c for c in r.components}
     assert not by_name["x[1]"].passed  # off by 1e-4: caught
     assert by_name["x[1]"].tolerance < 1e-6
@@ -678,30 +834,34 @@ def test_finite_differences_report_the_span_they_evaluated() -> None:
     ("exp(-x^2/1e-16)", "x=1e-8"),  # f varies on a scale of 1e-8
     ("x^2*y + sin(x*y)", "x=1e6,y=1e6"),
 ])
-def test_a_step_too_coarse_for_f_is_refined_not_a_false_alarm(cli, expr: str, at: str) -> None:
-    r = cli("gradcheck", expr, "--at", at, "--json")
-    assert r.code == 0, r.stdout
-    for c in r.json["components"]:
-        default = 6e-6 * max(1.0, abs(r.json["at"][c["name"]]))
-        assert c["passed"] and c["step"] < default / 50
-    assert "the default step was too coarse" in cli("gradcheck", expr, "--at", at).stdout
+def test_a_step_too_coarse_for_f_is_refined_not_a_false_alarm(expr: str, at: str) -> None:
+    r = gradcheck(expr, at=at)
+    assert r.exit_status == 0
+    point = r.to_dict()["at"]
+    for c in r.components:
+        default = 6e-6 * max(1.0, abs(point[c.name]))
+        assert c.passed and c.step is not None and c.step < default / 50
+    assert "the default step was too coarse" in shown(r)
 
 
-def test_refinement_never_rescues_a_wrong_gradient(cli) -> None:
-    r = cli("gradcheck", "sin(x)", "--at", "x=1e8", "--grad", "-cos(x)", "--json")
-    assert r.code == 1 and r.json["components"][0]["passed"] is False
+def test_refinement_never_rescues_a_wrong_gradient() -> None:
+    r = gradcheck("sin(x)", "-cos(x)", at="x=1e8")
+    assert r.exit_status == 1 and r.components[0].passed is False
     # a wrong hand gradient whose difference was fine is not "refined" at all
-    text = cli("gradcheck", "x^2", "--at", "x=3", "--grad", "2*x+1e-3").stdout
-    assert "too coarse" not in text
+    r = gradcheck("x^2", "2*x+1e-3", at="x=3")
+    assert r.refined == () and "too coarse" not in shown(r)
 
 
-def test_an_unresolvable_difference_blames_the_difference_not_sympy(cli) -> None:
-    r = cli("gradcheck", "cos(1000*x)", "--at", "x=1e6")
-    assert r.code == 1
-    assert "sympy and the finite difference disagree on ∂f/∂x" in r.stdout
+def test_an_unresolvable_difference_blames_the_difference_not_sympy() -> None:
+    r = gradcheck("cos(1000*x)", at="x=1e6")
+    assert r.exit_status == 1
+    assert "sympy and the finite difference disagree on ∂f/∂x" in shown(r)
 
 
-def test_an_eps_below_the_float_spacing_is_a_clear_usage_error(cli) -> None:
-    r = cli("gradcheck", "sin(x)", "--at", "x=1e8", "--eps", "1e-10")
-    assert r.code == 2 and "below the spacing of float64 numbers" in r.stderr
-    assert "Warning" not in r.stderr
+def test_an_eps_below_the_float_spacing_is_a_clear_usage_error() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no numpy warning on the way
+        with pytest.raises(UsageError) as info:
+            gradcheck("sin(x)", at="x=1e8", eps=1e-10)
+    assert info.value.code == "bad_value"
+    assert "below the spacing of float64 numbers" in info.value.message
