@@ -271,6 +271,23 @@ def variable_names(value: object, *, option: str, param: str | None = None) -> l
                      f"not {_type_name(value)}", code="bad_value")
 
 
+def select_variables(variables: Sequence[sp.Symbol], names: object, *,
+                     option: str) -> list[sp.Symbol]:
+    """The variables `names` picks out of the expression's `variables`, in the order given
+    (`--vars z,x`); an unknown or repeated name is a usage error naming `option`."""
+    known = {v.name: v for v in variables}  # type: ignore[attr-defined]
+    chosen: list[sp.Symbol] = []
+    for name in variable_names(names, option=option, param="variables"):
+        if name not in known:
+            listing = ", ".join(known) or "none"
+            raise UsageError(f"{option}: {name!r} is not a variable of the expression "
+                             f"(its variables: {listing})", code="unknown_variable")
+        if known[name] in chosen:
+            raise UsageError(f"{option} names {name} twice", code="bad_value")
+        chosen.append(known[name])
+    return chosen
+
+
 def resolve_point(at: object, variables: Sequence[sp.Symbol], *, option: str = "--at",
                   param: str | None = None, allow_infinite: bool = False,
                   require_all: bool = True, vanished: Collection[str] = ()) -> Point:

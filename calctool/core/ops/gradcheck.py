@@ -80,9 +80,9 @@ from calctool.core.expr.parse import free_variables, parse
 from calctool.core.expr.points import (
     expression_text,
     resolve_point,
+    select_variables,
     show_point,
     split_top_level,
-    variable_names,
 )
 from calctool.core.results.base import expr_number
 from calctool.core.results.gradcheck import Component, GradcheckResult, KinkComponent
@@ -371,18 +371,7 @@ def _choose_variables(expr: sp.Expr, names: str | Sequence[str | sp.Symbol] | No
                          code="no_variable")
     if names is None:
         return all_vars, "sorted"
-    option = say.name("variables")
-    known = {v.name: v for v in all_vars}  # type: ignore[attr-defined]
-    chosen: list[sp.Symbol] = []
-    for name in variable_names(names, option=option, param="variables"):
-        if name not in known:
-            listing = ", ".join(known)
-            raise UsageError(f"{option}: {name!r} is not a variable of the expression "
-                             f"(its variables: {listing})", code="unknown_variable")
-        if known[name] in chosen:
-            raise UsageError(f"{option} names {name} twice", code="bad_value")
-        chosen.append(known[name])
-    return chosen, "--vars"
+    return select_variables(all_vars, names, option=say.name("variables")), "--vars"
 
 
 def _true_derivative(expr: sp.Expr, var: sp.Symbol,

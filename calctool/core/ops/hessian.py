@@ -52,7 +52,12 @@ from calctool.core.errors import (
     UsageError,
 )
 from calctool.core.expr.parse import free_variables, parse_input
-from calctool.core.expr.points import expression_text, resolve_point, show_point, variable_names
+from calctool.core.expr.points import (
+    expression_text,
+    resolve_point,
+    select_variables,
+    show_point,
+)
 from calctool.core.results.hessian import CriticalPoint, Curvature, HessianResult, NumericHessian
 
 if TYPE_CHECKING:
@@ -168,18 +173,7 @@ def _choose(expr: sp.Expr, names: str | Sequence[str | sp.Symbol] | None,
             raise UsageError("the expression has no variables, so its Hessian is empty",
                              code="no_variable")
         return all_vars
-    option = say.name("variables")
-    known = {v.name: v for v in all_vars}  # type: ignore[attr-defined]
-    chosen: list[sp.Symbol] = []
-    for name in variable_names(names, option=option, param="variables"):
-        if name not in known:
-            listing = ", ".join(known) or "none"
-            raise UsageError(f"{option}: {name!r} is not a variable of the expression "
-                             f"(its variables: {listing})", code="unknown_variable")
-        if known[name] in chosen:
-            raise UsageError(f"{option} names {name} twice", code="bad_value")
-        chosen.append(known[name])
-    return chosen
+    return select_variables(all_vars, names, option=say.name("variables"))
 
 
 def _rows(m: np.ndarray) -> tuple[tuple[float, ...], ...]:
