@@ -79,7 +79,7 @@ def _click() -> Any:
     try:
         from typer import _click as click  # type: ignore[attr-defined]
     except ImportError:  # typer < 0.20 depends on click itself
-        import click  # type: ignore[no-redef]
+        import click
     return click
 
 

@@ -71,10 +71,10 @@ def run_batch(settings: Settings, compute: Compute, stdin: BinaryIO | TextIO | N
 def _binary(stream: BinaryIO | TextIO | None) -> BinaryIO | None:
     """The byte stream under stdin (a text stream without one, as in tests, is encoded)."""
     if stream is None or isinstance(stream, io.BufferedIOBase | io.RawIOBase):
-        return stream  # type: ignore[return-value]
+        return stream
     buffer = getattr(stream, "buffer", None)
     if buffer is not None:
-        return buffer  # type: ignore[no-any-return]
+        return buffer
     data = stream.read()
     return io.BytesIO(data.encode("utf-8", errors="surrogateescape") if isinstance(data, str)
                       else data)

@@ -32,7 +32,7 @@ class UnicodePrinter(StrPrinter):
 
     printmethod = "_unicodestr"  # not _sympystr: our functions' ASCII forms stay for pipes
 
-    def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:  # type: ignore[override]
+    def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
         base, exp = expr.args
         if exp == sp.Rational(1, 2):
             return "√" + self.parenthesize(base, precedence(expr), strict=True)

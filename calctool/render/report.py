@@ -150,7 +150,7 @@ def _step_printer(unicode: bool) -> type:
 
     base: Any = UnicodePrinter if unicode else StrPrinter
 
-    class StepPrinter(base):  # type: ignore[misc, valid-type]
+    class StepPrinter(base):
         _default_settings: ClassVar[dict[str, Any]] = {**base._default_settings,
                                                         "partial": frozenset()}
 
@@ -218,4 +218,4 @@ def build_report(result: Result) -> Report:
     import importlib
 
     module = importlib.import_module(f"calctool.render.views.{result.command}")
-    return module.report(result)  # type: ignore[no-any-return]
+    return module.report(result)

@@ -83,7 +83,7 @@ NUMPY_IMPLEMENTATIONS: dict[str, Callable[..., Any]] = {
 class FastNumPyPrinter(NumPyPrinter):
     """NumPyPrinter that unrolls small integer powers into multiplications."""
 
-    def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:  # type: ignore[override]
+    def _print_Pow(self, expr: sp.Pow, rational: bool = False) -> str:
         base, exp = expr.args
         if exp.is_Integer and 2 <= abs(int(exp)) <= MAX_UNROLLED_POWER:
             n = abs(int(exp))

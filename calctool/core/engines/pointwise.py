@@ -301,5 +301,5 @@ def derivative_value(f: sp.Expr, sequence: Sequence[sp.Symbol], point: Point,
     assert last is not None
     if last.kind == "smooth":
         return evaluate(g, point, digits), last
-    return evaluate(last.value, {}, digits), last  # type: ignore[arg-type]
+    return evaluate(last.value, {}, digits), last
 

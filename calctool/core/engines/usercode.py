@@ -119,7 +119,7 @@ def from_callable(fn: object, *, param: str) -> UserCode:
             or type(fn).__qualname__)
     roots: tuple[Path, ...] = ()
     with contextlib.suppress(TypeError, OSError):
-        source = inspect.getsourcefile(inspect.unwrap(fn))  # type: ignore[arg-type]
+        source = inspect.getsourcefile(inspect.unwrap(fn))
         if source is not None:
             roots = (Path(source).resolve(),)
     return UserCode(fn, str(name), str(name), roots)
@@ -196,7 +196,7 @@ def load_function(spec: FunctionSpec) -> Callable[..., Any]:
         article = "an" if kind[:1] in "aeiou" else "a"
         raise UsageError(f"{spec.label} is {article} {kind}, not a function",
                          code="not_callable")
-    return obj  # type: ignore[no-any-return]
+    return obj
 
 
 @contextlib.contextmanager

@@ -661,7 +661,7 @@ def parse_input(text: str) -> ParsedInput:
     tokens = tokenize(text)
     parser = _Parser(text, tokens)
     expr = parser.parse()
-    names = frozenset(s.name for c in parser.conditions for s in c.arg.free_symbols)  # type: ignore[attr-defined]
+    names = frozenset(s.name for c in parser.conditions for s in c.arg.free_symbols)
     names |= {t.text for t in tokens if t.kind == "name" and t.text in parser.variables
               and t.text not in CONSTANTS and t.text not in FUNCTIONS}
     # A condition the result still carries is checked by evaluating the result.
@@ -682,7 +682,7 @@ def parse(text: str) -> sp.Expr:
 
 def free_variables(expr: sp.Expr) -> list[sp.Symbol]:
     """The expression's variables in sorted order (natural sort: x2 before x10)."""
-    return sorted(expr.free_symbols, key=lambda s: natural_key(s.name))  # type: ignore[attr-defined]
+    return sorted(expr.free_symbols, key=lambda s: natural_key(s.name))
 
 
 def natural_key(name: str) -> tuple[Any, ...]:

@@ -186,7 +186,7 @@ def whole_number(value: object, *, what: str) -> int:
     """An int parameter (order, digits) from Python: a whole number, never a bool or float."""
     if isinstance(value, bool) or not hasattr(value, "__index__"):
         raise UsageError(f"{what} must be a whole number, not {value!r}", code="bad_value")
-    return operator.index(value)  # type: ignore[arg-type]
+    return operator.index(value)
 
 
 def _is_number(value: object) -> bool:
@@ -275,7 +275,7 @@ def select_variables(variables: Sequence[sp.Symbol], names: object, *,
                      option: str) -> list[sp.Symbol]:
     """The variables `names` picks out of the expression's `variables`, in the order given
     (`--vars z,x`); an unknown or repeated name is a usage error naming `option`."""
-    known = {v.name: v for v in variables}  # type: ignore[attr-defined]
+    known = {v.name: v for v in variables}
     chosen: list[sp.Symbol] = []
     for name in variable_names(names, option=option, param="variables"):
         if name not in known:
@@ -303,7 +303,7 @@ def resolve_point(at: object, variables: Sequence[sp.Symbol], *, option: str = "
     items = assignments(at, option=option, param=param, allow_infinite=allow_infinite)
     text = isinstance(at, str)
     option = label(at, option, param)
-    known = {v.name: v for v in variables}  # type: ignore[attr-defined]
+    known = {v.name: v for v in variables}
     listing = ", ".join(known) if known else "none"
     point: Point = {}
     for item in items:
@@ -344,10 +344,10 @@ def choose_variable(variables: Sequence[sp.Symbol], name: str | None, *, option:
     """The one variable a single-variable command works in: named, or the only one."""
     if name is not None:
         for v in variables:
-            if v.name == name:  # type: ignore[attr-defined]
+            if v.name == name:
                 return v
         if variables:
-            listing = ", ".join(v.name for v in variables)  # type: ignore[attr-defined]
+            listing = ", ".join(v.name for v in variables)
             raise UsageError(f"{option} {name}: not a variable of the expression "
                              f"(its variables: {listing})", code="unknown_variable")
         return symbol(name)
@@ -355,7 +355,7 @@ def choose_variable(variables: Sequence[sp.Symbol], name: str | None, *, option:
         return variables[0]
     if not variables:
         raise UsageError(f"the expression has no variable to {purpose}", code="no_variable")
-    listing = ", ".join(v.name for v in variables)  # type: ignore[attr-defined]
+    listing = ", ".join(v.name for v in variables)
     raise UsageError(f"the expression has several variables ({listing}): say which with {option}",
                      code="missing_variable")
 

@@ -51,7 +51,7 @@ def differentiation_sequence(expr: sp.Expr, wrt: str | Sequence[str | sp.Symbol]
         var = variables[0] if variables else symbol("x")
         return [var] * order, False
     if order != 1:
-        listing = ", ".join(v.name for v in variables)  # type: ignore[attr-defined]
+        listing = ", ".join(v.name for v in variables)
         raise UsageError(f"--order needs --wrt when the expression has several variables "
                          f"({listing})", code="missing_variable")
     return list(variables), True

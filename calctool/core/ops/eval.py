@@ -204,7 +204,7 @@ def _many(expr: sp.Expr, variables: list[sp.Symbol], at: Sequence[object],
         raise UsageError("with --range or --csv, --at may fix the other variables once",
                          code="bad_value")
     fixed = resolve_point(at[0], variables, require_all=False) if at else {}
-    by_name = {v.name: v for v in variables}  # type: ignore[attr-defined]
+    by_name = {v.name: v for v in variables}
     columns: dict[sp.Symbol, Any] = {}
     if csv_text is not None:
         columns.update(_read_csv(csv_text, by_name))
@@ -224,7 +224,7 @@ def _many(expr: sp.Expr, variables: list[sp.Symbol], at: Sequence[object],
                               "-o FILE.csv or -o FILE.npy")
     for v, value in fixed.items():
         columns[v] = np.full(n, float(sp.N(value, 17)))
-    missing = [v.name for v in variables if v not in columns]  # type: ignore[attr-defined]
+    missing = [v.name for v in variables if v not in columns]
     if missing:
         raise UsageError(f"no values for {', '.join(missing)}: add them to the grid or fix them "
                          f"with --at {','.join(m + '=...' for m in missing)}",
@@ -319,7 +319,7 @@ def _exact(x: float) -> sp.Expr:
 def _grid_columns(grids: Sequence[Grid], variables: Sequence[sp.Symbol]) -> dict[sp.Symbol, Any]:
     import numpy as np
 
-    by_name = {v.name: v for v in variables}  # type: ignore[attr-defined]
+    by_name = {v.name: v for v in variables}
     axes: list[tuple[sp.Symbol, Any]] = []
     for g in grids:
         if g.variable is None:

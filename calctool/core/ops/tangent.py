@@ -103,7 +103,7 @@ def _curve(text: str, expr: sp.Expr, var: sp.Symbol, point: Point, *, secants: b
     value = evaluate(expr, point)
     a = point[var]
     fa = _exact_or_float(value)
-    y = sp.Symbol("z" if var.name == "y" else "y")  # type: ignore[attr-defined]
+    y = sp.Symbol("z" if var.name == "y" else "y")
     derivative = sp.diff(expr, var)
 
     slope: sp.Expr | None = None
@@ -311,7 +311,7 @@ def _plane(text: str, expr: sp.Expr, variables: Sequence[sp.Symbol],
         raise DomainError(f"{sp.sstr(expr)} has no real value at {where} ({value.problem}), "
                           "so it has no tangent plane there", code="undefined")
     fa = _exact_or_float(value)
-    names = {v.name for v in variables}  # type: ignore[attr-defined]
+    names = {v.name for v in variables}
     z = sp.Symbol(next(n for n in ("z", "w", "u", "f", "F") if n not in names))
     partials: list[sp.Expr] = []
     smooth = True

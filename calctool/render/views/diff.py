@@ -218,7 +218,7 @@ def _tex(value: Any, partial: frozenset[Any] = frozenset()) -> str:
 def _latex_printer() -> type:
     from sympy.printing.latex import LatexPrinter
 
-    class StepLatexPrinter(LatexPrinter):  # type: ignore[misc]
+    class StepLatexPrinter(LatexPrinter):
         """d/dx(...) with brackets, and a rule written out in the rule's order."""
 
         _default_settings: ClassVar[dict[str, Any]] = {**LatexPrinter._default_settings,
