@@ -149,3 +149,17 @@ def test_rendering_happens_inside_the_boundary(monkeypatch: pytest.MonkeyPatch) 
     assert "integer string conversion" in out[1]["error"]["message"]  # type: ignore[index]
     assert out[2]["result"] == "4*x**3"
     assert status == 70
+
+
+def test_prints_of_python_code_never_reach_the_json(cli_process, tmp_path) -> None:
+    """--func code that prints (or writes to fd 1) leaves stdout one JSON document."""
+    code = tmp_path / "noisy.py"
+    code.write_text("import os\nimport numpy as np\n"
+                    "def loss(w):\n    print('debug')\n    os.write(1, b'raw\\n')\n"
+                    "    return float(np.sum(w**2))\n"
+                    "def grad(w):\n    print('grad')\n    return 2*w\n")
+    r = cli_process("gradcheck", "--func", f"{code}:loss", "--grad", f"{code}:grad",
+                    "--at", "1,2", "--json")
+    assert r.code == 0, r.stderr
+    assert json.loads(r.stdout)["passed"] is True
+    assert "debug" in r.stderr and "raw" in r.stderr

@@ -50,7 +50,8 @@ def _run(settings: Settings, text: str, compute: Compute) -> int:
     from calctool.render.output import emit, emit_error, lookalike_notes
 
     output = settings.output
-    with watchdog(settings, text), cpu_backstop(settings.timeout + 2 * HARD_GRACE_SECONDS):
+    with watchdog(settings, text), cpu_backstop(settings.timeout + 2 * HARD_GRACE_SECONDS), \
+            stdout_to_stderr():
         outcome = attempt(settings, compute, text)
     if isinstance(outcome, CalcError):
         emit_error(output, outcome, text, settings.command)
@@ -104,6 +105,7 @@ def _out_of_memory() -> CalcError:
 def watchdog(settings: Settings, text: str | None = None) -> Iterator[None]:
     """Exit 3 if the work outlives --timeout by HARD_GRACE_SECONDS, whatever it is doing."""
     done = threading.Event()
+    answers = _dup(1)  # the real stdout, even while the work's stdout goes to stderr
 
     def expire() -> None:
         if done.wait(settings.timeout + HARD_GRACE_SECONDS):
@@ -116,7 +118,7 @@ def watchdog(settings: Settings, text: str | None = None) -> Iterator[None]:
 
             payload = dumps(error_dict(settings.command, CalcError(message, code="timeout"), text),
                             ascii=True)
-            os.write(1, (payload + "\n").encode())
+            os.write(answers if answers is not None else 1, (payload + "\n").encode())
         else:
             os.write(2, f"calctool: error: {message}\n".encode())
         os._exit(int(ExitStatus.CANNOT_COMPUTE))
@@ -127,6 +129,41 @@ def watchdog(settings: Settings, text: str | None = None) -> Iterator[None]:
         yield
     finally:
         done.set()
+        if answers is not None:
+            os.close(answers)
+
+
+def _dup(fd: int) -> int | None:
+    try:
+        return os.dup(fd)
+    except OSError:
+        return None
+
+
+@contextmanager
+def stdout_to_stderr() -> Iterator[None]:
+    """While the work runs, its stdout is stderr: a --func file's print(), or C code
+    writing to file descriptor 1, must never reach the answer (one JSON document)."""
+    import contextlib
+
+    with contextlib.redirect_stdout(sys.stderr):
+        try:
+            fd = sys.__stdout__.fileno() if sys.__stdout__ is not None else -1
+        except (OSError, ValueError):
+            fd = -1
+        saved = _dup(fd) if fd >= 0 else None
+        if saved is None:
+            yield
+            return
+        try:
+            sys.__stdout__.flush()  # type: ignore[union-attr]
+            os.dup2(2, fd)
+            yield
+        finally:
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                sys.__stderr__.flush()  # type: ignore[union-attr]
+            os.dup2(saved, fd)
+            os.close(saved)
 
 
 @contextmanager
