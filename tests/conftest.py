@@ -51,6 +51,17 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
+# In CI (a fresh clone: no .hypothesis database) property tests draw the same
+# examples every run, so a green run stays green; locally they keep exploring.
+# The fuzz soak (tests/test_soak.py) is where CI meets new inputs, with its seed
+# printed.
+if _in_ci():
+    from hypothesis import settings as _hypothesis_settings
+
+    _hypothesis_settings.register_profile("ci", derandomize=True)
+    _hypothesis_settings.load_profile("ci")
+
+
 def run_slow(config: pytest.Config) -> bool:
     """Whether slow tests stay selected: CI, --run-slow, or an -m expression naming them."""
     return bool(_in_ci() or config.getoption("--run-slow")

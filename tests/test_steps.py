@@ -278,7 +278,10 @@ def expressions(draw: st.DrawFn, depth: int = 3) -> str:
     return f"({draw(expressions(depth - 1))}) {kind} ({draw(expressions(depth - 1))})"
 
 
-@settings(max_examples=50, deadline=None)
+# derandomize: a fresh random seed once drew an expression whose sp.N ran for
+# 16 minutes inside one big-integer multiplication (out of any timer's reach);
+# the same 50 examples every run keep CI bounded. bench/fuzz.py explores further.
+@settings(max_examples=50, deadline=None, derandomize=True)
 @given(expressions(), st.integers(0, 10_000))
 def test_hypothesis_steps_match_sympy(text: str, seed: int) -> None:
     try:
