@@ -45,7 +45,7 @@ def _run(settings: Settings, text: str, compute: Compute) -> int:
     if text == "-":
         from calctool.cli.batch import run_batch
 
-        warm(settings.command)
+        warm(settings)
         return run_batch(settings, compute, sys.stdin)
     from calctool.render.output import emit, emit_error, lookalike_notes
 
@@ -61,19 +61,19 @@ def _run(settings: Settings, text: str, compute: Compute) -> int:
     return int(getattr(outcome, "exit_status", ExitStatus.OK))
 
 
-def warm(command: str) -> None:
+def warm(settings: Settings) -> None:
     """Import what the command computes and renders with, before any clock starts.
 
     --timeout counts from when the computation starts; an import interrupted
     half-way by the timer would also leave the module broken for the rest of a
-    batch. The four places of a command are named after it.
+    batch. The four places of a command are named after it (JSON needs no view).
     """
     import importlib
 
-    module = "eval" if command == "eval" else command
-    for name in ("calctool.core.expr.parse", f"calctool.core.ops.{module}",
-                 f"calctool.core.results.{module}", f"calctool.render.views.{module}",
-                 "calctool.render.output", "calctool.render.json"):
+    command = settings.command
+    view = () if settings.output.json else (f"calctool.render.views.{command}",)
+    for name in ("calctool.core.expr.parse", f"calctool.core.ops.{command}",
+                 f"calctool.core.results.{command}", *view):
         try:
             importlib.import_module(name)
         except ModuleNotFoundError:  # a command without one of the four places
@@ -84,7 +84,7 @@ def attempt(settings: Settings, compute: Compute, text: str) -> Result | CalcErr
     """The result, or the expected failure (bad input, cannot compute, out of memory)."""
     from calctool.core.budget import time_limit
 
-    warm(settings.command)
+    warm(settings)
     try:
         with time_limit(settings.timeout):
             return compute(text)
