@@ -865,3 +865,14 @@ def test_an_eps_below_the_float_spacing_is_a_clear_usage_error() -> None:
             gradcheck("sin(x)", at="x=1e8", eps=1e-10)
     assert info.value.code == "bad_value"
     assert "below the spacing of float64 numbers" in info.value.message
+
+
+@pytest.mark.parametrize("suffix", ["", ".npy"])
+def test_a_point_file_that_is_not_numbers_is_never_quoted(cli, tmp_path, suffix: str) -> None:
+    """--x0 naming the wrong file (a password file) must not echo its lines."""
+    secret = tmp_path / f"passwd{suffix}"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    r = cli("gradcheck", "--func", f"{FIXTURES / 'mlp.py'}:loss",
+            "--grad", f"{FIXTURES / 'mlp.py'}:loss_grad", "--x0", str(secret))
+    assert r.code == 2 and "root" not in r.stderr.replace(str(tmp_path), "")
+    assert "--x0" in r.stderr

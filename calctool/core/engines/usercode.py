@@ -369,6 +369,20 @@ def user_point(value: object, *, param: str) -> UserPoint:
     return UserPoint(x, source)
 
 
+# A text file of numbers larger than this is read no further (.npy has no limit
+# but the memory cap: its header says the size before anything is read).
+MAX_POINT_FILE_BYTES = 64 << 20
+
+
+def _coordinate(word: str, index: int, option: str, path_text: str) -> float:
+    try:
+        return float(word)
+    except ValueError:
+        shown = repr(word) if len(word) <= 24 else "a word"
+        raise UsageError(f"{option}: {path_text}: item {index + 1} ({shown}) is not a number",
+                         code="bad_value") from None
+
+
 def point_from_file(path_text: str, *, option: str = "--x0") -> np.ndarray:
     """The point from a .npy file (any shape), or from a text file of numbers."""
     path = Path(path_text).expanduser()
@@ -378,11 +392,22 @@ def point_from_file(path_text: str, *, option: str = "--x0") -> np.ndarray:
         if path.suffix == ".npy":
             data = np.load(path, allow_pickle=False)
         else:
-            text = path.read_text(encoding="utf-8").replace(",", " ")
-            data = np.array([float(t) for t in text.split()])
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{option}: cannot read {path_text} as numbers: {exc}",
+            with path.open("rb") as stream:
+                raw = stream.read(MAX_POINT_FILE_BYTES + 1)
+            if len(raw) > MAX_POINT_FILE_BYTES:
+                raise UsageError(f"{option}: {path_text} is larger than "
+                                 f"{MAX_POINT_FILE_BYTES >> 20} MiB; save a large point as "
+                                 ".npy", code="input_too_long")
+            words = raw.decode("utf-8").replace(",", " ").split()
+            data = np.array([_coordinate(t, k, option, path_text) for k, t in enumerate(words)])
+    except (OSError, UnicodeDecodeError) as exc:
+        # Never the file's text: it may be any file (a typo naming /etc/passwd).
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
+        raise UsageError(f"{option}: cannot read {path_text} as numbers: {reason}",
                          code="bad_file") from None
+    except ValueError:  # np.load: not a .npy array (its message quotes the file's bytes)
+        raise UsageError(f"{option}: cannot read {path_text} as numbers: not a NumPy .npy "
+                         "array file", code="bad_file") from None
     if data.dtype.kind not in "fiu":
         raise UsageError(f"{option}: {path_text} holds {data.dtype} values, not real numbers",
                          code="bad_file")
