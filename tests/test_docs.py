@@ -145,6 +145,8 @@ CASES: dict[str, list[list[str]]] = {
         ["sqrt(x)", "--to", "0"],
         ["sqrt(-x)", "--to", "0"],
         ["sin(x)/x", "--to", "0", "--numeric"],
+        ["(1+1/x)^x", "--to", "oo", "--numeric"],  # a guess: e
+        ["x^3/sin(1/x)", "--to", "0", "--dir", "+"],  # unbounded: poles close in
         ["x^2", "--to", "1", "--plot"],
     ],
     "gradcheck": [

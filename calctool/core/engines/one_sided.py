@@ -8,6 +8,7 @@ point (`pointwise`) and by `tangent` (is f real on each side of a?).
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Sequence
@@ -37,6 +38,8 @@ class Side:
     oscillates: bool = False
     bounds: tuple[sp.Expr, sp.Expr] | None = None  # where it oscillates, when known
     problem: str | None = None  # f has no real values on this side
+    error: sp.Expr | None = None  # a numeric estimate's error bound (None: exact or unknown)
+    poles: tuple[sp.Expr, ...] = ()  # poles of f found closer and closer to a: unbounded
 
 
 def no_real_values(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sign: str) -> str | None:
@@ -71,7 +74,11 @@ def near(a: sp.Expr, sign: str, k: int, jitter: bool = False) -> sp.Expr:
     `jitter` moves it off round numbers (by a factor 8/7), for probes that
     should not land on special points such as the poles of gamma at -10^k.
     """
-    scale = sp.Rational(8, 7) if jitter else sp.Integer(1)
+    return offset(a, sign, k, sp.Rational(8, 7) if jitter else sp.Integer(1))
+
+
+def offset(a: sp.Expr, sign: str, k: int, scale: sp.Expr) -> sp.Expr:
+    """a ± scale·10^-k, or x = ±scale·10^k when a is ±oo (scale an exact number)."""
     if a is sp.oo:
         return scale * sp.Integer(10) ** k
     if a is sp.S.NegativeInfinity:
@@ -157,9 +164,16 @@ def numeric_side(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sign: str) -> Side:
     oscillates when the steps keep changing sign without shrinking
     (sin(1/x)). Anything else is an honest "could not determine".
     """
+    return classify([near(a, sign, k) for k in NUMERIC_KS], f, var, a, sign)
+
+
+def classify(points: Sequence[sp.Expr], f: sp.Expr, var: sp.Symbol, a: sp.Expr,
+             sign: str) -> Side:
+    """The one-sided limit that the values of f at `points` (approaching a from one
+    side, in order) support; raises ComputeError when they support none."""
     values: list[tuple[sp.Expr | None, str | None]] = []
-    for k in NUMERIC_KS:
-        v, problem = probe(f, var, near(a, sign, k))
+    for x in points:
+        v, problem = probe(f, var, x)
         if problem == TOO_LARGE:
             raise ComputeError(f"the numeric estimate failed: f({var}) is too large to "
                                f"compute near {var} = {sp.sstr(a)}", code="cannot_compute")
@@ -173,7 +187,7 @@ def numeric_side(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sign: str) -> Side:
     if all(v is None for v, _ in tail):
         if has_real_values(f, var, a, sign):
             raise ComputeError(f"the numeric estimate failed: f has no value at the sample "
-                               f"points {var} = {sp.sstr(near(a, sign, NUMERIC_KS[-1]))} "
+                               f"points {var} = {sp.sstr(points[-1])} "
                                "and before", code="cannot_compute")
         reason = "not real" if any(p == NOT_REAL for _, p in tail) else "undefined"
         return Side(sign, problem=f"{reason} for {var} {side_words(sign, a)}")
@@ -190,13 +204,14 @@ def numeric_side(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sign: str) -> Side:
     last = seq[-1]
     scale = max(sp.Integer(1), abs(last))
     if abs(steps[-1]) <= sp.Float("1e-9") * scale and abs(steps[-2]) <= sp.Float("1e-7") * scale:
-        estimate = sp.Float(last, 12)
-        if abs(estimate) < sp.Float("1e-12"):
-            estimate = sp.Integer(0)
-        return Side(sign, value=estimate)
+        # Still moving by the last step at most: that is the estimate's error (a
+        # converging sequence's remaining change is no larger than its last step
+        # when the steps shrink, as they did for two steps here).
+        return honest(sign, last, max(abs(steps[-1]), abs(steps[-2]) / 10,
+                                      sp.Float(10) ** (2 - DIGITS) * scale))
     extrapolated = _geometric_limit(seq, steps)
     if extrapolated is not None:
-        return Side(sign, value=extrapolated)
+        return honest(sign, *extrapolated)
     same_sign = all(s > 0 for s in steps) or all(s < 0 for s in steps)
     not_shrinking = all(abs(steps[i + 1]) >= sp.Float("0.99") * abs(steps[i])
                         for i in range(len(steps) - 1))
@@ -217,7 +232,26 @@ def numeric_side(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sign: str) -> Side:
              "need a higher --timeout")
 
 
-def _geometric_limit(seq: Sequence[sp.Expr], steps: Sequence[sp.Expr]) -> sp.Expr | None:
+MAX_SHOWN_DIGITS = 15
+
+
+def honest(sign: str, value: sp.Expr, error: sp.Expr) -> Side:
+    """A numeric one-sided limit rounded to the digits its error supports (1.2e-9
+    of error leaves 8 digits of 0.5: 0.50000000), with the error kept beside it.
+    A value within its error of 0 is 0."""
+    error = abs(sp.Float(error, 5))
+    if abs(value) <= error:
+        return Side(sign, value=sp.Integer(0), error=error)
+    whole = sp.Integer(round(value))
+    if abs(value - whole) <= error < sp.Float("1e-20") * max(1, abs(value)):
+        return Side(sign, value=whole, error=error)  # heaviside-like: constant near a
+    digits = math.floor(math.log10(float(abs(value)) / float(error)))
+    digits = max(1, min(MAX_SHOWN_DIGITS, digits))
+    return Side(sign, value=sp.Float(value, digits), error=error)
+
+
+def _geometric_limit(seq: Sequence[sp.Expr],
+                     steps: Sequence[sp.Expr]) -> tuple[sp.Expr, sp.Expr] | None:
     """The limit of a sequence whose steps shrink by a steady ratio (h^(1/3), h*log h).
 
     Such steps form a geometric series, whose sum Aitken's extrapolation gives
@@ -244,18 +278,194 @@ def _geometric_limit(seq: Sequence[sp.Expr], steps: Sequence[sp.Expr]) -> sp.Exp
     if uncertainty > sp.Float("1e-6") * max(1, abs(limit)):
         return None
     if abs(limit) <= max(3 * uncertainty, sp.Float("1e-10") * scale):
-        return sp.Integer(0)
-    return sp.Float(limit, 10)
+        return sp.Integer(0), max(3 * uncertainty, sp.Float("1e-10") * scale)
+    return limit, max(3 * uncertainty, sp.Float("1e-10") * max(1, abs(limit)))
 
 
-def guess_closed_form(value: object) -> sp.Expr | None:
-    """A short closed form (1/2, e, pi/4, sqrt(2)) matching a numeric estimate, if any."""
+def guess_closed_form(value: object, error: object = None) -> sp.Expr | None:
+    """A short closed form (1/2, e, pi/4, sqrt(2)) matching a numeric estimate to 10
+    digits, if any; none when the estimate's error bound is not that small."""
     if not isinstance(value, sp.Float):
         return None
+    tolerance = 1e-10 * max(1, abs(value))
+    if isinstance(error, sp.Expr) and error > tolerance:
+        return None  # the estimate cannot tell 1/2 from 0.5000000004
     guess = sp.nsimplify(value, [sp.pi, sp.E], tolerance=1e-10, rational=False)
     if guess == value or guess.is_Float or len(sp.sstr(guess)) > 12:
         return None
-    if abs(sp.N(guess, 20) - value) > 1e-10 * max(1, abs(value)):
+    if abs(sp.N(guess, 20) - value) > tolerance:
         return None
     return guess
 
+
+# ---------------------------------------------------------------------------
+# Evidence from several approach sequences
+
+# The irregular and random sequences: h = c_k·10^-k for k in CHECK_KS, with c_k
+# off the round numbers that a function may be tuned to (sin(10^k), poles at
+# -10^k): c_k = 1 + 0.37 sin(k), and c_k = 10^-u with u uniform in [0, 1).
+CHECK_KS = range(4, 16)
+RANDOM_SEED = 20261129
+
+
+def _irregular(k: int) -> sp.Expr:
+    return sp.Rational(round((1 + 0.37 * math.sin(k)) * 10_000), 10_000)
+
+
+def _random_factors(seed: int) -> dict[int, sp.Expr]:
+    import random
+
+    rng = random.Random(seed)
+    return {k: sp.Rational(round(10 ** (-rng.random()) * 10_000), 10_000) for k in CHECK_KS}
+
+
+def approach_sequences(a: sp.Expr, sign: str, seed: int = RANDOM_SEED
+                       ) -> dict[str, list[sp.Expr]]:
+    """Exact points approaching a from one side: geometric, irregular and random offsets."""
+    factors = _random_factors(seed)
+    return {
+        "geometric": [near(a, sign, k) for k in NUMERIC_KS],
+        "irregular": [offset(a, sign, k, _irregular(k)) for k in CHECK_KS],
+        "random": [offset(a, sign, k, factors[k]) for k in CHECK_KS],
+    }
+
+
+def robust_side(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sign: str) -> Side:
+    """A one-sided limit supported by the values of f on three approach sequences.
+
+    One sequence can be fooled: x^3/sin(1/x) is tiny at x = 10^-k and unbounded
+    near every zero of sin(1/x); a step function can sit on a round grid. The
+    geometric sequence gives the estimate (`classify`); on the irregular and
+    random sequences f must approach it too — if it does not, f has no limit
+    (it oscillates between what the sequences approach) — and poles of f that
+    close in on a are looked for (`poles_near`). Raises ComputeError when the
+    values support no verdict.
+    """
+    sequences = approach_sequences(a, sign)
+    main = classify(sequences.pop("geometric"), f, var, a, sign)
+    if main.problem:
+        return main
+    poles = poles_near(f, var, a, sign)
+    if poles:
+        return Side(sign, oscillates=True, poles=poles)
+    if main.oscillates:
+        return main
+    seen: list[sp.Expr] = []
+    for points in sequences.values():
+        values = [v for v, _ in (probe(f, var, x) for x in points[-6:]) if v is not None]
+        if len(values) < 4:
+            continue  # too few values here to say anything
+        seen += values
+        if not _approaches(values, main):
+            finite = [v for v in seen if v.is_finite] + (
+                [main.value] if main.value is not None and main.value.is_finite else [])
+            lo, hi = (min(finite), max(finite)) if finite else (None, None)
+            return Side(sign, oscillates=True, bounds=(sp.Float(lo, 4), sp.Float(hi, 4))
+                        if lo is not None and lo != hi and hi is not None else None)
+    return main
+
+
+def _approaches(values: Sequence[sp.Expr], side: Side) -> bool:
+    """Do these values (along another sequence, in order) head for side's limit?
+
+    Either steadily (each closer than the one before: x^(1/10) creeps to 0) or
+    by a factor 10 over the tail, whatever happens between (x·sin(1/x)); for ±oo,
+    of that sign and growing the same two ways (log(x) at 0 grows slowly)."""
+    target = side.value
+    assert target is not None
+    if not target.is_finite:
+        signed = [v if target is sp.oo else -v for v in values]
+        if any(not v.is_finite for v in signed):
+            return all(v is sp.oo for v in signed[-2:])
+        return all(v > 0 for v in signed[-3:]) and (
+            _steady(signed, rising=True) or signed[-1] >= 10 * abs(signed[0]))
+    if any(not v.is_finite for v in values):
+        return False
+    gaps = [abs(v - target) for v in values]
+    tolerance = 10 * (side.error or 0) + sp.Float("1e-9") * max(1, abs(target))
+    return bool(gaps[-1] <= tolerance or gaps[-1] <= gaps[0] / 10
+                or _steady(gaps, rising=False))
+
+
+def _steady(values: Sequence[sp.Expr], *, rising: bool) -> bool:
+    """Each value at least (rising) or at most the one before it."""
+    pairs = itertools.pairwise(values)
+    return all((b >= a) if rising else (b <= a * (1 + sp.Float("1e-12"))) for a, b in pairs)
+
+
+# Functions whose zeros repeat forever: in a denominator, a zero of sin(u), cos(u)
+# or tan(u) for each of infinitely many values of u.
+_PERIODIC = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc)
+
+
+def poles_near(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sign: str,
+               ks: Sequence[int] = (3, 5, 7)) -> tuple[sp.Expr, ...]:
+    """Poles of f closer and closer to a, from a periodic function of something that
+    runs off to infinity there (the zeros of sin(1/x) at 1/(nπ)): one per scale
+    10^-k, or () when there are none. Each is a zero of a denominator, found with
+    mpmath at 80 digits, where f grows like a pole: 10^10 times larger at a
+    distance 10^-40 than at 10^-30 (relative) — a removable zero does not."""
+    candidates = _periodic_denominators(f, var)
+    if not candidates:
+        return ()
+    found = []
+    for k in ks:
+        x0 = near(a, sign, k)
+        pole = next((z for d in candidates
+                     if (z := _zero_near(d, var, x0, a, sign, k)) is not None), None)
+        if pole is None:
+            return ()
+        distance = abs(pole - a) if a.is_finite else abs(pole)
+        sizes = []
+        for exponent in (30, 40):
+            beside = pole + distance * sp.Rational(1, 10 ** exponent)
+            value, _ = probe(f, var, beside)
+            if value is None or not value.is_finite:
+                return ()
+            sizes.append(abs(value))
+        if sizes[0] == 0 or sizes[1] < 10**5 * sizes[0]:
+            return ()
+        found.append(sp.Float(pole, 15))
+    return tuple(found)
+
+
+def _periodic_denominators(f: sp.Expr, var: sp.Symbol) -> list[sp.Expr]:
+    """Denominators of f that are periodic functions of an expression in var
+    (1/sin(1/x), tan(1/x) = sin/cos): where their zeros could accumulate."""
+    out = []
+    for node in sp.preorder_traversal(f):
+        if isinstance(node, sp.Pow) and node.exp.is_negative:
+            base = node.base
+        elif isinstance(node, (sp.tan, sp.sec)):
+            base = sp.cos(node.args[0])
+        elif isinstance(node, (sp.cot, sp.csc)):
+            base = sp.sin(node.args[0])
+        else:
+            continue
+        if base.has(var) and any(isinstance(g, _PERIODIC) and g.args[0].has(var)
+                                 for g in sp.preorder_traversal(base)):
+            out.append(base)
+    return out
+
+
+def _zero_near(d: sp.Expr, var: sp.Symbol, x0: sp.Expr, a: sp.Expr, sign: str,
+               k: int) -> sp.Expr | None:
+    """A zero of d within a factor 10 of the offset x0 - a, on the right side of a,
+    as an exact rational (80 digits)."""
+    import mpmath
+
+    fn = sp.lambdify(var, d, modules="mpmath")
+    with mpmath.workdps(80):
+        start = mpmath.mpf(sp.sstr(sp.N(x0, 90)))
+        try:
+            root = mpmath.findroot(fn, (start, start * (1 + mpmath.mpf("1e-12"))),
+                                   solver="secant", tol=mpmath.mpf(10) ** -75, maxsteps=300)
+        except (ValueError, ZeroDivisionError, TypeError, OverflowError, NameError):
+            return None
+        if not isinstance(root, mpmath.mpf):
+            return None
+        r = sp.Rational(mpmath.nstr(root, 78, min_fixed=-1000, max_fixed=1000))
+    h = (r - a if sign == "+" else a - r) if a.is_finite else (r if a is sp.oo else -r)
+    low, high = (sp.Integer(10) ** (-k - 1), sp.Integer(10) ** (-k + 1)) if a.is_finite \
+        else (sp.Integer(10) ** (k - 1), sp.Integer(10) ** (k + 1))
+    return r if low < h < high else None

@@ -34,8 +34,8 @@ from calctool.core.engines.one_sided import (
     guess_closed_form,
     near,
     no_real_values,
-    numeric_side,
     probe,
+    robust_side,
     side_words,
 )
 from calctool.core.engines.plotdata import PlotData, Series, break_at, parse_plot_range, sample
@@ -73,6 +73,7 @@ class Verdict:
     value: sp.Expr | None
     kind: str
     reason: str | None = None
+    error: sp.Expr | None = None  # a numeric limit's error bound
 
 
 def limit(f: str | sp.Expr, *, to: PointLike | tuple[object, object] | None,
@@ -124,13 +125,18 @@ def _limit(text: str, *, to: object, direction: str | None, table: bool, k_max: 
             raise ComputeError(f"the limit could not be computed: {numeric_reason}; and a "
                                "numeric estimate needs a function of "
                                f"{var} alone", code="cannot_compute")
-        found = {s: numeric_side(f, var, a, s) for s in sides}
+        found = {s: robust_side(f, var, a, s) for s in sides}
         numeric = True
     else:
         found = symbolic
         numeric = False
         if numeric_ok:  # sympy answers in the complex plane: check each side is real
             found = {s: _check_real(side, f, var, a) for s, side in found.items()}
+            found, overruled = _cross_examine(found, f, var, a)
+            if overruled:
+                numeric = True
+                numeric_reason = (f"the symbolic engine answered {overruled}, which the values "
+                                  f"of f near {var} = {sp.sstr(a)} contradict")
 
     if all(side.problem for side in found.values()):
         problems = "; ".join(side.problem for side in found.values() if side.problem)
@@ -145,7 +151,8 @@ def _limit(text: str, *, to: object, direction: str | None, table: bool, k_max: 
         auto = not table
     elif table:
         raise UsageError(f"--table needs a function of {var} alone", code="bad_option")
-    guess = guess_closed_form(result.value) if numeric and result.exists else None
+    guess = guess_closed_form(result.value, result.error) if numeric and result.exists \
+        else None
     plot_data = _plot(f, var, a, found, result, plot_range) if plot else None
     return LimitResult(
         text, expr, variable=var, target=a, direction=_direction_of(sides),
@@ -153,7 +160,7 @@ def _limit(text: str, *, to: object, direction: str | None, table: bool, k_max: 
         left=_one_value(found.get("-")), right=_one_value(found.get("+")),
         left_problem=found["-"].problem if "-" in found else None,
         right_problem=found["+"].problem if "+" in found else None,
-        kind=result.kind, reason=result.reason, numeric=numeric,
+        kind=result.kind, reason=result.reason, numeric=numeric, error=result.error,
         numeric_reason=numeric_reason if numeric else None, guess=guess,
         table=rows, table_auto=auto, plot=plot_data)
 
@@ -232,6 +239,54 @@ def _symbolic(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sides: Sequence[str],
     return out, None
 
 
+def _cross_examine(found: dict[str, Side], f: sp.Expr, var: sp.Symbol,
+                   a: sp.Expr) -> tuple[dict[str, Side], str | None]:
+    """Each symbolic one-sided limit checked against the values of f near a.
+
+    sympy is strong and sometimes wrong (Heaviside(cos(x)) at pi/2 is not 1/2
+    from either side; sin(2x)(cos(1/x) - 1) at oo is 0, not an oscillation;
+    x^3/sin(1/x) has poles closer and closer to 0). Where the evidence of
+    three approach sequences gives a clear verdict that differs, the verdict
+    replaces sympy's side, and the answer is marked numeric; where the values
+    settle on nothing (1/log(x) creeps to 0), sympy's answer stands.
+    Returns the sides and, when any was overruled, sympy's answer in words.
+    """
+    checked: dict[str, Side] = {}
+    overruled = []
+    for sign, side in found.items():
+        if side.problem:
+            checked[sign] = side
+            continue
+        try:
+            evidence = robust_side(f, var, a, sign)
+        except ComputeError:
+            checked[sign] = side
+            continue
+        if evidence.problem or _consistent(side, evidence):
+            checked[sign] = side
+            continue
+        checked[sign] = evidence
+        words = "from below" if sign == "-" else "from above"
+        said = _words(side.value) if side.value is not None else "an oscillation"
+        overruled.append(f"{said} {words}" if len(found) == 2 else said)
+    return checked, " and ".join(overruled) or None
+
+
+def _consistent(symbolic: Side, evidence: Side) -> bool:
+    """Does the numeric evidence agree with sympy's one-sided limit?"""
+    if evidence.oscillates:
+        return symbolic.oscillates and not evidence.poles
+    if symbolic.oscillates:
+        return False  # the values settle where sympy saw bounds only
+    v, w = symbolic.value, evidence.value
+    if v is None or w is None or not v.is_number:
+        return True  # nothing to compare: no contradiction
+    if not (v.is_finite and w.is_finite):
+        return bool(v == w)
+    error = evidence.error if evidence.error is not None else sp.Float("1e-12")
+    return bool(abs(sp.N(v, 30) - w) <= 10 * error + sp.Float("1e-9") * max(1, abs(w)))
+
+
 def _usable(value: sp.Expr) -> bool:
     """A finished answer: a number, ±oo, or an expression in other variables (not gamma(-oo))."""
     if value in (sp.oo, sp.S.NegativeInfinity):
@@ -271,10 +326,10 @@ def _combine(found: dict[str, Side], a: sp.Expr, var: sp.Symbol) -> Verdict:
     if len(found) == 1:
         side = next(iter(found.values()))
         if side.oscillates:
-            return Verdict(False, None, "oscillates", _oscillation_words(side, a, var))
+            return _no_limit(side, a, var)
         assert side.value is not None
         kind = "infinite" if side.value in (sp.oo, sp.S.NegativeInfinity) else "finite"
-        return Verdict(True, side.value, kind, None)
+        return Verdict(True, side.value, kind, None, side.error)
     left, right = found["-"], found["+"]
     if left.problem or right.problem:
         bad, good = (left, right) if left.problem else (right, left)
@@ -285,12 +340,12 @@ def _combine(found: dict[str, Side], a: sp.Expr, var: sp.Symbol) -> Verdict:
                        f"f is {bad.problem}, so there is no two-sided limit at "
                        f"{var} = {a_text}; {have} (ask for it with --dir {good.sign})")
     if left.oscillates or right.oscillates:
-        which = left if left.oscillates else right
-        return Verdict(False, None, "oscillates", _oscillation_words(which, a, var))
+        return _no_limit(left if left.oscillates else right, a, var)
     assert left.value is not None and right.value is not None
-    if _same(left.value, right.value):
+    if _same(left, right):
         kind = "infinite" if left.value in (sp.oo, sp.S.NegativeInfinity) else "finite"
-        return Verdict(True, left.value, kind, None)
+        errors = [e for e in (left.error, right.error) if e is not None]
+        return Verdict(True, left.value, kind, None, max(errors) if errors else None)
     infinite = {left.value, right.value} <= {sp.oo, sp.S.NegativeInfinity}
     reason = (f"the one-sided limits differ: {_words(left.value)} from below, "
               f"{_words(right.value)} from above")
@@ -310,16 +365,29 @@ def _words(v: sp.Expr) -> str:
     return sp.sstr(v)
 
 
-def _same(u: sp.Expr, v: sp.Expr) -> bool:
+def _same(left: Side, right: Side) -> bool:
+    u, v = left.value, right.value
+    assert u is not None and v is not None
     if u == v:
         return True
-    if u.is_Float or v.is_Float:  # numeric estimates
+    if u.is_Float or v.is_Float:  # numeric estimates: equal within their errors
         if not (u.is_finite and v.is_finite):
             return False
-        return bool(abs(u - v) <= 1e-9 * max(1, abs(u), abs(v)))
+        error = (left.error or 0) + (right.error or 0)
+        return bool(abs(u - v) <= 10 * error + 1e-9 * max(1, abs(u), abs(v)))
     if not (u.is_finite and v.is_finite):
         return False
     return bool(sp.simplify(u - v) == 0)
+
+
+def _no_limit(side: Side, a: sp.Expr, var: sp.Symbol) -> Verdict:
+    if side.poles:
+        shown = ", ".join(sp.sstr(sp.Float(p, 6), full_prec=False) for p in side.poles)
+        return Verdict(False, None, "unbounded",
+                       f"f has poles closer and closer to {var} = {sp.sstr(a)} (at {var} ≈ "
+                       f"{shown}, ...): it is unbounded in every neighbourhood, so the limit "
+                       "does not exist")
+    return Verdict(False, None, "oscillates", _oscillation_words(side, a, var))
 
 
 def _oscillation_words(side: Side, a: sp.Expr, var: sp.Symbol) -> str:
@@ -336,6 +404,8 @@ def _one_value(side: Side | None) -> sp.Expr | None:
     if side is None or side.problem:
         return None
     if side.oscillates:
+        if side.poles:  # unbounded above and below
+            return sp.AccumBounds(sp.S.NegativeInfinity, sp.oo)
         if side.bounds is not None:
             return sp.AccumBounds(*side.bounds)
         return None

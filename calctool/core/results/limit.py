@@ -82,10 +82,12 @@ class LimitResult(Result):
     right: sp.Expr | None = None
     left_problem: str | None = None
     right_problem: str | None = None
-    kind: str = "finite"  # finite, infinite, sides differ, oscillates, one side undefined
+    kind: str = "finite"  # finite, infinite, sides differ, oscillates, unbounded,
+    # one side undefined
     reason: str | None = None  # why it does not exist, in words
     numeric: bool = False
     numeric_reason: str | None = None  # why the symbolic engine was not used
+    error: sp.Expr | None = None  # a numeric estimate's error bound: its digits are all sure
     guess: sp.Expr | None = None  # a closed form matching a numeric estimate
     table: tuple[LimitRow, ...] = ()
     table_auto: bool = False  # the table is there as evidence, not because --table asked
@@ -121,6 +123,8 @@ class LimitResult(Result):
             out["right_problem"] = self.right_problem
         if self.numeric_reason:
             out["numeric_reason"] = self.numeric_reason
+        if self.numeric and self.error is not None and self.exists:
+            out["error_estimate"] = expr_number(self.error)
         if self.guess is not None:
             out["guess"] = expr_str(self.guess)
         if self.table:
@@ -209,6 +213,8 @@ def _side_markdown(value: sp.Expr | None, problem: str | None) -> str:
     if value is None:
         return "not computed"
     if isinstance(value, sp.AccumBounds):
+        if value.min is sp.S.NegativeInfinity and value.max is sp.oo:
+            return "none: unbounded"
         return (f"none: oscillates between {inline(value.min)} and {inline(value.max)}")
     return inline(_value_math(value))
 

@@ -91,6 +91,8 @@ def _side(value: sp.Expr | None, problem: str | None) -> tuple[Any, str | None]:
     if value is None:
         return "not computed", None
     if isinstance(value, sp.AccumBounds):
+        if value.min is sp.S.NegativeInfinity and value.max is sp.oo:
+            return "none: unbounded", None
         return f"none: oscillates between {sp.sstr(value.min)} and {sp.sstr(value.max)}", None
     return _value(value)
 
