@@ -258,7 +258,7 @@ def _cross_examine(found: dict[str, Side], f: sp.Expr, var: sp.Symbol,
             checked[sign] = side
             continue
         try:
-            evidence = robust_side(f, var, a, sign)
+            evidence = robust_side(f, var, a, sign, quick=True)
         except ComputeError:
             checked[sign] = side
             continue
