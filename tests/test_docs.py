@@ -147,6 +147,8 @@ CASES: dict[str, list[list[str]]] = {
         ["sin(x)/x", "--to", "0", "--numeric"],
         ["(1+1/x)^x", "--to", "oo", "--numeric"],  # a guess: e
         ["x^3/sin(1/x)", "--to", "0", "--dir", "+"],  # unbounded: poles close in
+        ["a*x", "--to", "x=oo"],  # cases by the sign of a
+        ["a*x", "--to", "x=oo", "--assume", "a>0"],  # notes
         ["x^2", "--to", "1", "--plot"],
     ],
     "gradcheck": [

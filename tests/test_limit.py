@@ -515,3 +515,45 @@ def test_numeric_digits_are_only_those_the_error_supports() -> None:
     digits = len(shown.replace(".", "").lstrip("0"))
     assert 10.0 ** -(digits - 1) >= float(r.error) / 10  # no digit below the error
     assert abs(float(r.value) - 1) <= float(r.error)
+
+
+# --------------------------------------------------------------------------- parameters
+# Each case below is elementary: a*x grows like a times x; x^n at oo is oo for
+# n > 0, 1 for n = 0, 0 for n < 0; exp(a*x) likewise.
+
+@pytest.mark.parametrize(("text", "cases"), [
+    ("a*x", [("a > 0", "oo"), ("a < 0", "-oo"), ("a = 0", "0")]),
+    ("x^n", [("n > 0", "oo"), ("n < 0", "0"), ("n = 0", "1")]),
+    ("exp(a*x)", [("a > 0", "oo"), ("a < 0", "0"), ("a = 0", "1")]),
+])
+def test_an_answer_that_depends_on_a_sign_gives_the_cases(text: str,
+                                                          cases: list[tuple[str, str]]) -> None:
+    d = limit(text, to="x=oo").to_dict()
+    assert d["kind"] == "cases" and d["result"] is None
+    assert [(c["condition"], c["result"]) for c in d["cases"]] == cases
+    assert "--assume" in d["reason"]
+
+
+@pytest.mark.parametrize(("assume", "expected"), [
+    ("a>0", sp.oo), ("a<0", -sp.oo), ({"a": "negative"}, -sp.oo),
+])
+def test_assumptions_pick_the_case(assume: object, expected: sp.Expr) -> None:
+    r = limit("a*x", to="x=oo", assume=assume)
+    assert r.exists and r.value == expected and r.kind == "infinite"
+    assert r.to_dict()["notes"][0].startswith("assumed: a")
+
+
+def test_assumptions_that_leave_two_cases_give_those_two(cli) -> None:
+    d = cli("limit", "a*x", "--to", "x=oo", "--assume", "a<=0", "--json").json
+    assert [(c["condition"], c["result"]) for c in d["cases"]] == [("a < 0", "-oo"),
+                                                                  ("a = 0", "0")]
+
+
+@pytest.mark.parametrize(("assume", "words"), [
+    ("a>2", "compared with 0 only"), ("a positive negative", "both positive and negative"),
+    ("b>0", "not in the expression"), ("a huge", "is not one of"),
+    ("__import__('os')", "expected NAME>0"),
+])
+def test_bad_assumptions_are_usage_errors(cli, assume: str, words: str) -> None:
+    r = cli("limit", "a*x", "--to", "x=oo", "--assume", assume, "--json")
+    assert r.code == 2 and words in r.json["error"]["message"]

@@ -21,6 +21,7 @@ Examples:
   calctool limit "sin(1/x)" --to x=0 --table
   calctool limit "(1 - cos(x))/x^2" --to 0 --plot
   calctool limit "tan(x)" --to x=pi/2 --json
+  calctool limit "a*x" --to x=oo --assume "a>0"
 """
 
 
@@ -40,6 +41,12 @@ def limit(
         "--k-max", metavar="K", min=1, max=30, help="The last row of --table is k = K.")] = 8,
     numeric: Annotated[bool, typer.Option(
         "--numeric", help="Skip the symbolic engine: estimate the limit numerically.")] = False,
+    assume: Annotated[str | None, typer.Option(
+        "--assume", metavar="FACTS",
+        help="What is known about the other symbols: \"a>0, n integer\" (a name compared "
+             "with 0, or a name and words: positive, negative, nonnegative, nonpositive, "
+             "nonzero, integer, even, odd). Without it, an answer that depends on the sign "
+             "of a symbol gives the cases.", show_default=False)] = None,
     plot: opt.Plot = False,
     range_: opt.Range = None,
     json: opt.Json = False,
@@ -60,7 +67,7 @@ def limit(
         from calctool.core.ops.limit import limit as limit_op
 
         return limit_op(text, to=to, direction=direction, table=table, k_max=k_max,
-                        plot=plot, plot_range=range_, numeric_only=numeric,
+                        plot=plot, plot_range=range_, numeric_only=numeric, assume=assume,
                         timeout=settings.timeout)
 
     raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]

@@ -40,6 +40,7 @@ from calctool.core.engines.one_sided import (
 )
 from calctool.core.engines.plotdata import PlotData, Series, break_at, parse_plot_range, sample
 from calctool.core.errors import ComputationTimeout, ComputeError, DomainError, UsageError
+from calctool.core.expr.assume import Facts, assumed, describe, parse_assumptions
 from calctool.core.expr.functions import to_elementary
 from calctool.core.expr.parse import free_variables, parse, symbol
 from calctool.core.expr.points import (
@@ -50,7 +51,7 @@ from calctool.core.expr.points import (
     expression_text,
     whole_number,
 )
-from calctool.core.results.limit import LimitResult, LimitRow
+from calctool.core.results.limit import LimitCase, LimitResult, LimitRow
 
 DEFAULT_K_MAX = 8
 MAX_K = 30
@@ -79,12 +80,16 @@ class Verdict:
 def limit(f: str | sp.Expr, *, to: PointLike | tuple[object, object] | None,
           direction: str | None = None, table: bool = False, k_max: int = DEFAULT_K_MAX,
           plot: bool = False, plot_range: RangeLike | None = None, numeric_only: bool = False,
-          timeout: float | None = DEFAULT_TIMEOUT) -> LimitResult:
+          assume: object = None, timeout: float | None = DEFAULT_TIMEOUT) -> LimitResult:
     """lim f(x) as x -> a, for `f` text or a sympy expression.
 
     `to`: "x=0", "0", "oo", "x=pi/2", a number, sympy.oo, a pair ("x", 0) or
-    {"x": 0}. `direction`: "+" (from above), "-" (from below) or None (both
-    sides). `table`: f(a ± 10^-k) for k = 1..k_max. `plot_range`: "a:b" or (a, b).
+    {"x": 0}; the point may be an expression in other symbols ("x=a"), and the
+    answer is then in terms of them. `direction`: "+" (from above), "-" (from
+    below) or None (both sides). `table`: f(a ± 10^-k) for k = 1..k_max.
+    `plot_range`: "a:b" or (a, b). `assume`: facts about the other symbols,
+    "a>0, n integer" (see calctool.core.expr.assume); without them, an answer
+    that depends on the sign of one symbol comes as `cases`.
 
     `timeout` is the whole budget (--timeout; None: no limit): sympy gets
     SYMBOLIC_SHARE of it, and the numeric fallback what is left.
@@ -94,13 +99,15 @@ def limit(f: str | sp.Expr, *, to: PointLike | tuple[object, object] | None,
     if direction is not None and not isinstance(direction, str):
         raise UsageError(f"direction must be '+', '-' or None, not {direction!r}",
                          code="bad_value")
+    facts = parse_assumptions(assume)
     with bounded(timeout):
         return _limit(text, to=to, direction=direction, table=table, k_max=k_max, plot=plot,
-                      plot_range=plot_range, numeric_only=numeric_only, timeout=timeout)
+                      plot_range=plot_range, numeric_only=numeric_only, facts=facts,
+                      timeout=timeout)
 
 
 def _limit(text: str, *, to: object, direction: str | None, table: bool, k_max: int,
-           plot: bool, plot_range: RangeLike | None, numeric_only: bool,
+           plot: bool, plot_range: RangeLike | None, numeric_only: bool, facts: Facts,
            timeout: float | None) -> LimitResult:
     expr = parse(text)
     if to is None:
@@ -115,11 +122,31 @@ def _limit(text: str, *, to: object, direction: str | None, table: bool, k_max: 
 
     symbolic: dict[str, Side] | None = None
     numeric_reason = None
+    notes = (f"assumed: {describe(facts)}",) if facts else ()
     if numeric_only:
         numeric_reason = "a numeric estimate was asked for (--numeric)"
     else:
         budget = timeout * SYMBOLIC_SHARE if timeout else None
-        symbolic, numeric_reason = _symbolic(f, var, a, sides, budget)
+        g, back = assumed(f, facts)
+        symbolic, numeric_reason = _symbolic(g, var, a.xreplace(
+            {k: v for v, k in back.items()}), sides, budget)
+        if symbolic is not None:
+            symbolic = {s: _plain(side, back) for s, side in symbolic.items()}
+        if not numeric_ok and (symbolic is None or _sign_dependent(symbolic, var)):
+            cases = _cases(f, var, a, sides, budget, facts)
+            if cases is not None and len({(c.exists, c.value) for _, c in cases}) > 1:
+                return LimitResult(text, expr, variable=var, target=a,
+                                   direction=_direction_of(sides), exists=all(
+                                       c.exists for _, c in cases), kind="cases",
+                                   reason=_cases_words(cases), cases=tuple(cases),
+                                   notes=notes)
+            if cases:  # the same in every case the facts allow
+                _, case = cases[0]
+                return LimitResult(text, expr, variable=var, target=a,
+                                   direction=_direction_of(sides), exists=case.exists,
+                                   value=case.value, kind=case.kind, notes=notes + (
+                                       "the same for every sign of "
+                                       f"{cases[0][0].split()[0]} allowed",))
     if symbolic is None:
         if not numeric_ok:
             raise ComputeError(f"the limit could not be computed: {numeric_reason}; and a "
@@ -162,7 +189,7 @@ def _limit(text: str, *, to: object, direction: str | None, table: bool, k_max: 
         right_problem=found["+"].problem if "+" in found else None,
         kind=result.kind, reason=result.reason, numeric=numeric, error=result.error,
         numeric_reason=numeric_reason if numeric else None, guess=guess,
-        table=rows, table_auto=auto, plot=plot_data)
+        table=rows, table_auto=auto, plot=plot_data, notes=notes)
 
 
 def _direction_of(sides: Sequence[str]) -> str:
@@ -237,6 +264,67 @@ def _symbolic(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sides: Sequence[str],
     if any(side.value is not None and not _usable(side.value) for side in out.values()):
         return None, "the symbolic engine left the limit unevaluated"
     return out, None
+
+
+def _plain(side: Side, back: dict[sp.Symbol, sp.Symbol]) -> Side:
+    """A side computed with assumed symbols, in calctool's plain real symbols again."""
+    if not back:
+        return side
+    value = side.value.xreplace(back) if side.value is not None else None
+    bounds = tuple(b.xreplace(back) for b in side.bounds) if side.bounds else None
+    return replace(side, value=value, bounds=bounds)
+
+
+def _sign_dependent(found: dict[str, Side], var: sp.Symbol) -> bool:
+    """Does a one-sided answer hold sign(a), |a| or a Heaviside of another symbol?"""
+    return any(side.value is not None and any(
+        node.args and node.args[0].free_symbols - {var}
+        for node in side.value.atoms(sp.sign, sp.Abs, sp.Heaviside))
+        for side in found.values())
+
+
+def _cases(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sides: Sequence[str],
+           budget: float | None, facts: Facts) -> list[tuple[str, LimitCase]] | None:
+    """The limit when one other symbol is positive, negative or zero (a*x at oo is oo,
+    -oo or 0), or None when that is not what the answer waits for: several symbols
+    of unknown sign, or a case sympy cannot do either."""
+    params = [p for p in free_variables(f) if p != var and not (
+        facts.get(p.name, frozenset()) & {"positive", "negative"})]
+    if len(params) != 1:
+        return None
+    p = params[0]
+    name = p.name
+    share = budget / 3 if budget else None
+    out: list[tuple[str, LimitCase]] = []
+    known = facts.get(name, frozenset())
+    possible = [(f"{name} > 0", sp.Symbol(name, positive=True), "positive"),
+                (f"{name} < 0", sp.Symbol(name, negative=True), "negative"),
+                (f"{name} = 0", sp.Integer(0), "zero")]
+    ruled_out = {"positive": {"negative", "zero"}, "negative": {"positive", "zero"},
+                 "nonnegative": {"negative"}, "nonpositive": {"positive"}, "nonzero": {"zero"}}
+    excluded = set().union(*(ruled_out.get(w, set()) for w in known))
+    for condition, value, sign_case in possible:
+        if sign_case in excluded:
+            continue
+        g, back = assumed(f.xreplace({p: value}), {k: v for k, v in facts.items()
+                                                  if k != name and k in {
+                                                      q.name for q in f.free_symbols}})
+        found, _ = _symbolic(g, var, a.xreplace({p: value}), sides, share)
+        if found is None or _sign_dependent(found, var):
+            return None
+        restore = {**back, value: p} if isinstance(value, sp.Symbol) else back
+        found = {s: _plain(side, restore) for s, side in found.items()}
+        verdict = _combine(found, a, var)
+        out.append((condition, LimitCase(verdict.exists, verdict.value, verdict.kind)))
+    return out
+
+
+def _cases_words(cases: Sequence[tuple[str, LimitCase]]) -> str:
+    parts = [f"{_words(c.value) if c.exists and c.value is not None else 'none'} when "
+             f"{condition}" for condition, c in cases]
+    return "the limit depends on the sign: " + "; ".join(parts) + \
+        " (give what is known with --assume, e.g. --assume \"" + cases[0][0].replace(" ", "") + \
+        "\")"
 
 
 def _cross_examine(found: dict[str, Side], f: sp.Expr, var: sp.Symbol,

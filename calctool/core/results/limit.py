@@ -60,6 +60,19 @@ def number_or_text(v: sp.Expr | str) -> float | str | None:
 
 
 @dataclass(frozen=True)
+class LimitCase:
+    """The limit under one condition on a parameter (a > 0)."""
+
+    exists: bool
+    value: sp.Expr | None
+    kind: str
+
+    def to_dict(self, condition: str) -> dict[str, Any]:
+        return {"condition": condition, "exists": self.exists,
+                "result": _limit_text(self.value) if self.exists else None, "kind": self.kind}
+
+
+@dataclass(frozen=True)
 class LimitResult(Result):
     """lim f(x) as x -> a: two-sided unless a direction was asked for.
 
@@ -92,6 +105,8 @@ class LimitResult(Result):
     table: tuple[LimitRow, ...] = ()
     table_auto: bool = False  # the table is there as evidence, not because --table asked
     plot: PlotData | None = None
+    cases: tuple[tuple[str, LimitCase], ...] = ()  # kind "cases": by the sign of a parameter
+    notes: tuple[str, ...] = ()  # what was assumed
 
     @property
     def infinite_target(self) -> bool:
@@ -131,6 +146,10 @@ class LimitResult(Result):
             out["table"] = [row.to_dict(self.infinite_target) for row in self.table]
         if self.plot is not None:
             out["plot"] = self.plot.to_dict()
+        if self.cases:
+            out["cases"] = [case.to_dict(condition) for condition, case in self.cases]
+        if self.notes:
+            out["notes"] = list(self.notes)
         return out
 
 

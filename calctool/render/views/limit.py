@@ -18,6 +18,8 @@ def report(r: LimitResult) -> Report:
         r.direction]
     rep = Report(title=f"Limit of {{f}} as {arrow}{side}", subject=r.expression)
     rep.fields.append(Field(function_label([x]) if x is not None else "f", r.expression))
+    if r.cases:
+        return _cases(r, rep)
     if not r.infinite_target:
         sides = (("-", r.left, r.left_problem), ("+", r.right, r.right_problem))
         for sign, value, problem in sides:
@@ -52,6 +54,7 @@ def report(r: LimitResult) -> Report:
         rep.notes.append(f"the limit is infinite: f grows without bound ({sign}∞). As a real "
                          "number the limit does not exist; one writes lim = "
                          f"{'∞' if sign == '+' else '-∞'} to say how it fails")
+    rep.notes.extend(r.notes)
     if r.reason:
         rep.notes.append(r.reason)
     if r.numeric:
@@ -74,6 +77,27 @@ def report(r: LimitResult) -> Report:
                              "so cancellation cannot fake the trend")
     if r.plot is not None:
         rep.plots.append(r.plot)
+    return rep
+
+
+def _cases(r: LimitResult, rep: Report) -> Report:
+    """A limit that depends on the sign of a parameter: one line per case."""
+    sup = {"+-": "", "+": "⁺", "-": "⁻"}[r.direction] if not r.infinite_target else ""
+    arrow = f"{r.variable} → {_target_text(r.target)}{sup}"
+    shown = []
+    for condition, case in r.cases:
+        value = _side_text(case.value, None) if case.exists and case.value is not None \
+            else f"does not exist ({case.kind})"
+        rep.fields.append(Field(f"limit ({arrow}), {condition}", value))
+        shown.append(f"{value} if {condition}")
+    rep.primary = "; ".join(shown)
+    rep.latex.append(r"\begin{cases} " + r" \\ ".join(
+        (sp.latex(c.value) if c.exists and c.value is not None else r"\text{none}")
+        + r" & " + condition
+        for condition, c in r.cases) + r" \end{cases}")
+    rep.notes.extend(r.notes)
+    if r.reason:
+        rep.notes.append(r.reason)
     return rep
 
 
