@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from calctool.cli.settings import Settings
-from calctool.core.errors import CalcError, ExitStatus
+from calctool.core.errors import CalcError, ExitStatus, Spelling
 
 if TYPE_CHECKING:
     from calctool.core.results.base import Result
@@ -26,6 +26,8 @@ Compute = Callable[[str], "Result"]
 # The hard limit past --timeout: if the interruptible timer could not stop the
 # work (stuck in one long C call), the process reports and exits anyway.
 HARD_GRACE_SECONDS = 5.0
+# A timeout's hint names the flag: "raise the limit with --timeout SECONDS".
+TIMEOUT_FLAG = Spelling({"timeout": "--timeout"})
 
 
 class OutputClosed(Exception):
@@ -86,7 +88,7 @@ def attempt(settings: Settings, compute: Compute, text: str) -> Result | CalcErr
 
     warm(settings)
     try:
-        with time_limit(settings.timeout):
+        with time_limit(settings.timeout, spelling=TIMEOUT_FLAG):
             return compute(text)
     except CalcError as exc:
         return exc

@@ -8,11 +8,16 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
-from calctool.core.errors import ComputationTimeout
+from calctool.core.errors import KEYWORDS, ComputationTimeout, Spelling
 
 DEFAULT_TIMEOUT = 10.0
 _REPEAT = 0.25  # after the first alarm, fire again this often until the work stops
+# How the hint of a timeout names the time limit: the spelling of the innermost
+# time_limit that was given one (the CLI's runner gives its flag), else keywords.
+_HINT_SPELLING: ContextVar[Spelling] = ContextVar("calctool_timeout_spelling",
+                                                  default=KEYWORDS)
 
 
 class _Interrupt(BaseException):
@@ -20,8 +25,14 @@ class _Interrupt(BaseException):
 
 
 @contextmanager
-def time_limit(seconds: float | None, what: str = "the computation") -> Iterator[None]:
+def time_limit(seconds: float | None, what: str = "the computation", *,
+               spelling: Spelling | None = None) -> Iterator[None]:
     """Raise ComputationTimeout if the block runs longer than `seconds`.
+
+    Its hint names the parameter `timeout` as `spelling` does (`timeout=SECONDS`
+    for Python, `--timeout SECONDS` from the CLI); without one, as the enclosing
+    time limit's does, so a limit deep in an operation hints in the spelling of
+    whoever set the time limit.
 
     Uses SIGALRM, so it works only in the main thread (elsewhere it does
     nothing). Limits nest: an inner limit never outlives the outer one, and the
@@ -31,6 +42,18 @@ def time_limit(seconds: float | None, what: str = "the computation") -> Iterator
     arithmetic) cannot be interrupted this way: the parser refuses such input
     before it is evaluated, and the CLI keeps a hard watchdog.
     """
+    if spelling is None:
+        spelling = _HINT_SPELLING.get()
+    token = _HINT_SPELLING.set(spelling)
+    try:
+        with _alarm(seconds, what, spelling):
+            yield
+    finally:
+        _HINT_SPELLING.reset(token)
+
+
+@contextmanager
+def _alarm(seconds: float | None, what: str, spelling: Spelling) -> Iterator[None]:
     if not seconds or seconds <= 0 or threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -51,7 +74,7 @@ def time_limit(seconds: float | None, what: str = "the computation") -> Iterator
     except _Interrupt:
         raise ComputationTimeout(
             f"{what} took longer than {seconds:g} s",
-            hint="raise the limit with --timeout SECONDS",
+            hint=f"raise the limit with {spelling.usage('timeout', 'SECONDS')}",
         ) from None
     finally:
         active[0] = False
@@ -86,7 +109,9 @@ def exact_digits() -> Iterator[None]:
 
 
 @contextmanager
-def bounded(seconds: float | None, what: str = "the computation") -> Iterator[None]:
-    """An operation's budget: `time_limit(seconds)`, with room for exact digits."""
-    with exact_digits(), time_limit(seconds, what):
+def bounded(seconds: float | None, what: str = "the computation", *,
+            spelling: Spelling | None = None) -> Iterator[None]:
+    """An operation's budget: `time_limit(seconds)` (its hint in `spelling`), with room
+    for exact digits."""
+    with exact_digits(), time_limit(seconds, what, spelling=spelling):
         yield
