@@ -264,8 +264,95 @@ def test_bad_python_values_are_usage_errors(call: Any, message: str) -> None:
     assert info.value.exit_status == 2
 
 
-def test_strings_keep_the_flag_spelling_in_messages() -> None:
-    with pytest.raises(calctool.UsageError, match=r"--at: no value for y; give x=\.\.\.,y="):
-        calctool.diff("x*y", at="x=1")
-    with pytest.raises(calctool.UsageError, match=r"at: no value for y; give \{'x': \.\.\."):
-        calctool.diff("x*y", at={"x": 1})
+# --------------------------------------------------------------------------- naming parameters
+
+# Python messages name keywords, whatever shape the value has (a string too);
+# the CLI's messages name its flags (it passes them as a Spelling).
+KEYWORD_MESSAGES: list[tuple[Any, str]] = [
+    (lambda: calctool.diff("x^2", at="y=1"), "at: y is not a variable of the expression"),
+    (lambda: calctool.diff("x*y", at="x=1"), "at: no value for y; give x=...,y=..."),
+    (lambda: calctool.diff("x*y", at={"x": 1}), "at: no value for y; give {'x': ..., 'y': ...}"),
+    (lambda: calctool.diff("x*y", at="1"), "at='1': the expression has several variables "
+                                           "(x, y); name them, e.g. at='x=1,y=1'"),
+    (lambda: calctool.diff("x^2", at="x=1,,y=2"), "at 'x=1,,y=2': an empty item between commas"),
+    (lambda: calctool.diff("x^2", order=0), "order must be between 1 and 100, not 0"),
+    (lambda: calctool.diff("x*y", order=2), "order needs wrt when the expression has several"),
+    (lambda: calctool.diff("x*y", wrt="x,y", order=2),
+     "order applies to a single wrt variable; for mixed partials list each variable: "
+     "wrt='x,x,y'"),
+    (lambda: calctool.diff("x^2", wrt="1x"), "wrt: '1x' is not a variable name"),
+    (lambda: calctool.diff("x*y", plot=True), "give wrt and fix the others with at"),
+    (lambda: calctool.diff("x*y", wrt="x", plot=True),
+     "plot draws functions of one variable; fix y with at"),
+    (lambda: calctool.diff("x^2", plot=True, plot_range="1:0"),
+     "plot_range '1:0': the end must be greater than the start"),
+    (lambda: calctool.evaluate("x", digits=0), "digits must be between 1 and 10000, not 0"),
+    (lambda: calctool.evaluate("x*y"), "give a point: at='x=...,y=...'"),
+    (lambda: calctool.evaluate("x^2", ranges="x=1:0"), "ranges 'x=1:0': the end must be "),
+    (lambda: calctool.evaluate("x*y", ranges="0:1"),
+     "ranges needs a variable name when the expression has several variables: "
+     "ranges='x=0:1:11'"),
+    (lambda: calctool.evaluate("x*y", ranges="x=0:1", at=["y=1", "y=2"]),
+     "with ranges or csv_text, at may fix the other variables once"),
+    (lambda: calctool.evaluate("x*y", ranges="x=0:1"), "fix them with at='y=...'"),
+    (lambda: calctool.evaluate("x^2", ranges="x=0:1:20000", digits=20),
+     "digits above 15 evaluates point by point"),
+    (lambda: calctool.tangent("x^2", at=None),
+     "give the point of tangency with at, e.g. at='x=1' (or at=1)"),
+    (lambda: calctool.tangent("x^2", at=1, k_max=30), "k_max must be between 0 and 20, not 30"),
+    (lambda: calctool.tangent("x*y", at="x=1,y=2", secants=True), "secants needs a function"),
+    (lambda: calctool.tangent("x^2", at=3, plot=True, plot_range="5:6"),
+     "plot_range='5:6': the point x = 3 is outside the range"),
+]
+
+
+@pytest.mark.parametrize(("call", "message"), KEYWORD_MESSAGES)
+def test_python_messages_name_keywords(call: Any, message: str) -> None:
+    with pytest.raises(calctool.UsageError) as info:
+        call()
+    assert message in info.value.message
+    assert "--" not in info.value.message + (info.value.hint or "")
+
+
+def test_a_hint_names_keywords_in_python() -> None:
+    with pytest.raises(calctool.UsageError) as info:
+        calctool.evaluate("x^2", ranges="x=0:1:200000")
+    assert info.value.hint == ("add summary (count, min, max, mean) or write them all with "
+                               "output=FILE.csv or output=FILE.npy")
+    with pytest.raises(calctool.ComputationTimeout) as timeout:
+        calctool.diff("sin(x)^200*cos(x)^200", order=60, simplify=True, timeout=0.2)
+    assert timeout.value.hint == "raise the limit with timeout=SECONDS"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["diff", "x^2", "--at", "y=1"], "--at: y is not a variable of the expression"),
+    (["diff", "x*y", "--wrt", "x,y", "--order", "2"],
+     "--order applies to a single --wrt variable; for mixed partials list each variable: "
+     "--wrt x,x,y"),
+    (["eval", "x*y"], "give a point: --at x=...,y=..."),
+    (["eval", "x^2", "--range", "x=1:0"], "--range 'x=1:0': the end must be "),
+    (["tangent", "x^2", "--at", "3", "--plot", "--range", "5:6"],
+     "--range 5:6: the point x = 3 is outside the range"),
+])
+def test_the_same_messages_name_flags_on_the_command_line(cli, args: list[str],
+                                                          message: str) -> None:
+    r = cli(*args)
+    assert r.code == 2 and message in r.stderr
+
+
+def test_a_time_limit_hints_in_the_spelling_of_the_limit_around_it() -> None:
+    """The CLI's runner spells --timeout; a limit inside an operation that passes no
+    spelling of its own (limit, gradcheck, hessian) hints with the runner's."""
+    import time
+
+    from calctool.core.budget import time_limit
+    from calctool.core.errors import Spelling
+
+    with pytest.raises(calctool.ComputationTimeout) as info, time_limit(0.05):
+        time.sleep(1)
+    assert info.value.hint == "raise the limit with timeout=SECONDS"
+    runner = Spelling({"timeout": "--timeout"})
+    with pytest.raises(calctool.ComputationTimeout) as info, time_limit(30, spelling=runner), \
+            time_limit(0.05):
+        time.sleep(1)
+    assert info.value.hint == "raise the limit with --timeout SECONDS"

@@ -214,8 +214,10 @@ def test_bad_options(kwargs: dict[str, object], code: str) -> None:
 
 
 def test_order_needs_wrt_for_several_variables() -> None:
+    from calctool.cli.commands.diff import FLAGS
+
     with pytest.raises(UsageError) as info:
-        diff("x*y", order=2)
+        diff("x*y", order=2, spelling=FLAGS)  # as the CLI calls it (Python: test_api.py)
     assert "--wrt" in info.value.message
 
 

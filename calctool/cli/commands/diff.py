@@ -9,6 +9,7 @@ import typer
 from calctool.cli import options as opt
 from calctool.cli.runner import run
 from calctool.cli.settings import make_settings
+from calctool.core.errors import Spelling
 
 EXAMPLES = """\
 Examples:
@@ -24,6 +25,11 @@ Examples:
   calctool diff -- -x^2
   printf 'x^2\\nsin(x)\\n' | calctool diff - --json
 """
+
+# How the core's messages name its parameters here: by these flags.
+FLAGS = Spelling({"wrt": "--wrt", "order": "--order", "at": "--at", "simplify": "--simplify",
+                  "steps": "--steps", "plot": "--plot", "plot_range": "--range",
+                  "timeout": "--timeout"})
 
 
 def diff(
@@ -59,6 +65,6 @@ def diff(
 
         return differentiate(text, wrt=wrt, order=order, at=at, simplify=simplify,
                              plot=plot, plot_range=range_, steps=steps,
-                             timeout=settings.timeout)
+                             timeout=settings.timeout, spelling=FLAGS)
 
     raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]

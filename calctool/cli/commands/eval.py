@@ -10,7 +10,7 @@ import typer
 from calctool.cli import options as opt
 from calctool.cli.runner import run
 from calctool.cli.settings import make_settings
-from calctool.core.errors import UsageError
+from calctool.core.errors import Spelling, UsageError
 
 EXAMPLES = """\
 Examples:
@@ -24,6 +24,10 @@ Examples:
   calctool eval "x*y" --csv points.csv
   calctool eval "log(x)" --at 0
 """
+
+# How the core's messages name its parameters here: by these flags.
+FLAGS = Spelling({"at": "--at", "ranges": "--range", "csv_text": "--csv", "digits": "--digits",
+                  "summary": "--summary", "output": "-o", "timeout": "--timeout"})
 
 
 def eval_(
@@ -68,7 +72,7 @@ def eval_(
 
         return evaluate(text, at=at or (), ranges=range_ or (), csv_text=csv_text,
                         digits=digits, summary=summary, output=output,
-                        timeout=settings.timeout)
+                        timeout=settings.timeout, spelling=FLAGS)
 
     raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]
 

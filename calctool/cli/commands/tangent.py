@@ -9,6 +9,7 @@ import typer
 from calctool.cli import options as opt
 from calctool.cli.runner import run
 from calctool.cli.settings import make_settings
+from calctool.core.errors import Spelling
 
 EXAMPLES = """\
 Examples:
@@ -22,6 +23,10 @@ Examples:
   calctool tangent "x^2 + y^2" --at x=1,y=2
   calctool tangent "x^3" --at=-1 --json
 """
+
+# How the core's messages name its parameters here: by these flags.
+FLAGS = Spelling({"at": "--at", "secants": "--secants", "k_max": "--k-max", "plot": "--plot",
+                  "plot_range": "--range", "timeout": "--timeout"})
 
 
 def tangent(
@@ -52,6 +57,6 @@ def tangent(
         from calctool.core.ops.tangent import tangent as tangent_op
 
         return tangent_op(text, at=at, secants=secants, k_max=k_max, plot=plot,
-                          plot_range=range_, timeout=settings.timeout)
+                          plot_range=range_, timeout=settings.timeout, spelling=FLAGS)
 
     raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]

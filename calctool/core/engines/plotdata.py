@@ -9,9 +9,12 @@ from typing import Any
 
 import sympy as sp
 
-from calctool.core.errors import UsageError
+from calctool.core.errors import Spelling, UsageError
 
 SAMPLES = 400
+# How sample() names `plot` and `at` when the caller gives no spelling: as
+# flags, as it did before operations passed their own (limit still relies on it).
+_FLAGS = Spelling({"plot": "--plot", "at": "--at"})
 
 
 @dataclass(frozen=True)
@@ -46,21 +49,31 @@ class PlotData:
 
 
 def parse_plot_range(text: str | Sequence[Any] | None, center: float | None = None,
-                     half_width: float = 5.0) -> tuple[float, float]:
-    """`a:b` (or a tuple (a, b)) as floats; the default is center ± half_width (or -5:5)."""
+                     half_width: float = 5.0, *,
+                     spelling: Spelling | None = None) -> tuple[float, float]:
+    """`a:b` (or a tuple (a, b)) as floats; the default is center ± half_width (or -5:5).
+
+    Messages name the range `plot_range` as `spelling` does; without one, as
+    `--range` when it is text and `plot_range` otherwise.
+    """
     if not text:
         c = 0.0 if center is None else center
         return c - half_width, c + half_width
     from calctool.core.expr.points import to_range
 
-    grid = to_range(text, option="--range", param="plot_range")
+    if spelling is None:
+        grid = to_range(text, param="plot_range", option="--range")
+    else:
+        grid = to_range(text, param="plot_range", spelling=spelling)
     lo, hi = float(sp.N(grid.start)), float(sp.N(grid.stop))
     return lo, hi
 
 
 def sample(curves: Sequence[tuple[str, sp.Expr]], var: sp.Symbol, lo: float, hi: float,
            *, title: str, points: Sequence[tuple[str, float, float]] = (),
-           n: int = SAMPLES, subject: Any = None) -> PlotData:
+           n: int = SAMPLES, subject: Any = None, spelling: Spelling = _FLAGS) -> PlotData:
+    """The curves sampled at n points from lo to hi; messages name `plot` and `at` as
+    `spelling` does (by default as flags)."""
     import numpy as np
 
     from calctool.core.engines.numeric import evaluate_many
@@ -75,8 +88,8 @@ def sample(curves: Sequence[tuple[str, sp.Expr]], var: sp.Symbol, lo: float, hi:
         extra = expr.free_symbols - {var}
         if extra:
             names = ", ".join(sorted(map(str, extra)))
-            raise UsageError(f"--plot draws functions of one variable; fix {names} with --at",
-                             code="missing_variable")
+            raise UsageError(f"{spelling.name('plot')} draws functions of one variable; fix "
+                             f"{names} with {spelling.name('at')}", code="missing_variable")
         ys = evaluate_many(expr, [var], [xs])
         ok = np.isfinite(ys)
         finite_values.append(ys[ok])

@@ -6,8 +6,14 @@ an expression as a sympy expression, a point as a dict `{"x": 1, y: pi/4}`
 bare number, a range as `(a, b, n)`, variables as a list of names. Python
 values are turned into the same `Assignment`s and `Grid`s the text gives, and
 their numbers are read by the same parser, so `{"x": 0.1}` and `"x=0.1"` are
-one point. A message about a string names the flag (`--at`), one about a
-Python value the parameter (`at`).
+one point.
+
+Messages name a parameter through a `Spelling` (`core.errors`): the Python
+keyword (`at`) by default, the flag (`--at`) when the CLI passes its own. A
+caller that gives `option=` instead of `spelling=` (limit, which is being
+reworked; gradcheck and hessian, which pass their spelling's name as
+`option`) keeps the older rule: text is named by `option`, a Python value by
+its parameter.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from typing import Any, TypeAlias
 
 import sympy as sp
 
-from calctool.core.errors import ParseError, UsageError
+from calctool.core.errors import KEYWORDS, ParseError, Spelling, UsageError
 from calctool.core.expr.parse import CONSTANTS, parse, symbol
 
 Point = dict[sp.Symbol, sp.Expr]
@@ -76,6 +82,7 @@ class Assignment:
 
 
 def parse_assignments(text: str, *, option: str, allow_infinite: bool = False) -> list[Assignment]:
+    """`x=1,y=2` or a bare value; messages call the text `option` (`--at`, or `at`)."""
     text = text.strip()
     if not text:
         raise UsageError(f"{option} needs a value such as x=1", code="bad_value")
@@ -118,9 +125,21 @@ def _check_assignments(items: list[Assignment], option: str) -> None:
 # Python values (the API)
 
 
-def label(value: object, flag: str, param: str | None = None) -> str:
-    """How a message names an option: the flag for text (`--at`), else the parameter (`at`)."""
-    return flag if isinstance(value, str) else (param or flag.lstrip("-"))
+def _naming(value: object, param: str | None, option: str | None,
+            spelling: Spelling | None) -> tuple[str, Spelling]:
+    """The parameter `value` was given as, and how messages spell it.
+
+    `spelling` is the caller's: the CLI passes its flags, the API keeps
+    KEYWORDS. Callers that give `option` (a flag, or a name) and no spelling
+    keep the older rule: text is named by `option`, a Python value by `param`.
+    """
+    if param is None:
+        param = (option or "").lstrip("-")
+    if spelling is not None:
+        return param, spelling
+    if option is not None and isinstance(value, str):
+        return param, Spelling({param: option})
+    return param, KEYWORDS
 
 
 def expression_text(value: object, *, what: str = "the expression") -> str:
@@ -214,13 +233,16 @@ def _type_name(value: object) -> str:
     return f"a{'n' if name[:1].lower() in 'aeiou' else ''} {name}"
 
 
-def assignments(value: object, *, option: str, param: str | None = None,
-                allow_infinite: bool = False, pair: bool = False) -> list[Assignment]:
+def assignments(value: object, *, param: str | None = None, spelling: Spelling | None = None,
+                option: str | None = None, allow_infinite: bool = False,
+                pair: bool = False) -> list[Assignment]:
     """`x=1,y=2` text, a mapping {name or Symbol: value}, a bare number, or (with `pair`)
-    a (variable, value) tuple: the assignments they make."""
+    a (variable, value) tuple: the assignments they make. Messages name `param` as
+    `spelling` does (or by the older `option` rule, see the module's docstring)."""
+    param, say = _naming(value, param, option, spelling)
+    name = say.name(param)
     if isinstance(value, str):
-        return parse_assignments(value, option=option, allow_infinite=allow_infinite)
-    name = label(value, option, param)
+        return parse_assignments(value, option=name, allow_infinite=allow_infinite)
     if isinstance(value, Mapping):
         items = [Assignment(_key_name(k, name),
                             constant(v, what=f"the value of {_key_name(k, name)} in {name}",
@@ -249,13 +271,15 @@ def _key_name(key: object, option: str) -> str:
     return _variable_name(key.strip(), option)
 
 
-def variable_names(value: object, *, option: str, param: str | None = None) -> list[str]:
+def variable_names(value: object, *, param: str | None = None, spelling: Spelling | None = None,
+                   option: str | None = None) -> list[str]:
     """Variables as text `x,y`, a Symbol or name, or a sequence of names and Symbols."""
     if isinstance(value, str):
         return [n.strip() for n in value.split(",")]
     if isinstance(value, sp.Symbol):
         return [value.name]
-    name = label(value, option, param)
+    param, say = _naming(value, param, option, spelling)
+    name = say.name(param)
     if isinstance(value, Iterable) and not isinstance(value, (Mapping, sp.Basic)):
         out = []
         for item in value:
@@ -272,25 +296,29 @@ def variable_names(value: object, *, option: str, param: str | None = None) -> l
 
 
 def select_variables(variables: Sequence[sp.Symbol], names: object, *,
-                     option: str) -> list[sp.Symbol]:
+                     param: str = "variables", spelling: Spelling | None = None,
+                     option: str | None = None) -> list[sp.Symbol]:
     """The variables `names` picks out of the expression's `variables`, in the order given
-    (`--vars z,x`); an unknown or repeated name is a usage error naming `option`."""
+    (`--vars z,x`); an unknown or repeated name is a usage error naming `param`."""
+    param, say = _naming(names, param, option, spelling)
+    called = say.name(param)
     known = {v.name: v for v in variables}
     chosen: list[sp.Symbol] = []
-    for name in variable_names(names, option=option, param="variables"):
+    for name in variable_names(names, param=param, spelling=say):
         if name not in known:
             listing = ", ".join(known) or "none"
-            raise UsageError(f"{option}: {name!r} is not a variable of the expression "
+            raise UsageError(f"{called}: {name!r} is not a variable of the expression "
                              f"(its variables: {listing})", code="unknown_variable")
         if known[name] in chosen:
-            raise UsageError(f"{option} names {name} twice", code="bad_value")
+            raise UsageError(f"{called} names {name} twice", code="bad_value")
         chosen.append(known[name])
     return chosen
 
 
-def resolve_point(at: object, variables: Sequence[sp.Symbol], *, option: str = "--at",
-                  param: str | None = None, allow_infinite: bool = False,
-                  require_all: bool = True, vanished: Collection[str] = ()) -> Point:
+def resolve_point(at: object, variables: Sequence[sp.Symbol], *, param: str = "at",
+                  spelling: Spelling | None = None, option: str | None = None,
+                  allow_infinite: bool = False, require_all: bool = True,
+                  vanished: Collection[str] = ()) -> Point:
     """Assign values to the expression's variables from `at` (text or a Python value).
 
     A bare value needs exactly one variable. A name that is not a variable of
@@ -298,11 +326,13 @@ def resolve_point(at: object, variables: Sequence[sp.Symbol], *, option: str = "
     missing variable when `require_all`; except the `vanished` names, which the
     input had before simplification took them away (x - x, 0*y): their values
     are accepted, kept in the point (for labels and domain checks) and change
-    nothing else.
+    nothing else. Messages name `param` as `spelling` does; an example in one is
+    written in the shape `at` was given in (text, or a dict).
     """
-    items = assignments(at, option=option, param=param, allow_infinite=allow_infinite)
+    param, say = _naming(at, param, option, spelling)
+    items = assignments(at, param=param, spelling=say, allow_infinite=allow_infinite)
     text = isinstance(at, str)
-    option = label(at, option, param)
+    called = say.name(param)
     known = {v.name: v for v in variables}
     listing = ", ".join(known) if known else "none"
     point: Point = {}
@@ -316,25 +346,24 @@ def resolve_point(at: object, variables: Sequence[sp.Symbol], *, option: str = "
         if item.name is None:
             if len(variables) != 1:
                 if not variables:
-                    raise UsageError(f"{option}: the expression has no variables",
+                    raise UsageError(f"{called}: the expression has no variables",
                                      code="bad_value")
-                given = f"{option} {at}" if text else f"{option}={at!r}"
-                example = (f"{option} " + ",".join(f"{n}=1" for n in known) if text
-                           else f"{option}={{" + ", ".join(f"{n!r}: 1" for n in known) + "}")
+                example = say.given(param, ",".join(f"{n}=1" for n in known) if text
+                                    else dict.fromkeys(known, 1))
                 raise UsageError(
-                    f"{given}: the expression has several variables ({listing}); "
+                    f"{say.given(param, at)}: the expression has several variables ({listing}); "
                     f"name them, e.g. {example}", code="missing_variable")
             point[variables[0]] = item.value
         elif item.name in known:
             point[known[item.name]] = item.value
         else:
-            raise UsageError(f"{option}: {item.name} is not a variable of the expression "
+            raise UsageError(f"{called}: {item.name} is not a variable of the expression "
                              f"(its variables: {listing})", code="unknown_variable")
     missing = [name for name, v in known.items() if v not in point]
     if require_all and missing:
         example = (",".join(f"{n}=..." for n in known) if text
                    else "{" + ", ".join(f"{n!r}: ..." for n in known) + "}")
-        raise UsageError(f"{option}: no value for {', '.join(missing)}; give {example}",
+        raise UsageError(f"{called}: no value for {', '.join(missing)}; give {example}",
                          code="missing_variable")
     return point
 
@@ -370,7 +399,8 @@ class Grid:
 
 def parse_range(text: str, *, option: str = "--range", default_count: int = 11,
                 max_count: int = 10_000_000) -> Grid:
-    """`x=a:b:n`, `a:b:n` or `a:b` (n points from a to b inclusive)."""
+    """`x=a:b:n`, `a:b:n` or `a:b` (n points from a to b inclusive); messages call the
+    text `option` (`--range`, or `ranges`)."""
     name: str | None = None
     body = text.strip()
     if "=" in body:
@@ -406,19 +436,21 @@ def _grid(name: str | None, start: sp.Expr, stop: sp.Expr, count: int, *, option
     return Grid(name, start, stop, count)
 
 
-def to_range(value: object, *, option: str = "--range", param: str | None = None,
-             name: str | None = None, default_count: int = 11,
+def to_range(value: object, *, param: str | None = None, spelling: Spelling | None = None,
+             option: str | None = None, name: str | None = None, default_count: int = 11,
              max_count: int = 10_000_000) -> Grid:
-    """A range as text (`x=a:b:n`, `a:b`) or as a tuple (a, b) or (a, b, n)."""
+    """A range as text (`x=a:b:n`, `a:b`) or as a tuple (a, b) or (a, b, n). Messages name
+    `param` as `spelling` does (or by the older `option` rule, see the module's docstring)."""
+    param, say = _naming(value, param, option, spelling)
+    called = say.name(param)
     if isinstance(value, str):
-        grid = parse_range(value, option=option, default_count=default_count,
+        grid = parse_range(value, option=called, default_count=default_count,
                            max_count=max_count)
         if name is not None and grid.variable is not None and grid.variable != name:
-            raise UsageError(f"{option}: the range of {name} names {grid.variable}",
+            raise UsageError(f"{called}: the range of {name} names {grid.variable}",
                              code="bad_value")
         return Grid(name or grid.variable, grid.start, grid.stop, grid.count)
-    option = label(value, option, param)
-    where = f"{option} of {name}" if name else option
+    where = f"{called} of {name}" if name else called
     if not isinstance(value, (tuple, list)) or len(value) not in (2, 3):
         raise UsageError(f"{where} must be (a, b), (a, b, n) or a string 'a:b:n', not "
                          f"{value!r}", code="bad_value")
@@ -435,22 +467,22 @@ def to_range(value: object, *, option: str = "--range", param: str | None = None
                  max_count=max_count)
 
 
-def to_grids(value: object, *, option: str = "--range", param: str | None = None,
+def to_grids(value: object, *, param: str = "ranges", spelling: Spelling = KEYWORDS,
              max_count: int = 10_000_000) -> list[Grid]:
-    """Ranges for a grid: `x=a:b:n` text (or a list of such), or {name: (a, b, n)}."""
+    """Ranges for a grid: `x=a:b:n` text (or a list of such), or {name: (a, b, n)};
+    messages name `param` as `spelling` does."""
     if value is None:
         return []
     if isinstance(value, str):
-        return [to_range(value, option=option, max_count=max_count)]
+        return [to_range(value, param=param, spelling=spelling, max_count=max_count)]
     if isinstance(value, Mapping):
-        where = label(value, option, param)
-        return [to_range(r, option=option, param=param, max_count=max_count,
-                         name=_key_name(k, where)) for k, r in value.items()]
+        return [to_range(r, param=param, spelling=spelling, max_count=max_count,
+                         name=_key_name(k, spelling.name(param))) for k, r in value.items()]
     if isinstance(value, (list, tuple)) and all(isinstance(r, str) for r in value):
-        return [to_range(r, option=option, max_count=max_count) for r in value]
-    where = label(value, option, param)
-    raise UsageError(f"{where} must be a dict such as {{'x': (0, 1, 11)}} or strings such as "
-                     f"'x=0:1:11', not {value!r}", code="bad_value")
+        return [to_range(r, param=param, spelling=spelling, max_count=max_count)
+                for r in value]
+    raise UsageError(f"{spelling.name(param)} must be a dict such as {{'x': (0, 1, 11)}} or "
+                     f"strings such as 'x=0:1:11', not {value!r}", code="bad_value")
 
 
 MAX_SHOWN_DIGITS = 24

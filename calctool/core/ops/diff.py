@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import sympy as sp
 
 from calctool.core.budget import DEFAULT_TIMEOUT, bounded
-from calctool.core.errors import DomainError, UsageError
+from calctool.core.errors import KEYWORDS, DomainError, Spelling, UsageError
 from calctool.core.expr.parse import free_variables, parse_input, symbol
 from calctool.core.results.base import expr_number
 from calctool.core.results.diff import DiffResult
@@ -26,41 +26,47 @@ MAX_ORDER = 100
 
 
 def differentiation_sequence(expr: sp.Expr, wrt: str | Sequence[str | sp.Symbol] | None,
-                             order: int) -> tuple[list[sp.Symbol], bool]:
-    """The variables to differentiate by, in turn, and whether the answer is a gradient."""
+                             order: int, *, spelling: Spelling = KEYWORDS
+                             ) -> tuple[list[sp.Symbol], bool]:
+    """The variables to differentiate by, in turn, and whether the answer is a gradient.
+    Messages name `order` and `wrt` as `spelling` does."""
+    say = spelling
     if not isinstance(order, int) or isinstance(order, bool):
         from calctool.core.expr.points import whole_number
 
-        order = whole_number(order, what="order")
+        order = whole_number(order, what=say.name("order"))
     if not 1 <= order <= MAX_ORDER:
-        raise UsageError(f"--order must be between 1 and {MAX_ORDER}, not {order}",
+        raise UsageError(f"{say.name('order')} must be between 1 and {MAX_ORDER}, not {order}",
                          code="bad_value")
     variables = free_variables(expr)
     if wrt:
         from calctool.core.expr.points import variable_names
 
-        names = variable_names(wrt, option="--wrt")
+        names = variable_names(wrt, param="wrt", spelling=say)
         for n in names:
             if not n.isidentifier() or n.startswith("_"):
-                raise UsageError(f"--wrt: {n!r} is not a variable name", code="bad_value")
+                raise UsageError(f"{say.name('wrt')}: {n!r} is not a variable name",
+                                 code="bad_value")
         if len(names) > 1 and order != 1:
-            raise UsageError("--order applies to a single --wrt variable; for mixed partials "
-                             "list each variable: --wrt x,x,y", code="bad_value")
+            raise UsageError(f"{say.name('order')} applies to a single {say.name('wrt')} "
+                             "variable; for mixed partials list each variable: "
+                             f"{say.given('wrt', 'x,x,y')}", code="bad_value")
         return [symbol(n) for n in names] * order, False
     if len(variables) <= 1:
         var = variables[0] if variables else symbol("x")
         return [var] * order, False
     if order != 1:
         listing = ", ".join(v.name for v in variables)
-        raise UsageError(f"--order needs --wrt when the expression has several variables "
-                         f"({listing})", code="missing_variable")
+        raise UsageError(f"{say.name('order')} needs {say.name('wrt')} when the expression has "
+                         f"several variables ({listing})", code="missing_variable")
     return list(variables), True
 
 
 def diff(f: str | sp.Expr, *, wrt: str | Sequence[str | sp.Symbol] | None = None,
          order: int = 1, at: PointLike | None = None, simplify: bool = False,
          digits: int = 15, plot: bool = False, plot_range: RangeLike | None = None,
-         steps: bool = False, timeout: float | None = DEFAULT_TIMEOUT) -> DiffResult:
+         steps: bool = False, timeout: float | None = DEFAULT_TIMEOUT,
+         spelling: Spelling = KEYWORDS) -> DiffResult:
     """Differentiate `f` (text such as "x^3*cos(x)", or a sympy expression).
 
     `wrt`: the variables to differentiate by, in turn ("x,y" or ["x", "y"]:
@@ -70,6 +76,7 @@ def diff(f: str | sp.Expr, *, wrt: str | Sequence[str | sp.Symbol] | None = None
     there too. `plot_range`: "a:b" or (a, b). With `steps`, also the derivation
     rule by rule (`calctool.core.engines.steps`), ending in exactly the
     derivative returned. The work stops after `timeout` seconds (None: no limit).
+    Messages name the parameters as `spelling` does (the CLI passes its flags).
     """
     if not isinstance(f, str):
         from calctool.core.expr.points import expression_text
@@ -78,21 +85,21 @@ def diff(f: str | sp.Expr, *, wrt: str | Sequence[str | sp.Symbol] | None = None
     if not isinstance(digits, int) or isinstance(digits, bool):
         from calctool.core.expr.points import whole_number
 
-        digits = whole_number(digits, what="digits")
-    with bounded(timeout):
+        digits = whole_number(digits, what=spelling.name("digits"))
+    with bounded(timeout, spelling=spelling):
         return _diff(f, wrt=wrt, order=order, at=at, simplify=simplify, digits=digits,
-                     plot=plot, plot_range=plot_range, steps=steps)
+                     plot=plot, plot_range=plot_range, steps=steps, say=spelling)
 
 
 def _diff(text: str, *, wrt: str | Sequence[str | sp.Symbol] | None, order: int,
           at: PointLike | None, simplify: bool, digits: int, plot: bool,
-          plot_range: RangeLike | None, steps: bool) -> DiffResult:
+          plot_range: RangeLike | None, steps: bool, say: Spelling) -> DiffResult:
     parsed = parse_input(text)
     expr = parsed.expr
     if expr.has(sp.oo, sp.S.NegativeInfinity, sp.zoo, sp.nan):
         raise DomainError(f"{sp.sstr(expr)} is not finite (it contains ∞), so it has no "
                           "derivative; ∞ belongs in limit --to", code="undefined")
-    sequence, is_gradient = differentiation_sequence(expr, wrt, order)
+    sequence, is_gradient = differentiation_sequence(expr, wrt, order, spelling=say)
     tidy = sp.simplify if simplify else (lambda e: e)
     point = None
     if at is not None:
@@ -100,7 +107,7 @@ def _diff(text: str, *, wrt: str | Sequence[str | sp.Symbol] | None, order: int,
         from calctool.core.expr.points import resolve_point, show_point
 
         # the variables of --wrt may be absent from f (d/dy x^2 = 0): their values are fine
-        point = resolve_point(at, free_variables(expr),
+        point = resolve_point(at, free_variables(expr), param="at", spelling=say,
                               vanished=parsed.names | {str(v) for v in sequence})
         require_inside(parsed.conditions, point, show_point(point))
     if is_gradient:
@@ -109,8 +116,9 @@ def _diff(text: str, *, wrt: str | Sequence[str | sp.Symbol] | None, order: int,
         if point is not None:
             values = tuple(_value_at(expr, [v], point, digits) for v in sequence)
         if plot:
-            raise UsageError("--plot draws a function of one variable and its derivative; "
-                             "give --wrt and fix the others with --at", code="bad_option")
+            raise UsageError(f"{say.name('plot')} draws a function of one variable and its "
+                             f"derivative; give {say.name('wrt')} and fix the others with "
+                             f"{say.name('at')}", code="bad_option")
         derivation = None
         if steps:
             from calctool.core.engines.steps import explain_gradient
@@ -123,7 +131,7 @@ def _diff(text: str, *, wrt: str | Sequence[str | sp.Symbol] | None, order: int,
         derivative = sp.diff(derivative, var)
     derivative = tidy(derivative)
     values = (_value_at(expr, sequence, point, digits),) if point is not None else ()
-    plot_data = _plot(expr, derivative, sequence, point, plot_range) if plot else None
+    plot_data = _plot(expr, derivative, sequence, point, plot_range, say) if plot else None
     derivation = None
     if steps:
         from calctool.core.engines.steps import explain
@@ -134,20 +142,22 @@ def _diff(text: str, *, wrt: str | Sequence[str | sp.Symbol] | None, order: int,
 
 
 def _plot(expr: sp.Expr, derivative: sp.Expr, sequence: Sequence[sp.Symbol],
-          point: dict[sp.Symbol, sp.Expr] | None, plot_range: RangeLike | None) -> PlotData:
+          point: dict[sp.Symbol, sp.Expr] | None, plot_range: RangeLike | None,
+          say: Spelling) -> PlotData:
     from calctool.core.engines.plotdata import parse_plot_range, sample
 
     var = sequence[-1]
     if len(set(sequence)) > 1:
-        raise UsageError("--plot needs a derivative by one variable", code="bad_option")
+        raise UsageError(f"{say.name('plot')} needs a derivative by one variable",
+                         code="bad_option")
     fixed = {k: v for k, v in (point or {}).items() if k != var}
     f, d = expr.xreplace(fixed), derivative.xreplace(fixed)
     center = float(sp.N(point[var])) if point and var in point else None
-    lo, hi = parse_plot_range(plot_range, center)
+    lo, hi = parse_plot_range(plot_range, center, spelling=say)
     order = len(sequence)
     marks = "'" * order if order <= 3 else f"^({order})"
     return sample([(f"f({var})", f), (f"f{marks}({var})", d)], var, lo, hi,
-                  title="f = {f} and its derivative", subject=expr)
+                  title="f = {f} and its derivative", subject=expr, spelling=say)
 
 
 def _value_at(expr: sp.Expr, sequence: Sequence[sp.Symbol], point: dict[sp.Symbol, sp.Expr],

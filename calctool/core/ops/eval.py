@@ -16,7 +16,7 @@ from calctool.core.budget import DEFAULT_TIMEOUT, bounded
 from calctool.core.engines.domain import mark_outside, require_inside
 from calctool.core.engines.values import Value
 from calctool.core.engines.values import evaluate as value_at
-from calctool.core.errors import DomainError, UsageError
+from calctool.core.errors import KEYWORDS, DomainError, Spelling, UsageError
 from calctool.core.expr.parse import Condition, input_variables, parse_input, symbol
 from calctool.core.expr.points import (
     Grid,
@@ -60,7 +60,8 @@ PER_POINT_SECONDS = 1.0
 def evaluate(f: str | sp.Expr, *, at: PointLike | Iterable[PointLike] | None = None,
              ranges: str | Mapping[Any, Any] | Sequence[str] | None = None,
              csv_text: str | None = None, digits: int = 15, summary: bool = False,
-             output: str | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> EvalResult:
+             output: str | None = None, timeout: float | None = DEFAULT_TIMEOUT,
+             spelling: Spelling = KEYWORDS) -> EvalResult:
     """The value of `f` (text or a sympy expression) at one point, at several, on a grid
     or at CSV points.
 
@@ -70,13 +71,18 @@ def evaluate(f: str | sp.Expr, *, at: PointLike | Iterable[PointLike] | None = N
     list of such strings (a grid over several variables). Many points give a
     PointTable; with `summary` only its statistics are reported, and with
     `output` the table is written to a .csv or .npy file. The work stops
-    after `timeout` seconds (None: no limit).
+    after `timeout` seconds (None: no limit). Messages name the parameters as
+    `spelling` does (the CLI passes its flags).
     """
+    say = spelling
     text = expression_text(f)
-    digits = whole_number(digits, what="digits")
-    with bounded(timeout):
+    digits = whole_number(digits, what=say.name("digits"))
+    if not 1 <= digits <= MAX_DIGITS:
+        raise UsageError(f"{say.name('digits')} must be between 1 and {MAX_DIGITS}, not {digits}",
+                         code="bad_value")
+    with bounded(timeout, spelling=say):
         return _evaluate(text, at=_point_list(at), ranges=ranges, csv_text=csv_text,
-                         digits=digits, summary=summary, output=output)
+                         digits=digits, summary=summary, output=output, say=say)
 
 
 def _point_list(at: object) -> list[object]:
@@ -89,20 +95,21 @@ def _point_list(at: object) -> list[object]:
 
 
 def _evaluate(text: str, *, at: Sequence[object], ranges: object, csv_text: str | None,
-              digits: int, summary: bool, output: str | None) -> EvalResult:
+              digits: int, summary: bool, output: str | None, say: Spelling) -> EvalResult:
     parsed = parse_input(text)
     expr = parsed.expr
     variables = input_variables(parsed)
     if ranges or csv_text is not None:
         table = _many(expr, variables, at, ranges, csv_text, digits,
-                      listed=not summary and output is None)
+                      listed=not summary and output is None, say=say)
     else:
         table = None
     if table is None:
         if not at and variables:
             names = ",".join(f"{v}=..." for v in variables)
-            raise UsageError(f"give a point: --at {names}", code="missing_variable")
-        points: list[Point] = [{} if a == "" else resolve_point(a, variables)
+            raise UsageError(f"give a point: {say.given('at', names)}", code="missing_variable")
+        points: list[Point] = [{} if a == "" else resolve_point(a, variables, param="at",
+                                                                spelling=say)
                                for a in at] or [{}]
         if len(points) == 1:
             require_inside(parsed.conditions, points[0],
@@ -114,7 +121,7 @@ def _evaluate(text: str, *, at: Sequence[object], ranges: object, csv_text: str 
         table = _outside_domain(table, parsed.conditions)
     if output is not None:
         _write(table, output)
-    table = replace(table, notes=_notes(table, output))
+    table = replace(table, notes=_notes(table, output, say))
     return EvalResult(text, expr, tuple(variables), table=table, digits=digits,
                       summary_only=summary, output=output)
 
@@ -136,14 +143,14 @@ def _outside_domain(table: PointTable, conditions: Sequence[Condition]) -> Point
     return replace(table, values=values, problems=problems, large=large)
 
 
-def _notes(table: PointTable, output: str | None) -> tuple[str, ...]:
+def _notes(table: PointTable, output: str | None, say: Spelling) -> tuple[str, ...]:
     notes = []
     if table.unchecked:
         notes.append(f"{plural(table.unchecked, 'point')} of {len(table)} gave inf or nan in "
                      f"float64 and {'was' if table.unchecked == 1 else 'were'} not evaluated "
                      f"again exactly (at most {MAX_RECHECKED} points are, in half the "
-                     f"--timeout): counted as undefined, though the true value may be "
-                     f"finite; evaluate a point exactly with --at")
+                     f"{say.name('timeout')}): counted as undefined, though the true value "
+                     f"may be finite; evaluate a point exactly with {say.name('at')}")
     if table.large:
         n = len(table.large)
         where = f" ({output} has inf there)" if output else ""
@@ -196,45 +203,50 @@ def _write(table: PointTable, path: str) -> None:
 
 
 def _many(expr: sp.Expr, variables: list[sp.Symbol], at: Sequence[object],
-          ranges: object, csv_text: str | None, digits: int, *, listed: bool) -> PointTable:
+          ranges: object, csv_text: str | None, digits: int, *, listed: bool,
+          say: Spelling) -> PointTable:
     """Points on a grid or from CSV, evaluated together with numpy."""
     import numpy as np
 
     if len(at) > 1:
-        raise UsageError("with --range or --csv, --at may fix the other variables once",
-                         code="bad_value")
-    fixed = resolve_point(at[0], variables, require_all=False) if at else {}
+        raise UsageError(f"with {say.name('ranges')} or {say.name('csv_text')}, "
+                         f"{say.name('at')} may fix the other variables once", code="bad_value")
+    fixed = (resolve_point(at[0], variables, param="at", spelling=say, require_all=False)
+             if at else {})
     by_name = {v.name: v for v in variables}
     columns: dict[sp.Symbol, Any] = {}
     if csv_text is not None:
         columns.update(_read_csv(csv_text, by_name))
     if ranges:
-        grids = to_grids(ranges, option="--range", param="ranges")
-        columns.update(_grid_columns(grids, variables))
+        grids = to_grids(ranges, param="ranges", spelling=say)
+        columns.update(_grid_columns(grids, variables, say))
     if csv_text is not None and ranges:
-        raise UsageError("use either --range or --csv, not both", code="bad_value")
+        raise UsageError(f"use either {say.name('ranges')} or {say.name('csv_text')}, not both",
+                         code="bad_value")
     for v in fixed:
         if v in columns:
-            raise UsageError(f"{v} is given both by --at and by the grid", code="bad_value")
+            raise UsageError(f"{v} is given both by {say.name('at')} and by the grid",
+                             code="bad_value")
     n = len(next(iter(columns.values())))
     if listed and n > MAX_LISTED_POINTS:
         raise UsageError(f"{n} points are more than the {MAX_LISTED_POINTS} that are listed one "
                          "by one", code="too_many_points",
-                         hint="add --summary (count, min, max, mean) or write them all with "
-                              "-o FILE.csv or -o FILE.npy")
+                         hint=f"add {say.name('summary')} (count, min, max, mean) or write "
+                              f"them all with {say.usage('output', 'FILE.csv')} or "
+                              f"{say.usage('output', 'FILE.npy')}")
     for v, value in fixed.items():
         columns[v] = np.full(n, float(sp.N(value, 17)))
     missing = [v.name for v in variables if v not in columns]
     if missing:
         raise UsageError(f"no values for {', '.join(missing)}: add them to the grid or fix them "
-                         f"with --at {','.join(m + '=...' for m in missing)}",
+                         f"with {say.given('at', ','.join(m + '=...' for m in missing))}",
                          code="missing_variable")
     order = list(variables)
     names = tuple(str(v) for v in order)
     if digits > 15:
         # Beyond float64: each point in arbitrary precision, one by one.
         if n > MAX_PRECISE_POINTS:
-            raise UsageError(f"--digits above 15 evaluates point by point: at most "
+            raise UsageError(f"{say.name('digits')} above 15 evaluates point by point: at most "
                              f"{MAX_PRECISE_POINTS} points", code="bad_value")
         precise = [value_at(expr, {v: sp.Float(columns[v][i], digits + 5) for v in order},
                             digits) for i in range(n)]
@@ -316,7 +328,8 @@ def _exact(x: float) -> sp.Expr:
     return sp.Rational(repr(x))
 
 
-def _grid_columns(grids: Sequence[Grid], variables: Sequence[sp.Symbol]) -> dict[sp.Symbol, Any]:
+def _grid_columns(grids: Sequence[Grid], variables: Sequence[sp.Symbol],
+                  say: Spelling) -> dict[sp.Symbol, Any]:
     import numpy as np
 
     by_name = {v.name: v for v in variables}
@@ -324,19 +337,22 @@ def _grid_columns(grids: Sequence[Grid], variables: Sequence[sp.Symbol]) -> dict
     for g in grids:
         if g.variable is None:
             if len(variables) != 1:
-                raise UsageError("--range needs a variable name when the expression has "
-                                 "several variables: --range x=0:1:11", code="missing_variable")
+                raise UsageError(f"{say.name('ranges')} needs a variable name when the "
+                                 "expression has several variables: "
+                                 f"{say.given('ranges', 'x=0:1:11')}", code="missing_variable")
             var = variables[0]
         elif g.variable in by_name:
             var = by_name[g.variable]
         else:
-            raise UsageError(f"--range: {g.variable} is not a variable of the expression",
-                             code="unknown_variable")
+            raise UsageError(f"{say.name('ranges')}: {g.variable} is not a variable of the "
+                             "expression", code="unknown_variable")
         start, stop = float(sp.N(g.start, 17)), float(sp.N(g.stop, 17))
         if not (math.isfinite(start) and math.isfinite(stop)):
-            raise UsageError(f"--range {var}={show_coordinate(g.start)}:{show_coordinate(g.stop)}: "
-                             "the ends must be finite numbers within float64 (about ±1.8e308), "
-                             "the range in which points are evaluated", code="bad_value")
+            given = say.given("ranges", f"{var}={show_coordinate(g.start)}:"
+                                        f"{show_coordinate(g.stop)}")
+            raise UsageError(f"{given}: the ends must be finite numbers within float64 (about "
+                             "±1.8e308), the range in which points are evaluated",
+                             code="bad_value")
         axes.append((var, np.linspace(start, stop, g.count)))
     total = 1
     for _, axis in axes:

@@ -23,7 +23,7 @@ from calctool.core.engines.domain import require_inside
 from calctool.core.engines.plotdata import PlotData, Series, parse_plot_range, sample
 from calctool.core.engines.pointwise import PointDerivative, derivative_at
 from calctool.core.engines.values import Value, evaluate
-from calctool.core.errors import ComputeError, DomainError, UsageError
+from calctool.core.errors import KEYWORDS, ComputeError, DomainError, Spelling, UsageError
 from calctool.core.expr.parse import free_variables, parse_input, symbol
 from calctool.core.expr.points import (
     Point,
@@ -44,51 +44,56 @@ MAX_K = 20  # h = 1e-20: far past where float64 has anything left to say
 def tangent(f: str | sp.Expr, *, at: PointLike | None, secants: bool = False,
             k_max: int = DEFAULT_K_MAX, plot: bool = False,
             plot_range: RangeLike | None = None,
-            timeout: float | None = DEFAULT_TIMEOUT) -> TangentResult:
+            timeout: float | None = DEFAULT_TIMEOUT, spelling: Spelling = KEYWORDS
+            ) -> TangentResult:
     """The tangent to the graph of `f` (text or a sympy expression) at the point `at`.
 
     `at`: "x=1", "3", "x=1,y=2", {"x": 1, "y": 2} or a bare number. Several
     variables give the tangent plane. `secants`: the table of secant slopes
     for h = ±10^-k, k = 0..k_max. `plot_range`: "a:b" or (a, b). The work
-    stops after `timeout` seconds (None: no limit).
+    stops after `timeout` seconds (None: no limit). Messages name the
+    parameters as `spelling` does (the CLI passes its flags).
     """
     text = expression_text(f)
-    k_max = whole_number(k_max, what="k_max")
-    with bounded(timeout):
+    k_max = whole_number(k_max, what=spelling.name("k_max"))
+    with bounded(timeout, spelling=spelling):
         return _tangent(text, at=at, secants=secants, k_max=k_max, plot=plot,
-                        plot_range=plot_range)
+                        plot_range=plot_range, say=spelling)
 
 
 def _tangent(text: str, *, at: PointLike | None, secants: bool, k_max: int, plot: bool,
-             plot_range: RangeLike | None) -> TangentResult:
+             plot_range: RangeLike | None, say: Spelling) -> TangentResult:
     parsed = parse_input(text)
     expr = parsed.expr
     if at is None:
-        raise UsageError("give the point of tangency with --at, e.g. --at x=1 (or --at 1)",
+        raise UsageError(f"give the point of tangency with {say.name('at')}, e.g. "
+                         f"{say.given('at', 'x=1')} (or {say.given('at', 1)})",
                          code="missing_option")
     if not 0 <= k_max <= MAX_K:
-        raise UsageError(f"--k-max must be between 0 and {MAX_K}, not {k_max}", code="bad_value")
+        raise UsageError(f"{say.name('k_max')} must be between 0 and {MAX_K}, not {k_max}",
+                         code="bad_value")
     variables = free_variables(expr)
     if not variables:
-        # A constant: its graph is still a curve over the variable --at names.
-        items = assignments(at, option="--at")
+        # A constant: its graph is still a curve over the variable `at` names.
+        items = assignments(at, param="at", spelling=say)
         if len(items) != 1:
-            raise UsageError("--at: the expression is a constant; give one value, e.g. --at x=1",
-                             code="bad_value")
+            raise UsageError(f"{say.name('at')}: the expression is a constant; give one value, "
+                             f"e.g. {say.given('at', 'x=1')}", code="bad_value")
         variables = [symbol(items[0].name or "x")]
-    point = resolve_point(at, variables, vanished=parsed.names)
+    point = resolve_point(at, variables, param="at", spelling=say, vanished=parsed.names)
     require_inside(parsed.conditions, point, show_point(point))
     if len(variables) > 1:
         if secants:
-            raise UsageError("--secants needs a function of one variable (the tangent plane of "
-                             "a surface has no single slope)", code="bad_option")
+            raise UsageError(f"{say.name('secants')} needs a function of one variable (the "
+                             "tangent plane of a surface has no single slope)",
+                             code="bad_option")
         if plot:
-            raise UsageError("--plot draws a curve and its tangent line; a function of several "
-                             "variables has a tangent plane, which is not plotted",
+            raise UsageError(f"{say.name('plot')} draws a curve and its tangent line; a function "
+                             "of several variables has a tangent plane, which is not plotted",
                              code="bad_option")
         return _plane(text, expr, variables, point)
     return _curve(text, expr, variables[0], point, secants=secants, k_max=k_max,
-                  plot=plot, plot_range=plot_range)
+                  plot=plot, plot_range=plot_range, say=say)
 
 
 # ---------------------------------------------------------------------------
@@ -96,7 +101,7 @@ def _tangent(text: str, *, at: PointLike | None, secants: bool, k_max: int, plot
 
 
 def _curve(text: str, expr: sp.Expr, var: sp.Symbol, point: Point, *, secants: bool,
-           k_max: int, plot: bool, plot_range: RangeLike | None) -> TangentResult:
+           k_max: int, plot: bool, plot_range: RangeLike | None, say: Spelling) -> TangentResult:
     info = derivative_at(expr, var, point)  # DomainError when f(a) is undefined
     numeric = info.numeric
     info = _real_sides(expr, var, point, info)
@@ -123,7 +128,7 @@ def _curve(text: str, expr: sp.Expr, var: sp.Symbol, point: Point, *, secants: b
     best = None
     if secants:
         rows, best = _secant_table(expr, var, a, info, k_max)
-    plot_data = _plot(expr, var, a, value, info, slope, plot_range) if plot else None
+    plot_data = _plot(expr, var, a, value, info, slope, plot_range, say) if plot else None
     return TangentResult(
         text, expr, variables=(var,), point=point, value=value, dependent=y,
         exists=info.exists, vertical=info.vertical, kind=info.kind, derivative=derivative,
@@ -246,21 +251,20 @@ def _finite_float(v: sp.Expr | None) -> float | None:
 
 
 def _plot(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, value: Value, info: PointDerivative,
-          slope: sp.Expr | None, plot_range: RangeLike | None) -> PlotData:
+          slope: sp.Expr | None, plot_range: RangeLike | None, say: Spelling) -> PlotData:
     """The curve, the tangent (or the two one-sided tangents at a corner) and the point."""
     import numpy as np
 
     a_f = float(sp.N(a, 17))
     fa = float(value.number)  # type: ignore[arg-type]
-    lo, hi = parse_plot_range(plot_range, a_f, half_width=max(2.0, abs(a_f) / 2))
+    lo, hi = parse_plot_range(plot_range, a_f, half_width=max(2.0, abs(a_f) / 2),
+                              spelling=say)
     if not lo <= a_f <= hi:
-        given = (f"--range {plot_range}" if isinstance(plot_range, str)
-                 else f"plot_range={plot_range!r}")
-        raise UsageError(f"{given}: the point x = {a_f:g} is outside the range",
-                         code="bad_value")
+        raise UsageError(f"{say.given('plot_range', plot_range)}: the point x = {a_f:g} is "
+                         "outside the range", code="bad_value")
     mark = (f"({_short(a)}, {_short(_exact_or_float(value))})", a_f, fa)
     data = sample([(f"f({var})", expr)], var, lo, hi, title="Tangent to {f} "
-                  f"at {var} = {_short(a)}", points=[mark], subject=expr)
+                  f"at {var} = {_short(a)}", points=[mark], subject=expr, spelling=say)
     if info.kind == "jump":
         from calctool.core.engines.plotdata import break_at
 
