@@ -18,7 +18,7 @@ import sympy as sp
 
 from calctool.core.budget import time_limit
 from calctool.core.errors import ComputeError, DomainError, UsageError
-from calctool.core.expr.parse import symbol
+from calctool.core.expr.parse import parse, symbol
 from calctool.core.ops import limit as limit_module
 from calctool.core.ops.limit import limit
 from calctool.render.plot import build
@@ -363,7 +363,7 @@ def test_plot_when_sides_differ_marks_both() -> None:
 
 @pytest.mark.parametrize(("args", "code"), [
     (["sin(x)/x"], 2),  # no --to
-    (["sin(x)/x", "--to", "x=abc"], 2),  # not a number
+    (["sin(x)/x", "--to", "x=abc+"], 2),  # not an expression
     (["sin(x)/x", "--to", "y=0"], 2),  # not a variable of the expression
     (["x*y", "--to", "0"], 2),  # which variable?
     (["x*y", "--to", "x=0,y=0"], 2),  # several variables at once
@@ -557,3 +557,23 @@ def test_assumptions_that_leave_two_cases_give_those_two(cli) -> None:
 def test_bad_assumptions_are_usage_errors(cli, assume: str, words: str) -> None:
     r = cli("limit", "a*x", "--to", "x=oo", "--assume", assume, "--json")
     assert r.code == 2 and words in r.json["error"]["message"]
+
+
+@pytest.mark.parametrize(("text", "to", "expected"), [
+    ("(sin(x) - sin(a))/(x - a)", "x=a", "cos(a)"),  # the derivative of sin at a
+    ("(x^2 - a^2)/(x - a)", "x=a", "2*a"),
+    ("((x+h)^3 - x^3)/h", "h=0", "3*x**2"),
+    ("(exp(x) - exp(2*b))/(x - 2*b)", "x=2*b", "exp(2*b)"),
+])
+def test_a_symbolic_point_gives_an_answer_in_the_parameters(text: str, to: str,
+                                                            expected: str) -> None:
+    r = limit(text, to=to)
+    assert r.exists and not r.numeric
+    assert sp.simplify(r.value - parse(expected)) == 0
+
+
+def test_a_pole_at_a_symbolic_point_depends_on_the_parameter() -> None:
+    """x/(x - a) at a: ±oo from the two sides unless a = 0, where it is 1."""
+    d = limit("x/(x-a)", to="x=a").to_dict()
+    assert [(c["condition"], c["exists"], c["result"]) for c in d["cases"]] == [
+        ("a > 0", False, None), ("a < 0", False, None), ("a = 0", True, "1")]

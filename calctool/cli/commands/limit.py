@@ -22,6 +22,7 @@ Examples:
   calctool limit "(1 - cos(x))/x^2" --to 0 --plot
   calctool limit "tan(x)" --to x=pi/2 --json
   calctool limit "a*x" --to x=oo --assume "a>0"
+  calctool limit "(sin(x) - sin(a))/(x - a)" --to x=a
 """
 
 
@@ -29,7 +30,8 @@ def limit(
     expression: opt.Expression,
     to: Annotated[str | None, typer.Option(
         "--to", metavar="[VAR=]A",
-        help="The point approached: x=0, 0, pi/2, oo or -oo.", show_default=False)] = None,
+        help="The point approached: x=0, 0, pi/2, oo or -oo; or an expression in other "
+             "symbols (x=a): the answer is then in terms of them.", show_default=False)] = None,
     direction: Annotated[str | None, typer.Option(
         "--dir", metavar="+|-",
         help="+ from above, - from below; absent: both sides (the two-sided limit).",

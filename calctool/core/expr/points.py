@@ -54,14 +54,16 @@ def split_top_level(text: str, sep: str = ",") -> list[tuple[int, str]]:
     return parts
 
 
-def parse_value(text: str, *, what: str, allow_infinite: bool = False) -> sp.Expr:
-    """A constant: a number or an expression without variables (`pi/4`, `1e-3`, `-oo`)."""
+def parse_value(text: str, *, what: str, allow_infinite: bool = False,
+                symbolic: bool = False) -> sp.Expr:
+    """A constant: a number or an expression without variables (`pi/4`, `1e-3`, `-oo`);
+    with `symbolic`, an expression in other symbols too (`a`, `2*b`: a limit's point)."""
     try:
         value = parse(text)
     except ParseError as exc:
         exc.message = f"{what}: {exc.message}"
         raise
-    if value.free_symbols:
+    if value.free_symbols and not symbolic:
         names = ", ".join(sorted(str(s) for s in value.free_symbols))
         raise UsageError(f"{what} must be a number, not an expression in {names}",
                          code="bad_value", source=text, position=0)
@@ -81,7 +83,8 @@ class Assignment:
     value: sp.Expr
 
 
-def parse_assignments(text: str, *, option: str, allow_infinite: bool = False) -> list[Assignment]:
+def parse_assignments(text: str, *, option: str, allow_infinite: bool = False,
+                      symbolic: bool = False) -> list[Assignment]:
     """`x=1,y=2` or a bare value; messages call the text `option` (`--at`, or `at`)."""
     text = text.strip()
     if not text:
@@ -95,10 +98,11 @@ def parse_assignments(text: str, *, option: str, allow_infinite: bool = False) -
         if eq:
             name = _variable_name(name.strip(), option)
             value = parse_value(value_text.strip(), what=f"the value of {name} in {option}",
-                                allow_infinite=allow_infinite)
+                                allow_infinite=allow_infinite, symbolic=symbolic)
             out.append(Assignment(name, value))
         else:
-            value = parse_value(piece, what=f"the value in {option}", allow_infinite=allow_infinite)
+            value = parse_value(piece, what=f"the value in {option}",
+                                allow_infinite=allow_infinite, symbolic=symbolic)
             out.append(Assignment(None, value))
     _check_assignments(out, option)
     return out
@@ -162,17 +166,20 @@ def expression_text(value: object, *, what: str = "the expression") -> str:
                      f"{_type_name(value)}", code="bad_value")
 
 
-def constant(value: object, *, what: str, allow_infinite: bool = False) -> sp.Expr:
+def constant(value: object, *, what: str, allow_infinite: bool = False,
+             symbolic: bool = False) -> sp.Expr:
     """A number given as a Python value (int, float, Fraction, sympy number, text)."""
     if isinstance(value, str):
-        return parse_value(value.strip(), what=what, allow_infinite=allow_infinite)
+        return parse_value(value.strip(), what=what, allow_infinite=allow_infinite,
+                           symbolic=symbolic)
     if isinstance(value, sp.Basic):
         if not isinstance(value, sp.Expr):
             raise UsageError(f"{what} must be a number, not {_type_name(value)}",
                              code="bad_value")
         if value is sp.nan:
             raise UsageError(f"{what} must be a number, not nan", code="bad_value")
-        return parse_value(printed(value, what=what), what=what, allow_infinite=allow_infinite)
+        return parse_value(printed(value, what=what), what=what, allow_infinite=allow_infinite,
+                           symbolic=symbolic)
     if not _is_number(value):
         raise UsageError(f"{what} must be a number, a string or a sympy expression, not "
                          f"{_type_name(value)}", code="bad_value")
@@ -235,28 +242,29 @@ def _type_name(value: object) -> str:
 
 def assignments(value: object, *, param: str | None = None, spelling: Spelling | None = None,
                 option: str | None = None, allow_infinite: bool = False,
-                pair: bool = False) -> list[Assignment]:
+                pair: bool = False, symbolic: bool = False) -> list[Assignment]:
     """`x=1,y=2` text, a mapping {name or Symbol: value}, a bare number, or (with `pair`)
     a (variable, value) tuple: the assignments they make. Messages name `param` as
     `spelling` does (or by the older `option` rule, see the module's docstring)."""
     param, say = _naming(value, param, option, spelling)
     name = say.name(param)
     if isinstance(value, str):
-        return parse_assignments(value, option=name, allow_infinite=allow_infinite)
+        return parse_assignments(value, option=name, allow_infinite=allow_infinite,
+                                 symbolic=symbolic)
     if isinstance(value, Mapping):
         items = [Assignment(_key_name(k, name),
                             constant(v, what=f"the value of {_key_name(k, name)} in {name}",
-                                     allow_infinite=allow_infinite))
+                                     allow_infinite=allow_infinite, symbolic=symbolic))
                  for k, v in value.items()]
         _check_assignments(items, name)
         return items
     if pair and isinstance(value, tuple) and len(value) == 2:
         var = _key_name(value[0], name)
         return [Assignment(var, constant(value[1], what=f"the value of {var} in {name}",
-                                         allow_infinite=allow_infinite))]
+                                         allow_infinite=allow_infinite, symbolic=symbolic))]
     if isinstance(value, sp.Basic) or _is_number(value):
         return [Assignment(None, constant(value, what=f"the value in {name}",
-                                          allow_infinite=allow_infinite))]
+                                          allow_infinite=allow_infinite, symbolic=symbolic))]
     shapes = "a number, a dict such as {'x': 1}" + (", a pair ('x', 0)" if pair else "") + \
         " or a string such as 'x=1'"
     raise UsageError(f"{name} must be {shapes}, not {_type_name(value)}", code="bad_value")

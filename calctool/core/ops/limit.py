@@ -116,9 +116,12 @@ def _limit(text: str, *, to: object, direction: str | None, table: bool, k_max: 
     if not 1 <= k_max <= MAX_K:
         raise UsageError(f"--k-max must be between 1 and {MAX_K}, not {k_max}", code="bad_value")
     var, a = _target(expr, to)
+    if plot and a.free_symbols:
+        raise UsageError(f"--plot needs a number to approach, not {sp.sstr(a)}",
+                         code="bad_option")
     sides = _sides(direction, a)
     f = expr
-    numeric_ok = _numeric_ok(f, var)
+    numeric_ok = _numeric_ok(f, var) and not a.free_symbols
 
     symbolic: dict[str, Side] | None = None
     numeric_reason = None
@@ -202,7 +205,7 @@ def _direction_of(sides: Sequence[str]) -> str:
 
 
 def _target(expr: sp.Expr, to: object) -> tuple[sp.Symbol, sp.Expr]:
-    items = assignments(to, option="--to", allow_infinite=True, pair=True)
+    items = assignments(to, option="--to", allow_infinite=True, pair=True, symbolic=True)
     if len(items) != 1:
         raise UsageError("--to takes one variable and the value it approaches, e.g. --to x=0; "
                          "limits in several variables at once are not supported",
@@ -216,6 +219,9 @@ def _target(expr: sp.Expr, to: object) -> tuple[sp.Symbol, sp.Expr]:
     a = item.value
     if a.has(sp.zoo, sp.nan) or (a.is_number and a.is_extended_real is False):
         raise UsageError("--to must be a real number, oo or -oo", code="bad_value")
+    if var in a.free_symbols:
+        raise UsageError(f"--to {var}={sp.sstr(a)}: the point cannot depend on {var} itself",
+                         code="bad_value")
     return var, a
 
 
