@@ -79,12 +79,12 @@ class DiffResult(Result):
         out = self.base_dict()
         if self.gradient is not None:
             out["result"] = "[" + ", ".join(expr_str(g) for g in self.gradient) + "]"
-            out["latex"] = sp.latex(sp.Matrix(self.gradient))
+            out["latex"] = self.answer_math()
             out["gradient"] = {str(v): expr_str(g) for v, g in zip(self.variables, self.gradient)}
         else:
             assert self.derivative is not None
             out["result"] = expr_str(self.derivative)
-            out["latex"] = sp.latex(self.derivative)
+            out["latex"] = self.answer_math()
         out["variables"] = [str(v) for v in self.variables]
         if self.point is not None:
             out["at"] = point_dict(self.point)
@@ -102,11 +102,25 @@ class DiffResult(Result):
             out["steps"] = self.steps.to_dict()
         return out
 
-    def leibniz(self) -> str:
-        """The derivative asked for, in Leibniz notation: \\frac{d}{dx}\\left(f\\right)."""
+    def answer_math(self) -> str:
+        """The answer as LaTeX: the derivative, or the gradient as a column (JSON "latex")."""
+        if self.gradient is not None:
+            return tex(sp.Matrix(self.gradient))
+        assert self.derivative is not None
+        return tex(self.derivative)
+
+    def leibniz(self, *, partial: bool | None = None) -> str:
+        """The derivative asked for, in Leibniz notation: \\frac{d}{dx}\\left(f\\right).
+
+        A mixed partial is written with ∂. By one variable: with ∂ when `partial`
+        says so; None decides by f (several variables: ∂), False writes d/dx
+        whatever f has (the notation of --latex).
+        """
         seq = self.variables
         k = len(seq)
-        partial = len(self.expression.free_symbols) > 1 or len(set(seq)) > 1
+        if partial is None:
+            partial = len(self.expression.free_symbols) > 1
+        partial = partial or len(set(seq)) > 1
         d = "\\partial" if partial else "d"
         by = "\\partial " if partial else "d"  # \\partial x, dx
         if len(set(seq)) == 1:
@@ -118,13 +132,16 @@ class DiffResult(Result):
             top = f"\\frac{{{d}^{{{k}}}}}{{{below}}}"
         return f"{top}\\left({tex(self.expression)}\\right)"
 
+    def equation(self, *, partial: bool | None = None) -> str:
+        """d/dx(f) = f' as LaTeX (`partial` as for `leibniz`); not for a gradient."""
+        return f"{self.leibniz(partial=partial)} = {self.answer_math()}"
+
     def display(self) -> Display:
         names = ", ".join(str(v) for v in sorted(self.expression.free_symbols, key=str)) or \
             (str(self.variables[0]) if self.variables else "x")
         fields = [(f"f({names})", inline(self.expression))]
         if self.gradient is not None:
-            answer = (f"\\nabla\\left({tex(self.expression)}\\right) = "
-                      f"{tex(sp.Matrix(self.gradient))}")
+            answer = f"\\nabla\\left({tex(self.expression)}\\right) = {self.answer_math()}"
             for v, g in zip(self.variables, self.gradient):
                 fields.append((f"∂f/∂{v}", inline(g)))
             if self.point is not None:
@@ -134,7 +151,7 @@ class DiffResult(Result):
             title = f"Gradient of {inline(self.expression)}"
         else:
             assert self.derivative is not None
-            answer = f"{self.leibniz()} = {tex(self.derivative)}"
+            answer = self.equation()
             fields.append(("derivative", inline(self.derivative)))
             fields.append(("differentiated by", ", ".join(str(v) for v in self.variables)))
             if self.point is not None:

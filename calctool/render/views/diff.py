@@ -36,13 +36,13 @@ def report(r: DiffResult) -> Report:
         for v, g in zip(r.variables, r.gradient):
             rep.fields.append(Field(derivative_label((v,), 2), prime_notation(g)))
         rep.primary = sp.Matrix(r.gradient).T
-        rep.latex.append(r"\nabla f = " + sp.latex(sp.Matrix(r.gradient)))
+        rep.latex.append(r"\nabla f = " + r.answer_math())
     else:
         assert r.derivative is not None
         label = derivative_label(r.variables, len(variables))
         rep.fields.append(Field(label, prime_notation(r.derivative)))
         rep.primary = prime_notation(r.derivative)
-        rep.latex.append(_leibniz_latex(r) + " = " + sp.latex(r.derivative))
+        rep.latex.append(r.equation(partial=False))
     if r.point is not None:
         where = ", ".join(f"{k}={sp.sstr(v)}" for k, v in r.point.items())
         if r.gradient is not None:
@@ -82,18 +82,6 @@ def _value_parts(val: Any) -> tuple[Any, str | None]:
     if val.exact is not None and not val.exact.is_Number:
         return val.exact, val.text
     return val.text, None
-
-
-def _leibniz_latex(r: DiffResult) -> str:
-    seq = r.variables
-    k = len(seq)
-    if len(set(seq)) == 1:
-        v = sp.latex(seq[0])
-        top = r"\frac{d}{d%s}" % v if k == 1 else r"\frac{d^{%d}}{d%s^{%d}}" % (k, v, k)
-    else:
-        top = r"\frac{\partial^{%d}}{%s}" % (k, " ".join(r"\partial %s" % sp.latex(v)
-                                                         for v in reversed(seq)))
-    return top + r"\left(" + sp.latex(r.expression) + r"\right)"
 
 
 # ---------------------------------------------------------------------------
