@@ -51,6 +51,10 @@ class Line:
     def text(self) -> str:
         return f"{self.lhs} = {expr_str(self.rhs)}"
 
+    def latex(self) -> str:
+        """`y = 6 x - 9` as LaTeX."""
+        return f"{tex(self.lhs)} = {tex(self.rhs)}"
+
     @property
     def expr(self) -> sp.Expr:
         """As an expression that is 0 on the line (for LaTeX and checks)."""
@@ -185,7 +189,7 @@ class TangentResult(Result):
         fields: list[tuple[str, str]] = [("point", inline(coords))]
         notes: list[str] = []
         if self.line is not None:
-            answer = f"{tex(self.line.lhs)} = {tex(self.line.rhs)}"
+            answer = self.line.latex()
         elif self.multivariable:
             answer = (latex_text("no tangent plane: ")
                       + f"\\frac{{\\partial f}}{{\\partial {tex(self.failed_variable)}}}"
@@ -223,8 +227,7 @@ class TangentResult(Result):
                 vertical = " (vertical)" if self.vertical else ""
                 fields.append((f"tangent line{vertical}", inline(answer)))
             if self.normal is not None:
-                fields.append(("normal line", inline(f"{tex(self.normal.lhs)} = "
-                                                     f"{tex(self.normal.rhs)}")))
+                fields.append(("normal line", inline(self.normal.latex())))
             if not self.exists:
                 fields.append(("slope from below", _side_math(self.left_slope)))
                 fields.append(("slope from above", _side_math(self.right_slope)))

@@ -6,15 +6,8 @@ from typing import Any
 
 import sympy as sp
 
-from calctool.core.results.tangent import TangentResult
+from calctool.core.results.tangent import KIND_WORDS, TangentResult
 from calctool.render.report import Field, Report, TableView, function_label
-
-KIND_WORDS = {
-    "corner": "a corner",
-    "jump": "a jump",
-    "cusp": "a cusp",
-    "domain edge": "an edge of its domain",
-}
 
 
 def report(r: TangentResult) -> Report:
@@ -57,7 +50,7 @@ def _line(r: TangentResult, rep: Report) -> None:
         if r.normal is not None:
             rep.fields.append(Field(f"normal line {r.normal.lhs}", r.normal.rhs))
         rep.primary = r.line.text()
-        rep.latex.append(f"{sp.latex(r.line.lhs)} = {sp.latex(r.line.rhs)}")
+        rep.latex.append(r.line.latex())
     if r.vertical:
         direction = "up" if r.slope == sp.oo else "down"
         rep.notes.append(f"the difference quotient (f({a}+h) - f({a}))/h tends to "
@@ -111,7 +104,7 @@ def _plane(r: TangentResult, rep: Report) -> None:
             rep.fields.append(Field(f"normal line ({coords})",
                                     sp.Tuple(*[b + d * t for b, d in zip(base, vector)])))
         rep.primary = r.line.text()
-        rep.latex.append(f"{sp.latex(r.line.lhs)} = {sp.latex(r.line.rhs)}")
+        rep.latex.append(r.line.latex())
         names = ", ".join(str(v) for v in variables)
         rep.notes.append(f"the tangent plane is {r.dependent} = f(p) + ∇f(p)·(({names}) - p); "
                          "the normal line runs along (∇f(p), -1)")
