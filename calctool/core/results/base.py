@@ -72,6 +72,11 @@ def tex(e: Any) -> str:
     return str(sp.latex(e))
 
 
+def bmatrix(m: Any) -> str:
+    """A matrix (rows, or a list as a column) as a LaTeX bmatrix."""
+    return str(sp.latex(sp.Matrix(m), mat_str="bmatrix", mat_delim=""))
+
+
 def text(s: str) -> str:
     """Plain text inside markdown: `*`, `_`, `|`, `$` and friends shown as themselves."""
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in s)

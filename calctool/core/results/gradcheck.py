@@ -180,6 +180,11 @@ class GradcheckResult(Result):
         return out
 
 
+    def sympy_gradient(self) -> tuple[sp.Expr, ...]:
+        """sympy's gradient of the expression, in the order of `variables` (not for a
+        Python function)."""
+        return tuple(sp.diff(self.expression, v) for v in self.variables)
+
     @property
     def outcome(self) -> str:
         """PASS; FAIL; INCONCLUSIVE when only components that cannot be checked failed."""
@@ -213,7 +218,7 @@ class GradcheckResult(Result):
             if self.point:
                 fields.append(("at", inline(point_math(self.point))))
             if self.mode == "expression" and self.expression is not None:
-                truth = sp.Matrix([sp.diff(self.expression, v) for v in self.variables])
+                truth = sp.Matrix(self.sympy_gradient())
                 fields.append(("∇f (sympy)", inline(tex(truth.T))))
         fields.append(("result", f"**{outcome}**: {text(verdict)}"))
         fields.append(("max abs. error", number(self.max_abs_error, 2)))

@@ -11,6 +11,7 @@ from calctool.core.results.base import (
     Display,
     Result,
     Table,
+    bmatrix,
     expr_str,
     inline,
     json_number,
@@ -284,4 +285,4 @@ def _matrix_math(m: sp.Matrix, n: int) -> str:
     """A matrix as a bmatrix, or its size when it is too large to read."""
     if n > MAX_MATRIX_SHOWN:
         return latex_text(f"a {n}×{n} matrix (to_dict() has it)")
-    return str(sp.latex(sp.Matrix(m), mat_str="bmatrix", mat_delim=""))
+    return bmatrix(m)

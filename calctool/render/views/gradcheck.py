@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import math
 
-import sympy as sp
-
 from calctool.core.expr.points import show_point
+from calctool.core.results.base import bmatrix
 from calctool.core.results.gradcheck import Component, GradcheckResult, KinkComponent
 from calctool.render.report import Field, Report, TableView, function_label
 
@@ -92,10 +91,8 @@ def _expression_report(r: GradcheckResult) -> Report:
                          "smooth near the point (a kink within the step), or the step is "
                          "unsuitable; try --method richardson or another --eps")
     rep.primary = _primary(r)
-    truth = [sp.diff(r.expression, v) for v in r.variables]
-    rep.latex.append(r"\nabla f = " + sp.latex(sp.Matrix(truth), mat_str="bmatrix",
-                                               mat_delim=""))
-    rep.latex.append(r"\text{gradient check: %s}" % _outcome(r))
+    rep.latex.append(r"\nabla f = " + bmatrix(r.sympy_gradient()))
+    rep.latex.append(r"\text{gradient check: %s}" % r.outcome)
     return rep
 
 
@@ -109,12 +106,6 @@ def _check(c: Component) -> str:
 def _wrong(r: GradcheckResult) -> list[Component]:
     """The failed components, without those that could not be checked."""
     return [c for c in r.components if not c.passed and not isinstance(c, KinkComponent)]
-
-
-def _outcome(r: GradcheckResult) -> str:
-    if r.passed:
-        return "PASS"
-    return "FAIL" if _wrong(r) or r.mode == "function" else "INCONCLUSIVE"
 
 
 def _component_notes(c: Component, hand: bool) -> list[str]:
@@ -187,7 +178,7 @@ def _verdict(r: GradcheckResult) -> str:
             names = ", ".join(_label(c) for c in kinks)
             parts.append(f"{names} cannot be checked at this point: the finite-difference "
                          f"step straddles {what}")
-        return f"{_outcome(r)}: {'; '.join(parts)} ({r.failed} of {r.checked})"
+        return f"{r.outcome}: {'; '.join(parts)} ({r.failed} of {r.checked})"
     return f"FAIL: {r.failed:,} of {_count(r.checked, unit)} disagree"
 
 
@@ -218,7 +209,7 @@ def _primary(r: GradcheckResult) -> str:
         parts = [_label(c) + (f" ({c.diagnosis})" if c.diagnosis else "") for c in wrong]
         parts += [f"{_label(c)} cannot be checked here ({c.kind} within the step)"
                   for c in r.components if isinstance(c, KinkComponent)]
-        return f"{_outcome(r)}: " + "; ".join(parts)
+        return f"{r.outcome}: " + "; ".join(parts)
     return f"FAIL: {r.failed:,} of {_count(r.checked, 'direction' if r.fast else 'component')}"
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import sympy as sp
 
 from calctool.core.expr.points import show_point
+from calctool.core.results.base import bmatrix
 from calctool.core.results.hessian import Curvature, HessianResult
 from calctool.render.report import Field, Report, TableView, function_label
 from calctool.render.views.gradcheck import err, num
@@ -48,7 +49,7 @@ def report(r: HessianResult) -> Report:
                 else f"H = ∇²f by ({', '.join(r.names)})", r.names,
                 [[r.matrix[i, j] for j in range(n)] for i in range(n)])
         rep.primary = r.matrix
-        rep.latex.append("H = " + _bmatrix(r.matrix))
+        rep.latex.append("H = " + bmatrix(r.matrix))
     if r.curvature is not None and r.values is not None:
         _at_point(r, rep)
     if r.critical_points is not None:
@@ -85,10 +86,6 @@ def _number(v: float | None) -> Any:
     if v is not None and v == v and abs(v) < 1e15 and v == int(v):
         return sp.Integer(int(v))
     return num(v, 10)
-
-
-def _bmatrix(m: Any) -> str:
-    return sp.latex(sp.Matrix(m), mat_str="bmatrix", mat_delim="")
 
 
 def _where(r: HessianResult) -> str:
@@ -152,10 +149,10 @@ def _at_point(r: HessianResult, rep: Report) -> None:
                                        for k, v in (r.point or {}).items()) \
         if r.point is not None else "H"
     if r.values_exact is not None and _short_exact(r.values_exact):
-        rep.latex.append(f"{at} = " + _bmatrix(r.values_exact))
+        rep.latex.append(f"{at} = " + bmatrix(r.values_exact))
     else:
-        rep.latex.append(f"{at} = " + _bmatrix([[sp.Float(v, 10) for v in row]
-                                                for row in r.values]))
+        rep.latex.append(f"{at} = " + bmatrix([[sp.Float(v, 10) for v in row]
+                                               for row in r.values]))
     eigs = c.eigenvalues_exact or [sp.Float(e, 10) for e in c.eigenvalues]
     rep.latex.append(r"\lambda = " + ", ".join(sp.latex(e) for e in eigs)
                      + r" \quad \text{(%s)}" % (c.classification if r.critical is not False
