@@ -9,6 +9,11 @@ import typer
 from calctool.cli import options as opt
 from calctool.cli.runner import run
 from calctool.cli.settings import make_settings
+from calctool.core.errors import Spelling
+
+FLAGS = Spelling({"to": "--to", "direction": "--dir", "k_max": "--k-max", "table": "--table",
+                  "numeric_only": "--numeric", "plot": "--plot", "plot_range": "--range",
+                  "assume": "--assume", "timeout": "--timeout"})
 
 EXAMPLES = """\
 Examples:
@@ -70,6 +75,6 @@ def limit(
 
         return limit_op(text, to=to, direction=direction, table=table, k_max=k_max,
                         plot=plot, plot_range=range_, numeric_only=numeric, assume=assume,
-                        timeout=settings.timeout)
+                        timeout=settings.timeout, spelling=FLAGS)
 
     raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]

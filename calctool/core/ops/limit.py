@@ -39,7 +39,14 @@ from calctool.core.engines.one_sided import (
     side_words,
 )
 from calctool.core.engines.plotdata import PlotData, Series, break_at, parse_plot_range, sample
-from calctool.core.errors import ComputationTimeout, ComputeError, DomainError, UsageError
+from calctool.core.errors import (
+    KEYWORDS,
+    ComputationTimeout,
+    ComputeError,
+    DomainError,
+    Spelling,
+    UsageError,
+)
 from calctool.core.expr.assume import Facts, assumed, describe, parse_assumptions
 from calctool.core.expr.functions import to_elementary
 from calctool.core.expr.parse import free_variables, parse, symbol
@@ -80,7 +87,8 @@ class Verdict:
 def limit(f: str | sp.Expr, *, to: PointLike | tuple[object, object] | None,
           direction: str | None = None, table: bool = False, k_max: int = DEFAULT_K_MAX,
           plot: bool = False, plot_range: RangeLike | None = None, numeric_only: bool = False,
-          assume: object = None, timeout: float | None = DEFAULT_TIMEOUT) -> LimitResult:
+          assume: object = None, timeout: float | None = DEFAULT_TIMEOUT,
+          spelling: Spelling = KEYWORDS) -> LimitResult:
     """lim f(x) as x -> a, for `f` text or a sympy expression.
 
     `to`: "x=0", "0", "oo", "x=pi/2", a number, sympy.oo, a pair ("x", 0) or
@@ -89,7 +97,8 @@ def limit(f: str | sp.Expr, *, to: PointLike | tuple[object, object] | None,
     below) or None (both sides). `table`: f(a ± 10^-k) for k = 1..k_max.
     `plot_range`: "a:b" or (a, b). `assume`: facts about the other symbols,
     "a>0, n integer" (see calctool.core.expr.assume); without them, an answer
-    that depends on the sign of one symbol comes as `cases`.
+    that depends on the sign of one symbol comes as `cases`. Messages name
+    parameters as `spelling` does (the CLI passes its flags).
 
     `timeout` is the whole budget (--timeout; None: no limit): sympy gets
     SYMBOLIC_SHARE of it, and the numeric fallback what is left.
@@ -100,26 +109,28 @@ def limit(f: str | sp.Expr, *, to: PointLike | tuple[object, object] | None,
         raise UsageError(f"direction must be '+', '-' or None, not {direction!r}",
                          code="bad_value")
     facts = parse_assumptions(assume)
-    with bounded(timeout):
+    with bounded(timeout, spelling=spelling):
         return _limit(text, to=to, direction=direction, table=table, k_max=k_max, plot=plot,
                       plot_range=plot_range, numeric_only=numeric_only, facts=facts,
-                      timeout=timeout)
+                      timeout=timeout, say=spelling)
 
 
 def _limit(text: str, *, to: object, direction: str | None, table: bool, k_max: int,
            plot: bool, plot_range: RangeLike | None, numeric_only: bool, facts: Facts,
-           timeout: float | None) -> LimitResult:
+           timeout: float | None, say: Spelling) -> LimitResult:
     expr = parse(text)
     if to is None:
-        raise UsageError("give the point to approach with --to, e.g. --to x=0 (or --to oo)",
+        raise UsageError(f"give the point to approach with {say.name('to')}, e.g. "
+                         f"{say.given('to', 'x=0')} (or {say.given('to', 'oo')})",
                          code="missing_option")
     if not 1 <= k_max <= MAX_K:
-        raise UsageError(f"--k-max must be between 1 and {MAX_K}, not {k_max}", code="bad_value")
-    var, a = _target(expr, to)
+        raise UsageError(f"{say.name('k_max')} must be between 1 and {MAX_K}, not {k_max}",
+                         code="bad_value")
+    var, a = _target(expr, to, say)
     if plot and a.free_symbols:
-        raise UsageError(f"--plot needs a number to approach, not {sp.sstr(a)}",
+        raise UsageError(f"{say.name('plot')} needs a number to approach, not {sp.sstr(a)}",
                          code="bad_option")
-    sides = _sides(direction, a)
+    sides = _sides(direction, a, say)
     f = expr
     numeric_ok = _numeric_ok(f, var) and not a.free_symbols
 
@@ -127,21 +138,21 @@ def _limit(text: str, *, to: object, direction: str | None, table: bool, k_max: 
     numeric_reason = None
     notes = (f"assumed: {describe(facts)}",) if facts else ()
     if numeric_only:
-        numeric_reason = "a numeric estimate was asked for (--numeric)"
+        numeric_reason = f"a numeric estimate was asked for ({say.name('numeric_only')})"
     else:
         budget = timeout * SYMBOLIC_SHARE if timeout else None
         g, back = assumed(f, facts)
         symbolic, numeric_reason = _symbolic(g, var, a.xreplace(
-            {k: v for v, k in back.items()}), sides, budget)
+            {k: v for v, k in back.items()}), sides, budget, say)
         if symbolic is not None:
             symbolic = {s: _plain(side, back) for s, side in symbolic.items()}
         if not numeric_ok and (symbolic is None or _sign_dependent(symbolic, var)):
-            cases = _cases(f, var, a, sides, budget, facts)
+            cases = _cases(f, var, a, sides, budget, facts, say)
             if cases is not None and len({(c.exists, c.value) for _, c in cases}) > 1:
                 return LimitResult(text, expr, variable=var, target=a,
                                    direction=_direction_of(sides), exists=all(
                                        c.exists for _, c in cases), kind="cases",
-                                   reason=_cases_words(cases), cases=tuple(cases),
+                                   reason=_cases_words(cases, say), cases=tuple(cases),
                                    notes=notes)
             if cases:  # the same in every case the facts allow
                 _, case = cases[0]
@@ -172,7 +183,7 @@ def _limit(text: str, *, to: object, direction: str | None, table: bool, k_max: 
         problems = "; ".join(side.problem for side in found.values() if side.problem)
         raise DomainError(f"{sp.sstr(expr)} has no real values near {var} = {sp.sstr(a)} "
                           f"({problems}), so it has no limit there", code="undefined")
-    result = _combine(found, a, var)
+    result = _combine(found, a, var, say)
     rows: tuple[LimitRow, ...] = ()
     auto = False
     oscillates = result.kind == "oscillates"
@@ -180,10 +191,11 @@ def _limit(text: str, *, to: object, direction: str | None, table: bool, k_max: 
         rows = _table(f, var, a, sides, k_max)
         auto = not table
     elif table:
-        raise UsageError(f"--table needs a function of {var} alone", code="bad_option")
+        raise UsageError(f"{say.name('table')} needs a function of {var} alone",
+                         code="bad_option")
     guess = guess_closed_form(result.value, result.error) if numeric and result.exists \
         else None
-    plot_data = _plot(f, var, a, found, result, plot_range) if plot else None
+    plot_data = _plot(f, var, a, found, result, plot_range, say) if plot else None
     return LimitResult(
         text, expr, variable=var, target=a, direction=_direction_of(sides),
         exists=result.exists, value=result.value,
@@ -204,41 +216,49 @@ def _direction_of(sides: Sequence[str]) -> str:
 # Reading the question
 
 
-def _target(expr: sp.Expr, to: object) -> tuple[sp.Symbol, sp.Expr]:
-    items = assignments(to, option="--to", allow_infinite=True, pair=True, symbolic=True)
+def _target(expr: sp.Expr, to: object, say: Spelling) -> tuple[sp.Symbol, sp.Expr]:
+    items = assignments(to, param="to", spelling=say, allow_infinite=True, pair=True,
+                        symbolic=True)
     if len(items) != 1:
-        raise UsageError("--to takes one variable and the value it approaches, e.g. --to x=0; "
-                         "limits in several variables at once are not supported",
+        raise UsageError(f"{say.name('to')} takes one variable and the value it approaches, "
+                         f"e.g. {say.given('to', 'x=0')}; limits in several variables at once "
+                         "are not supported",
                          code="bad_value")
     item = items[0]
     variables = free_variables(expr)
     if item.name is None and not variables:
         var = symbol("x")  # a constant: its limit is itself
     else:
-        var = choose_variable(variables, item.name, option="--to", purpose="take a limit in")
+        var = choose_variable(variables, item.name, option=say.name("to"),
+                              purpose="take a limit in")
     a = item.value
     if a.has(sp.zoo, sp.nan) or (a.is_number and a.is_extended_real is False):
-        raise UsageError("--to must be a real number, oo or -oo", code="bad_value")
+        raise UsageError(f"{say.name('to')} must be a real number, oo or -oo",
+                         code="bad_value")
     if var in a.free_symbols:
-        raise UsageError(f"--to {var}={sp.sstr(a)}: the point cannot depend on {var} itself",
+        raise UsageError(f"{say.given('to', f'{var}={sp.sstr(a)}')}: the point cannot depend "
+                         f"on {var} itself",
                          code="bad_value")
     return var, a
 
 
-def _sides(direction: str | None, a: sp.Expr) -> list[str]:
+def _sides(direction: str | None, a: sp.Expr, say: Spelling) -> list[str]:
     key = direction.strip().lower() if direction is not None else None
     if key not in DIRECTIONS:
-        raise UsageError(f"--dir {direction}: expected + (from above), - (from below), "
+        raise UsageError(f"{say.given('direction', direction)}: expected + (from above), - "
+                         "(from below), "
                          "or nothing for the two-sided limit", code="bad_value")
     d = DIRECTIONS[key]
     if a is sp.oo:
         if d == "+":
-            raise UsageError("--dir +: x → oo can only be approached from below",
+            raise UsageError(f"{say.given('direction', '+')}: x → oo can only be approached "
+                             "from below",
                              code="bad_value")
         return ["-"]
     if a is sp.S.NegativeInfinity:
         if d == "-":
-            raise UsageError("--dir -: x → -oo can only be approached from above",
+            raise UsageError(f"{say.given('direction', '-')}: x → -oo can only be approached "
+                             "from above",
                              code="bad_value")
         return ["+"]
     return ["-", "+"] if d == "+-" else [d]
@@ -254,7 +274,7 @@ def _numeric_ok(f: sp.Expr, var: sp.Symbol) -> bool:
 
 
 def _symbolic(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sides: Sequence[str],
-              budget: float | None) -> tuple[dict[str, Side] | None, str | None]:
+              budget: float | None, say: Spelling) -> tuple[dict[str, Side] | None, str | None]:
     """sympy's one-sided limits; (None, why) when it fails or runs out of its time."""
     g = to_elementary(f)
     out: dict[str, Side] = {}
@@ -263,7 +283,8 @@ def _symbolic(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sides: Sequence[str],
             for s in sides:
                 out[s] = _side_from_sympy(s, sp.limit(g, var, a, s))
     except ComputationTimeout:
-        return None, f"the symbolic engine took longer than its {budget:g} s share of --timeout"
+        return None, (f"the symbolic engine took longer than its {budget:g} s share of "
+                      f"{say.name('timeout')}")
     except (NotImplementedError, PoleError, ValueError, TypeError, RecursionError) as exc:
         detail = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
         return None, f"the symbolic engine could not compute it ({detail})"
@@ -290,7 +311,8 @@ def _sign_dependent(found: dict[str, Side], var: sp.Symbol) -> bool:
 
 
 def _cases(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sides: Sequence[str],
-           budget: float | None, facts: Facts) -> list[tuple[str, LimitCase]] | None:
+           budget: float | None, facts: Facts,
+           say: Spelling) -> list[tuple[str, LimitCase]] | None:
     """The limit when one other symbol is positive, negative or zero (a*x at oo is oo,
     -oo or 0), or None when that is not what the answer waits for: several symbols
     of unknown sign, or a case sympy cannot do either."""
@@ -315,22 +337,23 @@ def _cases(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sides: Sequence[str],
         g, back = assumed(f.xreplace({p: value}), {k: v for k, v in facts.items()
                                                   if k != name and k in {
                                                       q.name for q in f.free_symbols}})
-        found, _ = _symbolic(g, var, a.xreplace({p: value}), sides, share)
+        found, _ = _symbolic(g, var, a.xreplace({p: value}), sides, share, say)
         if found is None or _sign_dependent(found, var):
             return None
         restore = {**back, value: p} if isinstance(value, sp.Symbol) else back
         found = {s: _plain(side, restore) for s, side in found.items()}
-        verdict = _combine(found, a, var)
+        verdict = _combine(found, a, var, say)
         out.append((condition, LimitCase(verdict.exists, verdict.value, verdict.kind)))
     return out
 
 
-def _cases_words(cases: Sequence[tuple[str, LimitCase]]) -> str:
+def _cases_words(cases: Sequence[tuple[str, LimitCase]], say: Spelling) -> str:
     parts = [f"{_words(c.value) if c.exists and c.value is not None else 'none'} when "
              f"{condition}" for condition, c in cases]
-    return "the limit depends on the sign: " + "; ".join(parts) + \
-        " (give what is known with --assume, e.g. --assume \"" + cases[0][0].replace(" ", "") + \
-        "\")"
+    example = say.given("assume", '"' + cases[0][0].replace(" ", "") + '"') \
+        if say.name("assume") != "assume" else f"assume={cases[0][0].replace(' ', '')!r}"
+    return ("the limit depends on the sign: " + "; ".join(parts) +
+            f" (give what is known with {say.name('assume')}, e.g. {example})")
 
 
 def _cross_examine(found: dict[str, Side], f: sp.Expr, var: sp.Symbol,
@@ -414,7 +437,7 @@ def _check_real(side: Side, f: sp.Expr, var: sp.Symbol, a: sp.Expr) -> Side:
 # Putting the sides together
 
 
-def _combine(found: dict[str, Side], a: sp.Expr, var: sp.Symbol) -> Verdict:
+def _combine(found: dict[str, Side], a: sp.Expr, var: sp.Symbol, say: Spelling) -> Verdict:
     """exists, value, kind and the reason in words, from the one-sided limits."""
     a_text = sp.sstr(a)
     if len(found) == 1:
@@ -432,7 +455,8 @@ def _combine(found: dict[str, Side], a: sp.Expr, var: sp.Symbol) -> Verdict:
                 else f"{words} it oscillates")
         return Verdict(False, None, "one side undefined",
                        f"f is {bad.problem}, so there is no two-sided limit at "
-                       f"{var} = {a_text}; {have} (ask for it with --dir {good.sign})")
+                       f"{var} = {a_text}; {have} (ask for it with "
+                       f"{say.given('direction', good.sign)})")
     if left.oscillates or right.oscillates:
         return _no_limit(left if left.oscillates else right, a, var)
     assert left.value is not None and right.value is not None
@@ -537,16 +561,16 @@ def _table(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sides: Sequence[str],
 
 
 def _plot(f: sp.Expr, var: sp.Symbol, a: sp.Expr, found: dict[str, Side],
-          result: Verdict, plot_range: RangeLike | None) -> PlotData:
+          result: Verdict, plot_range: RangeLike | None, say: Spelling) -> PlotData:
     import numpy as np
 
     if a is sp.oo:
-        lo, hi = parse_plot_range(plot_range, 10.0, 10.0)
+        lo, hi = parse_plot_range(plot_range, 10.0, 10.0, spelling=say)
     elif a is sp.S.NegativeInfinity:
-        lo, hi = parse_plot_range(plot_range, -10.0, 10.0)
+        lo, hi = parse_plot_range(plot_range, -10.0, 10.0, spelling=say)
     else:
         a_f = float(sp.N(a, 17))
-        lo, hi = parse_plot_range(plot_range, a_f, max(2.0, abs(a_f) / 2))
+        lo, hi = parse_plot_range(plot_range, a_f, max(2.0, abs(a_f) / 2), spelling=say)
     marks: list[tuple[str, float, float]] = []
     value = result.value
     infinite_target = a in (sp.oo, sp.S.NegativeInfinity)
@@ -562,7 +586,7 @@ def _plot(f: sp.Expr, var: sp.Symbol, a: sp.Expr, found: dict[str, Side],
                                   float(sp.N(side.value, 17))))
     arrow = f"{var} → {_words(a)}"
     data = sample([(f"f({var})", f)], var, lo, hi, title=f"{{f}} as {arrow}",
-                  points=marks, subject=f)
+                  points=marks, subject=f, spelling=say)
     if not infinite_target:
         # Never join the two sides across a: a jump must not be drawn as a wall.
         data = replace(data, series=(break_at(data.series[0], float(sp.N(a, 17))),
