@@ -9,12 +9,11 @@ from typing import Any
 
 import sympy as sp
 
-from calctool.core.errors import Spelling, UsageError
+from calctool.core.errors import KEYWORDS, Spelling, UsageError
 
 SAMPLES = 400
 # How sample() names `plot` and `at` when the caller gives no spelling: as
 # flags, as it did before operations passed their own (limit still relies on it).
-_FLAGS = Spelling({"plot": "--plot", "at": "--at"})
 
 
 @dataclass(frozen=True)
@@ -50,30 +49,26 @@ class PlotData:
 
 def parse_plot_range(text: str | Sequence[Any] | None, center: float | None = None,
                      half_width: float = 5.0, *,
-                     spelling: Spelling | None = None) -> tuple[float, float]:
+                     spelling: Spelling = KEYWORDS) -> tuple[float, float]:
     """`a:b` (or a tuple (a, b)) as floats; the default is center ± half_width (or -5:5).
 
-    Messages name the range `plot_range` as `spelling` does; without one, as
-    `--range` when it is text and `plot_range` otherwise.
+    Messages name the range `plot_range` as `spelling` does.
     """
     if not text:
         c = 0.0 if center is None else center
         return c - half_width, c + half_width
     from calctool.core.expr.points import to_range
 
-    if spelling is None:
-        grid = to_range(text, param="plot_range", option="--range")
-    else:
-        grid = to_range(text, param="plot_range", spelling=spelling)
+    grid = to_range(text, param="plot_range", spelling=spelling)
     lo, hi = float(sp.N(grid.start)), float(sp.N(grid.stop))
     return lo, hi
 
 
 def sample(curves: Sequence[tuple[str, sp.Expr]], var: sp.Symbol, lo: float, hi: float,
            *, title: str, points: Sequence[tuple[str, float, float]] = (),
-           n: int = SAMPLES, subject: Any = None, spelling: Spelling = _FLAGS) -> PlotData:
+           n: int = SAMPLES, subject: Any = None, spelling: Spelling = KEYWORDS) -> PlotData:
     """The curves sampled at n points from lo to hi; messages name `plot` and `at` as
-    `spelling` does (by default as flags)."""
+    `spelling` does."""
     import numpy as np
 
     from calctool.core.engines.numeric import evaluate_many

@@ -9,11 +9,7 @@ their numbers are read by the same parser, so `{"x": 0.1}` and `"x=0.1"` are
 one point.
 
 Messages name a parameter through a `Spelling` (`core.errors`): the Python
-keyword (`at`) by default, the flag (`--at`) when the CLI passes its own. A
-caller that gives `option=` instead of `spelling=` (limit, which is being
-reworked; gradcheck and hessian, which pass their spelling's name as
-`option`) keeps the older rule: text is named by `option`, a Python value by
-its parameter.
+keyword (`at`) by default, the flag (`--at`) when the CLI passes its own.
 """
 
 from __future__ import annotations
@@ -129,23 +125,6 @@ def _check_assignments(items: list[Assignment], option: str) -> None:
 # Python values (the API)
 
 
-def _naming(value: object, param: str | None, option: str | None,
-            spelling: Spelling | None) -> tuple[str, Spelling]:
-    """The parameter `value` was given as, and how messages spell it.
-
-    `spelling` is the caller's: the CLI passes its flags, the API keeps
-    KEYWORDS. Callers that give `option` (a flag, or a name) and no spelling
-    keep the older rule: text is named by `option`, a Python value by `param`.
-    """
-    if param is None:
-        param = (option or "").lstrip("-")
-    if spelling is not None:
-        return param, spelling
-    if option is not None and isinstance(value, str):
-        return param, Spelling({param: option})
-    return param, KEYWORDS
-
-
 def expression_text(value: object, *, what: str = "the expression") -> str:
     """The text of an expression given as a string, a sympy expression or a number.
 
@@ -240,14 +219,13 @@ def _type_name(value: object) -> str:
     return f"a{'n' if name[:1].lower() in 'aeiou' else ''} {name}"
 
 
-def assignments(value: object, *, param: str | None = None, spelling: Spelling | None = None,
-                option: str | None = None, allow_infinite: bool = False,
-                pair: bool = False, symbolic: bool = False) -> list[Assignment]:
+def assignments(value: object, *, param: str, spelling: Spelling = KEYWORDS,
+                allow_infinite: bool = False, pair: bool = False,
+                symbolic: bool = False) -> list[Assignment]:
     """`x=1,y=2` text, a mapping {name or Symbol: value}, a bare number, or (with `pair`)
     a (variable, value) tuple: the assignments they make. Messages name `param` as
-    `spelling` does (or by the older `option` rule, see the module's docstring)."""
-    param, say = _naming(value, param, option, spelling)
-    name = say.name(param)
+    `spelling` does (the CLI passes its flags)."""
+    name = spelling.name(param)
     if isinstance(value, str):
         return parse_assignments(value, option=name, allow_infinite=allow_infinite,
                                  symbolic=symbolic)
@@ -279,15 +257,13 @@ def _key_name(key: object, option: str) -> str:
     return _variable_name(key.strip(), option)
 
 
-def variable_names(value: object, *, param: str | None = None, spelling: Spelling | None = None,
-                   option: str | None = None) -> list[str]:
+def variable_names(value: object, *, param: str, spelling: Spelling = KEYWORDS) -> list[str]:
     """Variables as text `x,y`, a Symbol or name, or a sequence of names and Symbols."""
     if isinstance(value, str):
         return [n.strip() for n in value.split(",")]
     if isinstance(value, sp.Symbol):
         return [value.name]
-    param, say = _naming(value, param, option, spelling)
-    name = say.name(param)
+    name = spelling.name(param)
     if isinstance(value, Iterable) and not isinstance(value, (Mapping, sp.Basic)):
         out = []
         for item in value:
@@ -304,15 +280,14 @@ def variable_names(value: object, *, param: str | None = None, spelling: Spellin
 
 
 def select_variables(variables: Sequence[sp.Symbol], names: object, *,
-                     param: str = "variables", spelling: Spelling | None = None,
-                     option: str | None = None) -> list[sp.Symbol]:
+                     param: str = "variables",
+                     spelling: Spelling = KEYWORDS) -> list[sp.Symbol]:
     """The variables `names` picks out of the expression's `variables`, in the order given
     (`--vars z,x`); an unknown or repeated name is a usage error naming `param`."""
-    param, say = _naming(names, param, option, spelling)
-    called = say.name(param)
+    called = spelling.name(param)
     known = {v.name: v for v in variables}
     chosen: list[sp.Symbol] = []
-    for name in variable_names(names, param=param, spelling=say):
+    for name in variable_names(names, param=param, spelling=spelling):
         if name not in known:
             listing = ", ".join(known) or "none"
             raise UsageError(f"{called}: {name!r} is not a variable of the expression "
@@ -324,7 +299,7 @@ def select_variables(variables: Sequence[sp.Symbol], names: object, *,
 
 
 def resolve_point(at: object, variables: Sequence[sp.Symbol], *, param: str = "at",
-                  spelling: Spelling | None = None, option: str | None = None,
+                  spelling: Spelling = KEYWORDS,
                   allow_infinite: bool = False, require_all: bool = True,
                   vanished: Collection[str] = ()) -> Point:
     """Assign values to the expression's variables from `at` (text or a Python value).
@@ -337,7 +312,7 @@ def resolve_point(at: object, variables: Sequence[sp.Symbol], *, param: str = "a
     nothing else. Messages name `param` as `spelling` does; an example in one is
     written in the shape `at` was given in (text, or a dict).
     """
-    param, say = _naming(at, param, option, spelling)
+    say = spelling
     items = assignments(at, param=param, spelling=say, allow_infinite=allow_infinite)
     text = isinstance(at, str)
     called = say.name(param)
@@ -444,12 +419,12 @@ def _grid(name: str | None, start: sp.Expr, stop: sp.Expr, count: int, *, option
     return Grid(name, start, stop, count)
 
 
-def to_range(value: object, *, param: str | None = None, spelling: Spelling | None = None,
-             option: str | None = None, name: str | None = None, default_count: int = 11,
+def to_range(value: object, *, param: str, spelling: Spelling = KEYWORDS,
+             name: str | None = None, default_count: int = 11,
              max_count: int = 10_000_000) -> Grid:
     """A range as text (`x=a:b:n`, `a:b`) or as a tuple (a, b) or (a, b, n). Messages name
-    `param` as `spelling` does (or by the older `option` rule, see the module's docstring)."""
-    param, say = _naming(value, param, option, spelling)
+    `param` as `spelling` does."""
+    say = spelling
     called = say.name(param)
     if isinstance(value, str):
         grid = parse_range(value, option=called, default_count=default_count,

@@ -270,7 +270,7 @@ def gradcheck_expression(expr: str | sp.Expr, *, grad: HandGradient | None = Non
         listing = ",".join(f"{v}=..." for v in all_vars)
         raise UsageError(f"give the point to check at: {say.given('at', listing)}",
                          code="missing_variable")
-    point = resolve_point(at, all_vars, option=say.name("at"), param="at")
+    point = resolve_point(at, all_vars, param="at", spelling=say)
     hand = _hand_gradient(grad, chosen, order, all_vars, say) if grad is not None else None
     truth_exprs = [sp.diff(expr, v) for v in chosen]
     truth = np.array([_true_derivative(expr, v, point) for v in chosen])
@@ -371,7 +371,7 @@ def _choose_variables(expr: sp.Expr, names: str | Sequence[str | sp.Symbol] | No
                          code="no_variable")
     if names is None:
         return all_vars, "sorted"
-    return select_variables(all_vars, names, option=say.name("variables")), "--vars"
+    return select_variables(all_vars, names, spelling=say), "--vars"
 
 
 def _true_derivative(expr: sp.Expr, var: sp.Symbol,

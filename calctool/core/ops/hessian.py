@@ -149,7 +149,7 @@ def hessian_expression(expr: str | sp.Expr, *,
     if at is None:
         return HessianResult(input=text, expression=expr, variables=tuple(chosen), names=names,
                              matrix=matrix)
-    point = resolve_point(at, all_vars, option=say.name("at"), param="at",
+    point = resolve_point(at, all_vars, param="at", spelling=say,
                           vanished=parsed.names)
     require_inside(parsed.conditions, point, show_point(point))
     exact, floats, f_value = _at_point(expr, matrix, point)
@@ -173,7 +173,7 @@ def _choose(expr: sp.Expr, names: str | Sequence[str | sp.Symbol] | None,
             raise UsageError("the expression has no variables, so its Hessian is empty",
                              code="no_variable")
         return all_vars
-    return select_variables(all_vars, names, option=say.name("variables"))
+    return select_variables(all_vars, names, spelling=say)
 
 
 def _rows(m: np.ndarray) -> tuple[tuple[float, ...], ...]:
@@ -432,7 +432,7 @@ def _critical(text: str, expr: sp.Expr, chosen: list[sp.Symbol], params: list[sp
                 f"{critical} solves for {', '.join(str(v) for v in chosen)}; give values for "
                 f"the other names ({names}) with {say.given('at', listing)}, or list them in "
                 f"{variables}", code="missing_variable")
-        fixed = resolve_point(at, params, option=at_name, param="at")
+        fixed = resolve_point(at, params, param="at", spelling=say)
     elif at is not None:
         raise UsageError(f"{critical} finds the points itself: {at_name} only fixes names that "
                          f"are not in {variables}", code="bad_option")
