@@ -6,6 +6,7 @@ renderers draw any Report, so a command's output is described once.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -219,3 +220,28 @@ def build_report(result: Result) -> Report:
 
     module = importlib.import_module(f"calctool.render.views.{result.command}")
     return module.report(result)
+
+
+# Numbers in tables (gradcheck's components, hessian's finite differences).
+
+
+def num(v: float | None, digits: int = 7) -> str:
+    """A number for a table: 7 significant digits (five columns fit 60 characters)."""
+    if v is None:
+        return ""
+    if math.isnan(v):
+        return "nan"
+    if math.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    if v == 0:
+        return "0"
+    return f"{v:.{digits}g}"
+
+
+def err(v: float) -> str:
+    """An error: one or two significant digits are all it has."""
+    if math.isnan(v):
+        return "nan"
+    if v == 0:
+        return "0"
+    return f"{v:.1e}"

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import math
-
 from calctool.core.expr.points import show_point
 from calctool.core.results.base import bmatrix
 from calctool.core.results.gradcheck import Component, GradcheckResult, KinkComponent
-from calctool.render.report import Field, Report, TableView, function_label
+from calctool.render.report import Field, Report, TableView, err, function_label, num
 
 REL_STEP = {"central": "6.1e-6", "forward": "1.5e-8", "richardson": "0.01", "complex": "1e-20"}
 MAX_FAILING_NAMED = 8
@@ -16,28 +14,6 @@ MAX_FAILING_NAMED = 8
 # error of the difference, --atol; a derivative of 0 has a relative error of 1
 # against any rounding), and the verdict says which, with the absolute error.
 PLAIN_REL = 1e-6
-
-
-def num(v: float | None, digits: int = 7) -> str:
-    """A number for a table: 7 significant digits (five columns fit 60 characters)."""
-    if v is None:
-        return ""
-    if math.isnan(v):
-        return "nan"
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    if v == 0:
-        return "0"
-    return f"{v:.{digits}g}"
-
-
-def err(v: float) -> str:
-    """An error: one or two significant digits are all it has."""
-    if math.isnan(v):
-        return "nan"
-    if v == 0:
-        return "0"
-    return f"{v:.1e}"
 
 
 def _count(n: int, word: str) -> str:

@@ -10,8 +10,7 @@ import sympy as sp
 from calctool.core.expr.points import show_point
 from calctool.core.results.base import bmatrix
 from calctool.core.results.hessian import Curvature, HessianResult
-from calctool.render.report import Field, Report, TableView, function_label
-from calctool.render.views.gradcheck import err, num
+from calctool.render.report import Field, Report, TableView, err, function_label, num
 
 MAX_MATRIX_FIELD = 4  # matrices up to this size are fields, on one line
 MAX_MATRIX_TABLE = 8  # larger ones tables, larger still summarised (--json has them)
