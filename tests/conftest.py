@@ -220,3 +220,18 @@ def imported_after(argv: list[str], env: dict[str, str] | None = None,
 def import_probe() -> Callable[..., tuple[set[str], Run]]:
     """import_probe(["--help"]) -> (heavy modules imported, Run), in a fresh interpreter."""
     return imported_after
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder with the files examples and doc cases name, as the current directory."""
+    (tmp_path / "points.csv").write_text("x,y\n1,2\n3,4\n")
+    (tmp_path / "model.py").write_text(
+        "import numpy as np\n\n"
+        "def loss(w):\n    return float(np.sum(np.sin(w) + w**2))\n\n"
+        "def loss_grad(w):\n    return np.cos(w) + 2*w\n\n"
+        "def wrong_grad(w):\n    return np.cos(w) + w\n\n"
+        "def boom(w):\n    raise ValueError('boom')\n")
+    (tmp_path / "broken.py").write_text("def f(x:\n")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

@@ -180,20 +180,6 @@ ERROR_CASES = [
 ]
 
 
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The files the cases name, in the current directory."""
-    (tmp_path / "points.csv").write_text("x,y\n1,2\n3,4\n")
-    (tmp_path / "model.py").write_text(
-        "import numpy as np\n\n"
-        "def loss(w):\n    return float(np.sum(np.sin(w) + w**2))\n\n"
-        "def loss_grad(w):\n    return np.cos(w) + 2*w\n\n"
-        "def wrong_grad(w):\n    return np.cos(w) + w\n\n"
-        "def boom(w):\n    raise ValueError('boom')\n")
-    (tmp_path / "broken.py").write_text("def f(x:\n")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
 
 def _objects(key: str, value: Any) -> list[dict[str, Any]]:
     """The objects a nested table describes: the value, each item, each node of `steps`."""

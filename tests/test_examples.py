@@ -109,18 +109,6 @@ def run_example(command: str, cwd: Path, cli, shell) -> Any:
     return r
 
 
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A folder with the files examples refer to, as the current directory."""
-    (tmp_path / "points.csv").write_text("x,y\n1,2\n3,4\n")
-    (tmp_path / "model.py").write_text(
-        "import numpy as np\n\n"
-        "def loss(w):\n    return float(np.sum(np.sin(w) + w**2))\n\n"
-        "def loss_grad(w):\n    return np.cos(w) + 2*w\n\n"
-        "def wrong_grad(w):\n    return np.cos(w) + w\n")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
 
 @pytest.mark.parametrize("example", [e for _, e in _help_examples()])
 def test_help_examples_run(example: str, workdir: Path, cli, shell) -> None:

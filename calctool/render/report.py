@@ -222,20 +222,8 @@ def build_report(result: Result) -> Report:
     return module.report(result)
 
 
-# Numbers in tables (gradcheck's components, hessian's finite differences).
-
-
-def num(v: float | None, digits: int = 7) -> str:
-    """A number for a table: 7 significant digits (five columns fit 60 characters)."""
-    if v is None:
-        return ""
-    if math.isnan(v):
-        return "nan"
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    if v == 0:
-        return "0"
-    return f"{v:.{digits}g}"
+# Errors in tables (gradcheck's components, hessian's finite differences); numbers are
+# results.base.number.
 
 
 def err(v: float) -> str:

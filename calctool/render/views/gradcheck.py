@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from calctool.core.expr.points import show_point
-from calctool.core.results.base import bmatrix
+from calctool.core.results.base import bmatrix, number
 from calctool.core.results.gradcheck import Component, GradcheckResult, KinkComponent
-from calctool.render.report import Field, Report, TableView, err, function_label, num
+from calctool.render.report import Field, Report, TableView, err, function_label
 
 REL_STEP = {"central": "6.1e-6", "forward": "1.5e-8", "richardson": "0.01", "complex": "1e-20"}
 MAX_FAILING_NAMED = 8
@@ -50,12 +50,12 @@ def _expression_report(r: GradcheckResult) -> Report:
     rep.fields.append(Field("result", _verdict(r)))
     if hand:  # six digits: four numbers side by side must fit 60 columns
         columns = ["", "yours", "sympy", "numeric", "rel. error", "check"]
-        rows = [[_label(c), num(c.analytic, 6), num(c.exact, 6), num(c.numeric, 6),
+        rows = [[_label(c), number(c.analytic, 6), number(c.exact, 6), number(c.numeric, 6),
                  err(c.rel_error), _check(c)] for c in r.components]
         numeric = frozenset({1, 2, 3, 4})
     else:
         columns = ["", "sympy", "numeric", "rel. error", "check"]
-        rows = [[_label(c), num(c.analytic), num(c.numeric), err(c.rel_error),
+        rows = [[_label(c), number(c.analytic, 7), number(c.numeric, 7), err(c.rel_error),
                  _check(c)] for c in r.components]
         numeric = frozenset({1, 2, 3})
     rep.tables.append(TableView(columns, rows, numeric_columns=numeric))
@@ -210,13 +210,13 @@ def _function_report(r: GradcheckResult) -> Report:
     rep.fields.append(Field("tolerance", _tolerance_text(r)))
     rep.fields.append(Field("result", _verdict(r)))
     if r.fast:
-        rows = [[c.name.split()[-1], num(c.analytic), num(c.numeric), err(c.abs_error),
+        rows = [[c.name.split()[-1], number(c.analytic, 7), number(c.numeric, 7), err(c.abs_error),
                  err(c.tolerance), "PASS" if c.passed else "FAIL"] for c in r.components]
         rep.tables.append(TableView(["u", "u·∇f (yours)", "numeric", "error",
                                      "tol.", "check"], rows,
                                     numeric_columns=frozenset({0, 1, 2, 3, 4})))
     else:
-        rows = [[c.name, num(c.analytic), num(c.numeric), err(c.rel_error),
+        rows = [[c.name, number(c.analytic, 7), number(c.numeric, 7), err(c.rel_error),
                  "PASS" if c.passed else "FAIL"] for c in r.components]
         title = None
         if r.shown == "worst":

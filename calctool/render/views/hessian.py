@@ -8,9 +8,9 @@ from typing import Any
 import sympy as sp
 
 from calctool.core.expr.points import show_point
-from calctool.core.results.base import bmatrix
+from calctool.core.results.base import bmatrix, number
 from calctool.core.results.hessian import Curvature, HessianResult
-from calctool.render.report import Field, Report, TableView, err, function_label, num
+from calctool.render.report import Field, Report, TableView, err, function_label
 
 MAX_MATRIX_FIELD = 4  # matrices up to this size are fields, on one line
 MAX_MATRIX_TABLE = 8  # larger ones tables, larger still summarised (--json has them)
@@ -84,14 +84,14 @@ def _number(v: float | None) -> Any:
     """A whole number as a sympy Integer (drawn with a true minus sign), else 10 digits."""
     if v is not None and v == v and abs(v) < 1e15 and v == int(v):
         return sp.Integer(int(v))
-    return num(v, 10)
+    return number(v, 10)
 
 
 def _where(r: HessianResult) -> str:
     if r.point is not None:
         return show_point(r.point)
     coords = r.coordinates or ()
-    shown = ", ".join(num(c, 6) for c in coords[:6]) + (", …" if len(coords) > 6 else "")
+    shown = ", ".join(number(c, 6) for c in coords[:6]) + (", …" if len(coords) > 6 else "")
     return f"x = ({shown})"
 
 
@@ -108,21 +108,21 @@ def _at_point(r: HessianResult, rep: Report) -> None:
         assert r.values_exact is not None
         rows: list[list[Any]] = [[r.values_exact[i, j] for j in range(n)] for i in range(n)]
     else:
-        rows = [[num(v) for v in row] for row in r.values]
+        rows = [[number(v, 7) for v in row] for row in r.values]
     _matrix(rep, f"H at {where}" if not r.function_mode else "H (finite differences)",
             r.names, rows)
     if r.numeric is not None and not r.function_mode:
         _matrix(rep, "finite-difference H", r.names,
-                [[num(v) for v in row] for row in r.numeric.values])
+                [[number(v, 7) for v in row] for row in r.numeric.values])
     if r.f_value is not None and not r.function_mode:
         rep.fields.append(Field(f"f at {where}", _number(r.f_value)))
     rep.fields.append(Field("eigenvalues", *_eigenvalues(c)))
     det_exact = c.determinant_exact
     if det_exact is not None and not det_exact.is_Number:
-        rep.fields.append(Field("determinant", det_exact, num(c.determinant, 10)))
+        rep.fields.append(Field("determinant", det_exact, number(c.determinant, 10)))
     else:
         rep.fields.append(Field("determinant", det_exact if det_exact is not None
-                                else num(c.determinant, 10)))
+                                else number(c.determinant, 10)))
     if r.critical is False:
         # No minimum, maximum or saddle where ∇f ≠ 0: the Hessian tells the curvature only.
         rep.fields.append(Field("classification", "not a critical point (∇f ≠ 0)"))
@@ -130,7 +130,7 @@ def _at_point(r: HessianResult, rep: Report) -> None:
     else:
         rep.fields.append(Field("classification", c.classification))
     if r.gradient is not None:
-        shown = "[" + ", ".join(num(g, 8) for g in r.gradient[:6]) + \
+        shown = "[" + ", ".join(number(g, 8) for g in r.gradient[:6]) + \
             (", …]" if len(r.gradient) > 6 else "]")
         rep.fields.append(Field("∇f", shown + ("" if r.critical else "  (not zero)")))
     if r.numeric is not None:
@@ -163,11 +163,11 @@ def _eigenvalues(c: Curvature) -> tuple[Any, str | None]:
     if c.eigenvalues_exact is not None:
         exact = sp.ImmutableMatrix([list(c.eigenvalues_exact)])
         plain = all(e.is_Rational for e in c.eigenvalues_exact)
-        return exact, None if plain else ", ".join(num(e, 6) for e in c.eigenvalues)
+        return exact, None if plain else ", ".join(number(e, 6) for e in c.eigenvalues)
     if n <= MAX_EIGENVALUES_LISTED:
-        return "[" + ", ".join(num(e) for e in c.eigenvalues) + "]", None
+        return "[" + ", ".join(number(e, 7) for e in c.eigenvalues) + "]", None
     return (f"{c.positive} positive, {c.negative} negative, {c.zero} zero; smallest "
-            f"{num(c.eigenvalues[0], 6)}, largest {num(c.eigenvalues[-1], 6)}"), None
+            f"{number(c.eigenvalues[0], 6)}, largest {number(c.eigenvalues[-1], 6)}"), None
 
 
 def _curvature_notes(c: Curvature) -> list[str]:
