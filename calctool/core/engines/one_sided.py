@@ -27,6 +27,7 @@ MAX_EXPONENT_BITS = 10_000  # see astronomical
 DISPLAY_EXPONENT_BITS = 64  # beyond about 10^(10^18), a table shows "about 10^(10^N)"
 PROBE_SECONDS = 0.5  # the most one numeric value may take (exp(exp(x)) at 10^12 never ends)
 NOT_REAL, UNDEFINED, TOO_LARGE = "not a real number", "undefined", "too large to compute"
+PRECISION_LOST = "not computable to any digit at this precision"
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Side:
     problem: str | None = None  # f has no real values on this side
     error: sp.Expr | None = None  # a numeric estimate's error bound (None: exact or unknown)
     poles: tuple[sp.Expr, ...] = ()  # poles of f found closer and closer to a: unbounded
+    zeros: tuple[sp.Expr, ...] = ()  # zeros of f closer and closer to a, though f → ±oo or L ≠ 0
 
 
 def no_real_values(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sign: str) -> str | None:
@@ -150,6 +152,8 @@ def value_at(f: sp.Expr, var: sp.Symbol, x: sp.Expr,
         return None, NOT_REAL
     if not re_part.is_number or not (re_part.is_Float or re_part.is_Rational):
         return None, UNDEFINED
+    if re_part.is_Float and re_part._prec < 10 and re_part != 0:
+        return None, PRECISION_LOST  # 0.e+434155: evalf kept no digit of it
     return re_part, None
 
 
@@ -218,6 +222,12 @@ def classify(points: Sequence[sp.Expr], f: sp.Expr, var: sp.Symbol, a: sp.Expr,
     if same_sign and not_shrinking:
         return Side(sign, value=sp.oo if steps[-1] > 0 else sp.S.NegativeInfinity)
     changes = sum(1 for i in range(len(steps) - 1) if (steps[i] > 0) != (steps[i + 1] > 0))
+    half = len(seq) // 2
+    early = max(abs(v) for v in seq[:half])
+    late = max(abs(v) for v in seq[half:])
+    if changes >= 2 and late <= early / 3 and _steady_envelope(seq):
+        # Squeezed to 0: |f| shrinks steadily while its sign wobbles (x^(1/3)·sin(1/x)).
+        return honest(sign, sp.Integer(0), late)
     if changes >= 2 and not all(abs(steps[i + 1]) < sp.Float("0.5") * abs(steps[i])
                                 for i in range(len(steps) - 1)):
         lo, hi = min(seq), max(seq)
@@ -248,6 +258,12 @@ def honest(sign: str, value: sp.Expr, error: sp.Expr) -> Side:
     digits = math.floor(math.log10(float(abs(value)) / float(error)))
     digits = max(1, min(MAX_SHOWN_DIGITS, digits))
     return Side(sign, value=sp.Float(value, digits), error=error)
+
+
+def _steady_envelope(seq: Sequence[sp.Expr]) -> bool:
+    """Does |f| shrink over every window of three values (an envelope tending to 0)?"""
+    peaks = [max(abs(v) for v in seq[i:i + 3]) for i in range(len(seq) - 2)]
+    return all(b <= a for a, b in itertools.pairwise(peaks))
 
 
 def _geometric_limit(seq: Sequence[sp.Expr],
@@ -308,15 +324,20 @@ CHECK_KS = range(4, 16)
 RANDOM_SEED = 20261129
 
 
+# A prime denominator keeps c_k·10^k off the integers (sin(pi·x) is 0 on all of them).
+_DENOMINATOR = 7919
+
+
 def _irregular(k: int) -> sp.Expr:
-    return sp.Rational(round((1 + 0.37 * math.sin(k)) * 10_000), 10_000)
+    return sp.Rational(round((1 + 0.37 * math.sin(k)) * _DENOMINATOR), _DENOMINATOR)
 
 
 def _random_factors(seed: int) -> dict[int, sp.Expr]:
     import random
 
     rng = random.Random(seed)
-    return {k: sp.Rational(round(10 ** (-rng.random()) * 10_000), 10_000) for k in CHECK_KS}
+    return {k: sp.Rational(round(10 ** (-rng.random()) * _DENOMINATOR), _DENOMINATOR)
+            for k in CHECK_KS}
 
 
 def approach_sequences(a: sp.Expr, sign: str, seed: int = RANDOM_SEED
@@ -354,6 +375,10 @@ def robust_side(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sign: str, *,
         return Side(sign, oscillates=True, poles=poles)
     if main.oscillates:
         return main
+    if main.value is not None and main.value != 0:
+        zeros = zeros_near(f, var, a, sign)
+        if zeros:  # x^2(1 + sin x) grows, and is 0 at 3pi/2 + 2n pi: no limit
+            return Side(sign, oscillates=True, zeros=zeros)
     seen: list[sp.Expr] = []
     for points in sequences.values():
         values = [v for v, _ in (probe(f, var, x) for x in points[-4 if quick else -6:])
@@ -361,12 +386,20 @@ def robust_side(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sign: str, *,
         if len(values) < 4:
             continue  # too few values here to say anything
         seen += values
-        if not _approaches(values, main):
+        if _approaches(values, main):
+            continue
+        if _keeps_spreading(values):
             finite = [v for v in seen if v.is_finite] + (
                 [main.value] if main.value is not None and main.value.is_finite else [])
             lo, hi = (min(finite), max(finite)) if finite else (None, None)
             return Side(sign, oscillates=True, bounds=(sp.Float(lo, 4), sp.Float(hi, 4))
                         if lo is not None and lo != hi and hi is not None else None)
+        if not quick:  # neither approaching nor clearly not: say so, decide nothing
+            shown = ", ".join(sp.sstr(sp.Float(v, 4), full_prec=False) for v in values[-3:])
+            raise ComputeError(
+                f"the values of f do not settle the same way along different approach "
+                f"sequences (one gives {_words_short(main)}, another ends {shown})",
+                code="cannot_compute", hint="try --table to see the values")
     return main
 
 
@@ -388,8 +421,27 @@ def _approaches(values: Sequence[sp.Expr], side: Side) -> bool:
         return False
     gaps = [abs(v - target) for v in values]
     tolerance = 10 * (side.error or 0) + sp.Float("1e-9") * max(1, abs(target))
-    return bool(gaps[-1] <= tolerance or gaps[-1] <= gaps[0] / 10
+    return bool(max(gaps[-2:]) <= tolerance or max(gaps[-2:]) <= gaps[0] / 10
                 or _steady(gaps, rising=False))
+
+
+def _keeps_spreading(values: Sequence[sp.Expr]) -> bool:
+    """Clear non-convergence: the values spread as widely over the later half as over
+    the earlier half (sin(1/x), x - floor(x) at oo), and not by rounding."""
+    if any(not v.is_finite for v in values):
+        return False
+    half = len(values) // 2
+    early, late = values[:half + 1], values[half:]
+    spread_early, spread_late = max(early) - min(early), max(late) - min(late)
+    scale = max(1, *(abs(v) for v in values))
+    return bool(spread_late >= spread_early / 2 and spread_late > sp.Float("1e-6") * scale)
+
+
+def _words_short(side: Side) -> str:
+    if side.oscillates:
+        return "an oscillation"
+    return sp.sstr(sp.Float(side.value, 6), full_prec=False) if side.value is not None \
+        and side.value.is_Float else sp.sstr(side.value)
 
 
 def _steady(values: Sequence[sp.Expr], *, rising: bool) -> bool:
@@ -434,6 +486,32 @@ def poles_near(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sign: str,
     return tuple(found)
 
 
+def zeros_near(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sign: str,
+               ks: Sequence[int] = (3, 5, 7)) -> tuple[sp.Expr, ...]:
+    """Zeros of f closer and closer to a, from a factor periodic in something that
+    runs off to infinity there (1 + sin(x) at 3pi/2 + 2n pi; 1 + sin(1/x)): one per
+    scale, where f is 10^-10 of its size at the sample point, or () when none."""
+    factors = [g for g in sp.Mul.make_args(sp.together(f).as_numer_denom()[0])
+               if g.has(var) and any(isinstance(h, _PERIODIC) and h.args[0].has(var)
+                                     for h in sp.preorder_traversal(g))]
+    if not factors:
+        return ()
+    found = []
+    for k in ks:
+        x0 = near(a, sign, k)
+        zero = next((z for g in factors
+                     if (z := _zero_near(g, var, x0, a, sign, k)) is not None), None)
+        if zero is None:
+            return ()
+        at_zero, _ = probe(f, var, zero)
+        typical, _ = probe(f, var, x0)
+        if at_zero is None or typical is None or typical == 0 \
+                or abs(at_zero) > sp.Float("1e-10") * abs(typical):
+            return ()
+        found.append(sp.Float(zero, 15))
+    return tuple(found)
+
+
 def _periodic_denominators(f: sp.Expr, var: sp.Symbol) -> list[sp.Expr]:
     """Denominators of f that are periodic functions of an expression in var
     (1/sin(1/x), tan(1/x) = sin/cos): where their zeros could accumulate."""
@@ -474,3 +552,73 @@ def _zero_near(d: sp.Expr, var: sp.Symbol, x0: sp.Expr, a: sp.Expr, sign: str,
     low, high = (sp.Integer(10) ** (-k - 1), sp.Integer(10) ** (-k + 1)) if a.is_finite \
         else (sp.Integer(10) ** (k - 1), sp.Integer(10) ** (k + 1))
     return r if low < h < high else None
+
+
+def reexamine(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sign: str, claim: sp.Expr,
+              evidence: Side) -> bool | None:
+    """When the evidence contradicts a symbolic one-sided limit `claim`, look again
+    where the first look could mislead: True when the new values side with the claim,
+    False when they side with the evidence, None when they settle nothing.
+
+    Two things fool the first look. Rounding at the extreme points: softplus(x)·e^-x
+    at x = -10^15 evaluates to 0, though it tends to 1; at x = -10 and -100 with
+    120 digits it does not. And, at ±oo, a slow approach: log(x)^50/x grows until
+    x ≈ 10^100 and tends to 0 after; a ladder x = 10^(2^j) up to 10^4096 sees it.
+    """
+    def nearer_claim(values: Sequence[sp.Expr]) -> bool | None:
+        if len(values) < 2:
+            return None
+        target = evidence.value
+        last = values[-1]
+        if claim.is_finite and (target is None or not target.is_finite):
+            # grows, says the evidence; heads for the finite claim, say these?
+            gaps = [abs(v - claim) for v in values if v.is_finite]
+            return bool(len(gaps) == len(values) and gaps[-1] < gaps[0] / 10)
+        if target is None or not claim.is_finite:
+            return None
+        return bool(abs(last - claim) < abs(last - target))
+
+    moderate = [offset(a, sign, k, _irregular(k)) for k in (1, 2)]
+    values = [v for v, _ in (probe_precise(f, var, x) for x in moderate) if v is not None]
+    verdict = nearer_claim(values)
+    if verdict or a.is_finite:  # True: closer to the claim where 120 digits suffice
+        return verdict
+    ladder = [offset(a, sign, 2 ** j, _irregular(j)) for j in range(5, 13)]
+    deep = [v for v, _ in (probe(f, var, x) for x in ladder) if v is not None]
+    deep_verdict = nearer_claim(deep)
+    if deep_verdict is not None:
+        return deep_verdict
+    return verdict
+
+
+def probe_precise(f: sp.Expr, var: sp.Symbol, x: sp.Expr) -> tuple[sp.Expr | None, str | None]:
+    """`probe` with 4 times the digits: for points where cancellation is expected."""
+    start = time.monotonic()
+    try:
+        with time_limit(PROBE_SECONDS, "a numeric value"):
+            return value_at(f, var, x, digits=4 * DIGITS)
+    except ComputationTimeout:
+        if time.monotonic() - start < 0.9 * PROBE_SECONDS:
+            raise
+        return None, TOO_LARGE
+    except MemoryError:
+        return None, TOO_LARGE
+
+
+def supported(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sign: str, side: Side) -> bool:
+    """Is a numeric one-sided limit borne out nearer home, with 120 digits? The values
+    at moderate distances (10^-1, 10^-2, or ±10, ±100) must head for it too: an
+    estimate from rounded extreme points (softplus(x)·e^-x at -10^15 gives 0; it
+    tends to 1) is not."""
+    if side.value is None or not side.value.is_finite:
+        return True
+    # 10^-1 and 10^-2 (or ±10, ±100): near enough to head for the limit, far enough
+    # for 120 digits to hold every term (1 + e^-1000 already needs 435).
+    moderate = [offset(a, sign, k, _irregular(k)) for k in (1, 2)]
+    values = [v for v, _ in (probe_precise(f, var, x) for x in moderate) if v is not None]
+    if len(values) < 2 or any(not v.is_finite for v in values):
+        return True  # nothing to say against it
+    gaps = [abs(v - side.value) for v in values]
+    tolerance = 10 * (side.error or 0) + sp.Float("1e-9") * max(1, abs(side.value))
+    return bool(gaps[-1] <= tolerance or _steady(gaps, rising=False)
+                or gaps[-1] <= gaps[0] / 10)

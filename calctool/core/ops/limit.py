@@ -35,8 +35,10 @@ from calctool.core.engines.one_sided import (
     near,
     no_real_values,
     probe,
+    reexamine,
     robust_side,
     side_words,
+    supported,
 )
 from calctool.core.engines.plotdata import PlotData, Series, break_at, parse_plot_range, sample
 from calctool.core.errors import (
@@ -167,6 +169,14 @@ def _limit(text: str, *, to: object, direction: str | None, table: bool, k_max: 
                                "numeric estimate needs a function of "
                                f"{var} alone", code="cannot_compute")
         found = {s: robust_side(f, var, a, s) for s in sides}
+        for s, side in found.items():
+            if not supported(f, var, a, s, side):
+                raise ComputeError(
+                    f"cannot decide: the values of f at the points nearest {var} = "
+                    f"{sp.sstr(a)} suggest {_words_of(side)} {_side_name(s, a)}, but nearer "
+                    "home, with more digits, they head elsewhere (rounding at the extreme "
+                    f"points?); {numeric_reason}", code="cannot_decide",
+                    hint="try --table to see the values")
         numeric = True
     else:
         found = symbolic
@@ -382,6 +392,21 @@ def _cross_examine(found: dict[str, Side], f: sp.Expr, var: sp.Symbol,
         if evidence.problem or _consistent(side, evidence):
             checked[sign] = side
             continue
+        if side.value is not None and side.value.is_number and not evidence.poles \
+                and not evidence.zeros:
+            # A value against a value: look again where rounding and slow
+            # approaches cannot mislead before taking either.
+            second = reexamine(f, var, a, sign, side.value, evidence)
+            if second is None:
+                raise ComputeError(
+                    f"cannot decide: the symbolic engine says {_words(side.value)} "
+                    f"{_side_name(sign, a)}, but the values of f near {var} = {sp.sstr(a)} "
+                    f"suggest {_words_of(evidence)}, and a closer look does not settle it",
+                    code="cannot_decide",
+                    hint="try --table to see the values, or --numeric for the estimate alone")
+            if second:
+                checked[sign] = side
+                continue
         checked[sign] = evidence
         words = "from below" if sign == "-" else "from above"
         said = _words(side.value) if side.value is not None else "an oscillation"
@@ -389,10 +414,26 @@ def _cross_examine(found: dict[str, Side], f: sp.Expr, var: sp.Symbol,
     return checked, " and ".join(overruled) or None
 
 
+def _side_name(sign: str, a: sp.Expr) -> str:
+    if a.is_infinite:
+        return "at " + ("∞" if a is sp.oo else "-∞")
+    return "from below" if sign == "-" else "from above"
+
+
+def _words_of(side: Side) -> str:
+    if side.poles:
+        return "poles closing in"
+    if side.zeros:
+        return "zeros closing in"
+    if side.oscillates or side.value is None:
+        return "an oscillation"
+    return _words(side.value)
+
+
 def _consistent(symbolic: Side, evidence: Side) -> bool:
     """Does the numeric evidence agree with sympy's one-sided limit?"""
     if evidence.oscillates:
-        return symbolic.oscillates and not evidence.poles
+        return symbolic.oscillates and not evidence.poles and not evidence.zeros
     if symbolic.oscillates:
         return False  # the values settle where sympy saw bounds only
     v, w = symbolic.value, evidence.value
@@ -499,6 +540,12 @@ def _same(left: Side, right: Side) -> bool:
 
 
 def _no_limit(side: Side, a: sp.Expr, var: sp.Symbol) -> Verdict:
+    if side.zeros:
+        shown = ", ".join(sp.sstr(sp.Float(p, 6), full_prec=False) for p in side.zeros)
+        return Verdict(False, None, "oscillates",
+                       f"f is 0 at points closer and closer to {var} = {sp.sstr(a)} (at {var} "
+                       f"≈ {shown}, ...) while elsewhere it moves away from 0, so the limit "
+                       "does not exist")
     if side.poles:
         shown = ", ".join(sp.sstr(sp.Float(p, 6), full_prec=False) for p in side.poles)
         return Verdict(False, None, "unbounded",
