@@ -578,3 +578,29 @@ def test_a_pole_at_a_symbolic_point_depends_on_the_parameter() -> None:
     d = limit("x/(x-a)", to="x=a").to_dict()
     assert [(c["condition"], c["exists"], c["result"]) for c in d["cases"]] == [
         ("a > 0", False, None), ("a < 0", False, None), ("a = 0", True, "1")]
+
+
+@pytest.mark.parametrize(("text", "to", "direction", "expected"), [
+    # sympy 1.14 answers oo for both; 2^x = e^(x log 2) -> 0 as x -> -oo, and
+    # 2^(1/x) -> 2^-oo = 0 as x -> 0 from below.
+    ("2^x", "x=-oo", None, 0),
+    ("2^(1/x)", "x=0", "-", 0),
+    # sympy is right on these, and the numbers at the extreme points are not:
+    # softplus(x)e^-x = log(1 + e^x)/e^x -> 1 (30-digit values at -10^15 are 0);
+    # log(x)^50/x grows until x ~ 1e100, then tends to 0.
+    ("softplus(x)*exp(-x)", "x=-oo", None, 1),
+    ("log(1+exp(x))/exp(x)", "x=-oo", None, 1),
+    ("log(x)^50/x", "x=oo", None, 0),
+])
+def test_sympy_bugs_and_misleading_numbers(text: str, to: str, direction: str | None,
+                                           expected: int) -> None:
+    r = limit(text, to=to, direction=direction)
+    assert r.exists and r.value == expected
+    with mpmath.workdps(60):  # the expected values, independently, at a telling point
+        check = {"2^x": lambda: mpmath.mpf(2) ** -200,
+                 "2^(1/x)": lambda: mpmath.mpf(2) ** (1 / mpmath.mpf("-0.001")),
+                 "softplus(x)*exp(-x)": lambda: mpmath.log1p(mpmath.exp(-50)) * mpmath.exp(50),
+                 "log(1+exp(x))/exp(x)": lambda: mpmath.log1p(mpmath.exp(-50)) / mpmath.exp(-50),
+                 "log(x)^50/x": lambda: mpmath.log(mpmath.mpf(10) ** 1000) ** 50
+                 / mpmath.mpf(10) ** 1000}[text]()
+        assert abs(check - expected) < 1e-12

@@ -574,8 +574,15 @@ def reexamine(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sign: str, claim: sp.Expr,
             # grows, says the evidence; heads for the finite claim, say these?
             gaps = [abs(v - claim) for v in values if v.is_finite]
             return bool(len(gaps) == len(values) and gaps[-1] < gaps[0] / 10)
-        if target is None or not claim.is_finite:
+        if target is None:
             return None
+        if not claim.is_finite:
+            # ±oo, says the claim; the values head for the evidence's finite value?
+            if not target.is_finite or any(not v.is_finite for v in values):
+                return None
+            gaps = [abs(v - target) for v in values]
+            heading = gaps[-1] < gaps[0] / 10 and abs(values[-1]) <= abs(values[0])
+            return False if heading else None
         return bool(abs(last - claim) < abs(last - target))
 
     moderate = [offset(a, sign, k, _irregular(k)) for k in (1, 2)]
