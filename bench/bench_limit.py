@@ -8,8 +8,8 @@ sympy's `limit` taken once per side (as calctool asks it), and
 `calctool.limit`, which adds the real-values check, the evidence of three
 approach sequences and the search for poles closing in on the point. Prints
 the median time per problem of each and their ratio, overall and for the
-slowest problems. The corpus is one problem a line, `EXPR<TAB>POINT[<TAB>DIR]`
-(tests/data/limits.tsv when present, else a built-in list unlike the tests').
+slowest problems. The corpus is tests/data/limits.tsv (its `expr`, `to` and `dir`
+columns) when present, else a built-in list unlike the tests'.
 """
 
 from __future__ import annotations
@@ -41,19 +41,25 @@ BUILT_IN = [
 
 
 def load(path: Path | None) -> list[tuple[str, ...]]:
+    """(expr, point, direction) rows: the corpus TSV (columns named by its header line)
+    when there is one, else the built-in list."""
     if path is None or not path.exists():
         return BUILT_IN
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")]
+    header = lines[0].split("\t")
     rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            rows.append(tuple(c.strip() for c in line.split("\t")[:3] if c.strip()))
-    return [r for r in rows if len(r) >= 2]
+    for line in lines[1:]:
+        cells = dict(zip(header, line.split("\t")))
+        direction = cells.get("dir", "")
+        rows.append((cells["expr"], cells["to"], direction if direction in "+-" else ""))
+    return [tuple(c for c in r if c) for r in rows]
 
 
 def bare_sympy(text: str, point: str, direction: str | None) -> None:
     f = to_elementary(parse(text))
     var = (free_variables(f) or [sp.Symbol("x")])[0]
-    a = sp.sympify(point.split("=")[-1].replace("oo", "oo"))
+    a = sp.sympify(point.split("=")[-1])
     for side in ([direction] if direction else ["-", "+"]):
         with contextlib.suppress(NotImplementedError, ValueError, TypeError):
             sp.limit(f, var, a, side)
