@@ -604,3 +604,12 @@ def test_sympy_bugs_and_misleading_numbers(text: str, to: str, direction: str | 
                  "log(x)^50/x": lambda: mpmath.log(mpmath.mpf(10) ** 1000) ** 50
                  / mpmath.mpf(10) ** 1000}[text]()
         assert abs(check - expected) < 1e-12
+
+
+@pytest.mark.parametrize("text", ["x^(1/2)*x^(1/2)", "sqrt(x)^2"])
+def test_a_side_outside_the_written_domain_has_no_limit(text: str) -> None:
+    """sqrt(x)*sqrt(x) simplifies to x, but is not defined for x < 0: no two-sided
+    limit at 0 (the limit from above is 0)."""
+    r = limit(text, to="0")
+    assert not r.exists and r.kind == "one side undefined"
+    assert r.right == 0 and "as written" in (r.left_problem or "")

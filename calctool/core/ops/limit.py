@@ -24,8 +24,10 @@ import sympy as sp
 from sympy.core.function import AppliedUndef, PoleError
 
 from calctool.core.budget import DEFAULT_TIMEOUT, bounded, time_limit
+from calctool.core.engines.domain import violation
 from calctool.core.engines.one_sided import (
     DISPLAY_EXPONENT_BITS,
+    DOMAIN_KS,
     TOO_LARGE,
     UNDEFINED,
     Side,
@@ -51,7 +53,7 @@ from calctool.core.errors import (
 )
 from calctool.core.expr.assume import Facts, assumed, describe, parse_assumptions
 from calctool.core.expr.functions import to_elementary
-from calctool.core.expr.parse import free_variables, parse, symbol
+from calctool.core.expr.parse import Condition, free_variables, parse_input, symbol
 from calctool.core.expr.points import (
     PointLike,
     RangeLike,
@@ -120,7 +122,8 @@ def limit(f: str | sp.Expr, *, to: PointLike | tuple[object, object] | None,
 def _limit(text: str, *, to: object, direction: str | None, table: bool, k_max: int,
            plot: bool, plot_range: RangeLike | None, numeric_only: bool, facts: Facts,
            timeout: float | None, say: Spelling) -> LimitResult:
-    expr = parse(text)
+    parsed = parse_input(text)
+    expr = parsed.expr
     if to is None:
         raise UsageError(f"give the point to approach with {say.name('to')}, e.g. "
                          f"{say.given('to', 'x=0')} (or {say.given('to', 'oo')})",
@@ -189,6 +192,8 @@ def _limit(text: str, *, to: object, direction: str | None, table: bool, k_max: 
                 numeric_reason = (f"the symbolic engine answered {overruled}, which the values "
                                   f"of f near {var} = {sp.sstr(a)} contradict")
 
+    if parsed.conditions and not a.free_symbols:
+        found = {s: _as_written(side, parsed.conditions, var, a) for s, side in found.items()}
     if all(side.problem for side in found.values()):
         problems = "; ".join(side.problem for side in found.values() if side.problem)
         raise DomainError(f"{sp.sstr(expr)} has no real values near {var} = {sp.sstr(a)} "
@@ -462,6 +467,20 @@ def _side_from_sympy(sign: str, value: sp.Expr) -> Side:
     if value is sp.zoo or value is sp.nan:  # no usable answer: let the numbers decide
         raise ValueError(f"the symbolic engine answered {value}")
     return Side(sign, value=value)
+
+
+def _as_written(side: Side, conditions: Sequence[Condition], var: sp.Symbol,
+                a: sp.Expr) -> Side:
+    """A side outside the domain the input was written with has no limit, whatever the
+    simplified formula does there: sqrt(x)*sqrt(x) is x, but not for x < 0."""
+    if side.problem:
+        return side
+    reasons = [violation(conditions, {var: near(a, side.sign, k, jitter=True)})
+               for k in DOMAIN_KS]
+    if any(r is None for r in reasons):
+        return side
+    return Side(side.sign, problem=f"undefined as written for {var} "
+                                   f"{side_words(side.sign, a)} ({reasons[-1]})")
 
 
 def _check_real(side: Side, f: sp.Expr, var: sp.Symbol, a: sp.Expr) -> Side:
