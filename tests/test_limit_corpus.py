@@ -442,7 +442,7 @@ UNDEF = "undefined"
 
 
 def evaluate(f: Node, var: str, make_x: Callable[[], Any], base_dps: int,
-             params: Env, cap: int = 6000) -> Any:
+             params: Env, cap: int = 3000) -> Any:
     """f(x) with enough digits: two precisions must agree; UNDEF; or None when unsure.
 
     An exact 0 or "no real value" can come from cancellation at too few digits

@@ -665,7 +665,8 @@ def parse_input(text: str) -> ParsedInput:
     names |= {t.text for t in tokens if t.kind == "name" and t.text in parser.variables
               and t.text not in CONSTANTS and t.text not in FUNCTIONS}
     # A condition the result still carries is checked by evaluating the result.
-    erased = tuple({c.arg: c for c in parser.conditions if not expr.has(c.node)}.values())
+    erased = tuple({(c.arg, c.kind): c for c in parser.conditions
+                    if not expr.has(c.node)}.values())
     return ParsedInput(expr, names, erased)
 
 
