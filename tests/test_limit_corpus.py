@@ -1,23 +1,31 @@
 """The limit corpus: limits with independently established answers, against calctool.
 
 tests/data/limits.tsv holds one limit per line (see COLUMNS): the expression in
-calctool's syntax, the point, the direction (`both`, `+`, `-`), the expected answer
-(a value such as `1/2`, `e`, `pi/4`, `oo`, `-oo`, or `DNE`) and, for `DNE`, the
-one-sided values (`left`, `right`: a value, `DNE` when that side has no limit
-either, `undefined` when the expression has no real values there, or empty when
-not recorded). Each answer comes from a textbook rule or table (`source`) and is
-confirmed here by numbers that owe nothing to calctool or to sympy:
+calctool's syntax, the point (`VAR=A`), the direction (`both`, `+`, `-`; `both` at
+±oo), the expected answer (a value such as `1/2`, `e`, `pi/4`, `oo`, `-oo`, or
+`DNE`) and, for a two-sided `DNE`, the one-sided answers (`left`, `right`: a value,
+`DNE` when that side has no limit either, `undefined` when the expression as written
+has no real values there). `source` names the textbook rule or table the answer
+comes from; `hints` steer the numeric check (`slow`, `probe=`, `depth=`, `tol=`,
+`params=`); `xfail` carries the reason when calctool is known to be wrong on the
+entry (the test stays green; remove the flag when it is fixed); `evidence` is the
+numeric check's summary when the row was written (documentation only).
+
+Every answer is confirmed by numbers that owe nothing to calctool or to sympy:
 
 * `test_corpus_answers_have_numeric_evidence` evaluates each expression with
   mpmath (its own small parser below: real semantics, odd roots of negatives real,
-  adaptive precision from 40 digits up) on several approach sequences per side:
-  geometric h = 10^-k, irregular h = 10^-k (1 + 0.37 sin k), seeded random offsets,
-  per-entry probes near the zeros of inner factors (`probe=`), and, for limits
-  that settle slowly (`slow`), a super-geometric ladder h = 10^-(2^j). A value
-  must be approached on every sequence, ±oo grown toward, a `DNE` side must keep
-  spreading, an `undefined` side must have no real values.
-* `test_calctool_against_corpus` runs `calctool limit EXPR --to VAR=A [--dir D]
-  --timeout 10 --json` in-process for every entry and classifies the answer:
+  adaptive precision from 40 digits up to 3000) on several approach sequences per
+  side: geometric h = 10^-k, irregular h = 10^-k (1 + 0.37 sin k), seeded random
+  offsets (x = ±10^k and the like at ±oo), per-entry probes near the zeros of inner
+  factors (`probe=`: x as a formula in k), and, for limits that settle at a
+  logarithmic rate (`slow`), two super-geometric ladders h = 10^-(2^j). A value must
+  be approached on every sequence, ±oo grown toward, a `DNE` side must keep spreading
+  and turning without running off to one infinity, an `undefined` side must have no
+  real values. (Each criterion was checked against 949 deliberately wrong answers:
+  every one is refuted.)
+* `test_calctool_against_corpus` runs `calctool limit --to VAR=A [--dir D]
+  --timeout 10 --json EXPR` in-process for every entry and classifies the answer:
   right; cannot decide (exit 3, an honest refusal); error (another non-zero exit:
   not an answer, reported but not failed); wrong (exit 0 and an answer that
   disagrees: a different value, `exists` true for a limit that does not exist or
@@ -27,8 +35,9 @@ confirmed here by numbers that owe nothing to calctool or to sympy:
   then 50 digits), numeric answers (`numeric: true`) within one unit of the last
   digit shown.
 
-Both are slow (CI runs them). `LIMIT_CORPUS_ONLY=id1,id2` runs only those entries;
-`LIMIT_CORPUS_REPORT=path.json` writes every entry's outcome there.
+Both are slow (CI runs them; about 70 s and 80 s). `LIMIT_CORPUS_ONLY=id1,id2`
+runs only those entries; `LIMIT_CORPUS_REPORT=path.json` writes every entry's
+outcome there.
 """
 
 from __future__ import annotations
