@@ -559,18 +559,17 @@ def _same(left: Side, right: Side) -> bool:
 
 
 def _no_limit(side: Side, a: sp.Expr, var: sp.Symbol) -> Verdict:
-    if side.zeros:
-        shown = ", ".join(sp.sstr(sp.Float(p, 6), full_prec=False) for p in side.zeros)
-        return Verdict(False, None, "oscillates",
-                       f"f is 0 at points closer and closer to {var} = {sp.sstr(a)} (at {var} "
-                       f"≈ {shown}, ...) while elsewhere it moves away from 0, so the limit "
-                       "does not exist")
-    if side.poles:
-        shown = ", ".join(sp.sstr(sp.Float(p, 6), full_prec=False) for p in side.poles)
+    if side.zeros or side.poles:
+        found = side.zeros or side.poles
+        where = (f"closer and closer to {var} = {sp.sstr(a)} (at {var} ≈ "
+                 + ", ".join(sp.sstr(sp.Float(p, 6), full_prec=False) for p in found) + ", ...)")
+        if side.zeros:
+            return Verdict(False, None, "oscillates",
+                           f"f is 0 at points {where} while elsewhere it moves away from 0, "
+                           "so the limit does not exist")
         return Verdict(False, None, "unbounded",
-                       f"f has poles closer and closer to {var} = {sp.sstr(a)} (at {var} ≈ "
-                       f"{shown}, ...): it is unbounded in every neighbourhood, so the limit "
-                       "does not exist")
+                       f"f has poles {where}: it is unbounded in every neighbourhood, so the "
+                       "limit does not exist")
     return Verdict(False, None, "oscillates", _oscillation_words(side, a, var))
 
 
