@@ -28,6 +28,7 @@ _API = {
     "limit": "calctool.core.ops.limit",
     "gradcheck": "calctool.core.ops.gradcheck",
     "hessian": "calctool.core.ops.hessian",
+    "series": "calctool.core.ops.series",
 }
 # Names that are not operations: the error types a caller may catch.
 _OTHER = {
@@ -42,6 +43,7 @@ _OTHER = {
 __all__ = [  # noqa: RUF022 - operations first, then errors
     "__version__",
     "diff", "evaluate", "tangent", "limit", "gradcheck", "hessian",
+    "series",
     "CalcError", "UsageError", "ParseError", "ComputeError", "DomainError",
     "ComputationTimeout",
 ]
@@ -60,6 +62,7 @@ if TYPE_CHECKING:
     from calctool.core.ops.gradcheck import gradcheck
     from calctool.core.ops.hessian import hessian
     from calctool.core.ops.limit import limit
+    from calctool.core.ops.series import series
     from calctool.core.ops.tangent import tangent
 
 

@@ -1,0 +1,347 @@
+"""The `series` operation: Taylor polynomials (Laurent, Puiseux series), checked.
+
+sympy's expansion is never shown on its word: the engine evaluates f and the
+series near the point in high-precision arithmetic and requires the error to
+shrink like |x - a|^(N+1) (`engines.taylor.check_one`). A series that fails
+on a side where f has real values is refused (exit 3, with the evidence).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sympy as sp
+
+from calctool.core.budget import DEFAULT_TIMEOUT, bounded
+from calctool.core.engines import taylor
+from calctool.core.engines.taylor import MAX_ORDER, MAX_ORDER_SEVERAL, Check, Term
+from calctool.core.errors import KEYWORDS, ComputeError, DomainError, Spelling, UsageError
+from calctool.core.expr.parse import free_variables, parse_input
+from calctool.core.expr.points import (
+    Point,
+    PointLike,
+    assignments,
+    expression_text,
+    resolve_point,
+    show_point,
+    whole_number,
+)
+from calctool.core.results.series import (
+    Ascending,
+    Evaluation,
+    OrderRow,
+    SeriesResult,
+    ascending,
+    power_terms,
+)
+
+DEFAULT_ORDER = 5
+DEFAULT_ORDER_SEVERAL = 2
+MAX_DIGITS = 100
+DERIVATIVE_TABLE_MAX = 12  # --steps: f^(k)(a) for k up to this order
+REMAINDER_MAX_CHARS = 60  # a longer f^(N+1) is written f^(N+1)(ξ), not spelt out
+
+
+def series(f: str | sp.Expr, *, at: PointLike | None = None, order: int | None = None,
+           x: PointLike | None = None, table: bool = False, steps: bool = False,
+           digits: int = 10, timeout: float | None = DEFAULT_TIMEOUT,
+           spelling: Spelling = KEYWORDS) -> SeriesResult:
+    """The series of `f` (text or a sympy expression) about `at` to order `order`.
+
+    `at`: "x=1", "1", {"x": 1}, "x=0,y=0" (several variables: the Taylor
+    polynomial in all of them); default 0 for every variable (Maclaurin).
+    Variables not named in `at` are constants. `order` N: the terms with
+    exponents below N + 1 (default 5; 2 with several variables). `x`: a point
+    where the approximation is compared with f's true value; `table`: the
+    error there against the order. `steps`: the derivatives f^(k)(a) the
+    coefficients come from. `digits`: significant digits of decimals shown.
+    """
+    text = expression_text(f)
+    if order is not None:
+        order = whole_number(order, what=spelling.name("order"))
+    digits = whole_number(digits, what=spelling.name("digits"))
+    if not 1 <= digits <= MAX_DIGITS:
+        raise UsageError(f"{spelling.name('digits')} must be between 1 and {MAX_DIGITS}",
+                         code="bad_value")
+    with bounded(timeout, spelling=spelling):
+        return _series(text, at=at, order=order, x=x, table=table, steps=steps,
+                       digits=digits, say=spelling)
+
+
+def _series(text: str, *, at: PointLike | None, order: int | None, x: PointLike | None,
+            table: bool, steps: bool, digits: int, say: Spelling) -> SeriesResult:
+    parsed = parse_input(text)
+    expr = parsed.expr
+    everything = free_variables(expr)
+    variables, point = _expansion_point(expr, everything, at, say)
+    parameters = [v for v in everything if v not in point]
+    if table and x is None:
+        raise UsageError(f"{say.name('table')} shows the error at one point against the order: "
+                         f"give the point with {say.given('x', '0.5')}", code="missing_option")
+    if len(variables) > 1:
+        n = DEFAULT_ORDER_SEVERAL if order is None else order
+        if not 0 <= n <= MAX_ORDER_SEVERAL:
+            raise UsageError(f"{say.name('order')} must be between 0 and {MAX_ORDER_SEVERAL} "
+                             "with several variables", code="bad_value")
+        return _several(text, expr, variables, point, parameters, n, x, table, digits, say)
+    n = DEFAULT_ORDER if order is None else order
+    if not 0 <= n <= MAX_ORDER:
+        raise UsageError(f"{say.name('order')} must be between 0 and {MAX_ORDER}",
+                         code="bad_value")
+    return _one(text, expr, variables[0], point, parameters, n, x, table, steps, digits, say)
+
+
+def _expansion_point(expr: sp.Expr, everything: list[sp.Symbol], at: PointLike | None,
+                     say: Spelling) -> tuple[list[sp.Symbol], Point]:
+    """The variables to expand in (those `at` names; all, when it names none) and the point."""
+    from calctool.core.expr.parse import symbol
+
+    if at is None:
+        if not everything:
+            return [symbol("x")], {symbol("x"): sp.Integer(0)}
+        return everything, {v: sp.Integer(0) for v in everything}
+    items = assignments(at, param="at", spelling=say)
+    if any(item.name is None for item in items):
+        if len(everything) > 1:
+            listing = ", ".join(v.name for v in everything)
+            raise UsageError(f"{say.name('at')}: the expression has several variables "
+                             f"({listing}); name the ones to expand in, e.g. "
+                             f"{say.given('at', f'{everything[0]}=0')}",
+                             code="missing_variable")
+        var = everything[0] if everything else symbol("x")
+        return [var], resolve_point(at, [var], param="at", spelling=say)
+    names = [item.name for item in items]
+    known = {v.name: v for v in everything}
+    variables = [known.get(name) or symbol(name) for name in names if name is not None]
+    unknown = [v.name for v in variables if v not in everything]
+    if unknown and everything:
+        raise UsageError(f"{say.name('at')}: {', '.join(unknown)} is not a variable of the "
+                         f"expression (its variables: {', '.join(known)})",
+                         code="unknown_variable")
+    point = resolve_point(at, variables, param="at", spelling=say)
+    return variables, point
+
+
+def _check_values(parameters: Sequence[sp.Symbol]) -> dict[sp.Symbol, sp.Expr]:
+    """Values for the other symbols in the numeric check: generic, not special (0, 1)."""
+    return {p: sp.Rational(7 + 4 * i, 10) for i, p in enumerate(parameters)}
+
+
+def _refuse(expr: sp.Expr, where: str, checks: Sequence[Check], shown: str) -> ComputeError:
+    side_words = {"+": "above", "-": "below"}
+    parts = []
+    for c in checks:
+        for side, ok in c.passed.items():
+            if ok is False:
+                o = c.observed[side]
+                order = f"the error shrinks like h^{o:.2g}" if o is not None else \
+                    "the error does not shrink"
+                parts.append(f"{side_words[side]} the point {order}, not like h^{c.order + 1}")
+    return ComputeError(
+        f"the expansion {shown} of {sp.sstr(expr)} about {where} failed the numeric check "
+        f"({'; '.join(parts)}): it is not f's series there, so it is not shown "
+        "(f may not be smooth at the point, e.g. a corner)", code="check_failed")
+
+
+# ---------------------------------------------------------------------------
+# One variable
+
+
+def _one(text: str, expr: sp.Expr, var: sp.Symbol, point: Point, parameters: list[sp.Symbol],
+         n: int, x: PointLike | None, table: bool, steps: bool, digits: int,
+         say: Spelling) -> SeriesResult:
+    a = point[var]
+    where = f"{var} = {sp.sstr(a)}"
+    expansion = taylor.expand_one(expr, var, a, n)
+    t = sp.Symbol("t", real=True)
+    base = var - a
+    shown = ascending(power_terms(expansion.terms, base, t))
+    poly = sp.Add(*(term.coefficient.xreplace({t: base}) * base ** term.exponent
+                    for term in expansion.terms))
+    values = _check_values(parameters)
+    check_expr = expr.xreplace(values)
+    check_terms = [Term(term.coefficient.xreplace(values), term.exponent)
+                   for term in expansion.terms]
+    slack = taylor.LOG_SLACK if expansion.kind == "log" else taylor.SLACK
+    check = taylor.check_one(check_expr, var, a, check_terms, n, slack)
+    notes: list[str] = []
+    if not check.ok:
+        if expansion.kind in ("puiseux", "log") and check.passed.get("+"):
+            # A branch point: sympy's expansion is the one from above.
+            pass
+        elif not any(check.passed.values()):
+            if all(v is None for v in check.passed.values()):
+                raise DomainError(f"{sp.sstr(expr)} has no real values near {where}",
+                                  code="undefined")
+            raise _refuse(expr, where, [check], sp.sstr(shown))
+        else:
+            raise _refuse(expr, where, [check], sp.sstr(shown))
+    sides = check.sides
+    kind = expansion.kind
+    notes.extend(_kind_notes(kind, expansion.pole_order, expansion.removable, var, a, sides))
+    if parameters:
+        notes.append("the other symbols are constants; the numeric check used "
+                     + show_point(values))
+    remainder = xi = None
+    if kind == "taylor" and not expansion.removable:
+        xi = sp.Symbol("xi", real=True)
+        d = taylor.lagrange_derivative(expr, var, n)
+        marker = d.xreplace({var: xi}) if len(sp.sstr(d)) <= REMAINDER_MAX_CHARS else \
+            sp.Derivative(sp.Function("f")(xi), (xi, n + 1))
+        remainder = marker / sp.factorial(n + 1) * base ** (n + 1)
+        notes.append(f"Lagrange remainder: f({var}) - P({var}) = f^({n + 1})(ξ)/{n + 1}!·"
+                     f"{'(' + sp.sstr(base) + ')' if a != 0 else str(var)}^{n + 1} for some ξ "
+                     f"between {sp.sstr(a)} and {var}")
+    if n == 1 and kind == "taylor":
+        notes.append(f"order 1 is the tangent line at {where}: y = f({sp.sstr(a)}) + "
+                     f"f'({sp.sstr(a)})·({sp.sstr(base)}) (calctool tangent)")
+    derivatives = ()
+    if steps:
+        if kind != "taylor" or expansion.removable:
+            notes.append("--steps: the coefficients f^(k)(a)/k! exist only for a Taylor series "
+                         "of a function defined at a; this expansion came from sympy's series")
+        else:
+            derivatives = taylor.derivative_rows(expr, var, a, min(n, DERIVATIVE_TABLE_MAX))
+            _agree(derivatives, expansion.terms, expr, where)
+    evaluation = None
+    rows: tuple[OrderRow, ...] = ()
+    if x is not None:
+        target = resolve_point(x, [var], param="x", spelling=say)
+        if parameters:
+            raise UsageError(f"{say.name('x')}: the expression has other symbols "
+                             f"({', '.join(p.name for p in parameters)}), so it has no "
+                             "number to compare with", code="bad_value")
+        evaluation, rows = _evaluate_one(expr, var, a, target[var], expansion.terms, n, kind,
+                                         expansion.removable, table, digits, say)
+        if evaluation.bound is not None:
+            notes.append("the remainder bound takes max |f^(N+1)| over 101 points between "
+                         f"{sp.sstr(a)} and {sp.sstr(target[var])} (sampled, not proved)")
+    return SeriesResult(
+        text, expr, variables=(var,), point=point, order=n, kind=kind, terms=expansion.terms,
+        shown=shown, polynomial=poly, pole_order=expansion.pole_order,
+        removable=expansion.removable, sides=sides, checks=(check,), remainder=remainder,
+        xi=xi, derivatives=derivatives, evaluation=evaluation, table=rows,
+        parameters=values or None, digits=digits, notes=tuple(notes))
+
+
+def _kind_notes(kind: str, pole: int, removable: bool, var: sp.Symbol, a: sp.Expr,
+                sides: tuple[str, ...]) -> list[str]:
+    at = f"{var} = {sp.sstr(a)}"
+    notes = []
+    if kind == "laurent":
+        notes.append(f"a Laurent series: f has a pole of order {pole} at {at}, so the series "
+                     f"has negative powers (the principal part); it holds for {var} near "
+                     f"{sp.sstr(a)}, {var} ≠ {sp.sstr(a)}")
+    elif kind == "puiseux":
+        notes.append(f"a Puiseux series: f has a branch point at {at}, so the series has "
+                     "fractional powers")
+    elif kind == "log":
+        notes.append(f"no power series exists about {at}: f has a logarithmic singularity "
+                     f"there, and its expansion has log({sp.sstr(var - a)}) terms")
+    elif removable:
+        notes.append(f"f has no value at {at} itself, but it has a limit there (a removable "
+                     "singularity): this is the Taylor series of its continuous extension")
+    if tuple(sides) == ("+",):
+        notes.append(f"the series is f's for {var} > {sp.sstr(a)} only (checked numerically); "
+                     f"below {sp.sstr(a)} f is not real or follows another expansion")
+    elif tuple(sides) == ("-",):
+        notes.append(f"the series is f's for {var} < {sp.sstr(a)} only (checked numerically)")
+    return notes
+
+
+def _agree(rows: Sequence[taylor.DerivativeRow], terms: Sequence[Term], expr: sp.Expr,
+           where: str) -> None:
+    """f^(k)(a)/k! must be sympy's coefficient of (x - a)^k: a second, symbolic check."""
+    by_exponent = {int(t.exponent): t.coefficient for t in terms}
+    for row in rows:
+        c = by_exponent.get(row.k, sp.Integer(0))
+        difference = sp.simplify(row.coefficient - c)
+        if difference != 0 and abs(sp.N(difference, 30)) > sp.Float("1e-25"):
+            raise ComputeError(f"the coefficient of order {row.k} of {sp.sstr(expr)} about "
+                               f"{where} is {sp.sstr(c)} by sympy's series but "
+                               f"{sp.sstr(row.coefficient)} by f^({row.k})(a)/{row.k}!",
+                               code="check_failed")
+
+
+def _evaluate_one(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, X: sp.Expr,
+                  terms: Sequence[Term], n: int, kind: str, removable: bool, table: bool,
+                  digits: int, say: Spelling) -> tuple[Evaluation, tuple[OrderRow, ...]]:
+    work = max(30, digits + 15)
+    true = taylor.value_at(expr, {var: X}, work)
+    if true is None:
+        raise DomainError(f"f has no real value at {say.name('x')} {sp.sstr(X)}",
+                          code="undefined")
+    t = sp.Symbol("t", real=True)
+    h = X - a
+    poly_at = [term.coefficient.xreplace({t: h}) * h ** term.exponent for term in terms]
+    approx = sp.Add(*poly_at)
+    approx_value = taylor.value_at(approx, {}, work)
+    if approx_value is None:
+        raise DomainError(f"the series has no real value at {say.name('x')} {sp.sstr(X)} "
+                          f"(it holds on the other side of {sp.sstr(a)})", code="undefined")
+    error = sp.Float(true - approx_value, work)
+    bound = None
+    if kind == "taylor" and not removable:
+        bound = taylor.lagrange_bound(taylor.lagrange_derivative(expr, var, n), var, a, X, n)
+    rows: list[OrderRow] = []
+    if table:
+        for k in range(n + 1):
+            partial = sp.Add(*(p for p, term in zip(poly_at, terms) if term.exponent < k + 1))
+            v = taylor.value_at(partial, {}, work)
+            if v is None:
+                continue
+            rows.append(OrderRow(k, v, sp.Float(true - v, work)))
+    return Evaluation({var: X}, approx, true, error, bound), tuple(rows)
+
+
+# ---------------------------------------------------------------------------
+# Several variables
+
+
+def _several(text: str, expr: sp.Expr, variables: list[sp.Symbol], point: Point,
+             parameters: list[sp.Symbol], n: int, x: PointLike | None, table: bool,
+             digits: int, say: Spelling) -> SeriesResult:
+    where = show_point(point)
+    m = taylor.expand_many(expr, variables, point, n)
+    terms = [term for degree in m.by_degree for term in degree if term != 0]
+    shown: Ascending = ascending(terms) if terms else ascending([sp.Integer(0)])
+    poly = sp.Add(*terms)
+    values = _check_values(parameters)
+    checks = taylor.check_many(expr.xreplace(values), variables, point,
+                               poly.xreplace(values), n)
+    if not all(c.ok for c in checks):
+        raise _refuse(expr, where, checks, sp.sstr(shown))
+    notes = []
+    if n == 2:
+        names = ", ".join(str(v) for v in variables)
+        notes.append(f"the quadratic model f(a) + ∇f(a)·d + ½ dᵀ H d, d = ({names}) - a: "
+                     "H is the Hessian (calctool hessian gives its eigenvalues and "
+                     "classifies the point)")
+    elif n == 1:
+        notes.append("the order-1 polynomial is the tangent plane (calctool tangent)")
+    notes.append("checked numerically along each axis and one diagonal direction: the error "
+                 f"shrinks like |d|^{n + 1} or faster")
+    if parameters:
+        notes.append("the other symbols are constants; the numeric check used "
+                     + show_point(values))
+    evaluation = None
+    if table:
+        raise UsageError(f"{say.name('table')} needs a function of one variable",
+                         code="bad_option")
+    if x is not None:
+        target = resolve_point(x, variables, param="x", spelling=say)
+        if parameters:
+            raise UsageError(f"{say.name('x')}: the expression has other symbols, so it has no "
+                             "number to compare with", code="bad_value")
+        work = max(30, digits + 15)
+        true = taylor.value_at(expr, target, work)
+        approx = poly.xreplace(target)
+        approx_value = taylor.value_at(approx, {}, work)
+        if true is None or approx_value is None:
+            raise DomainError(f"f has no real value at {show_point(target)}", code="undefined")
+        evaluation = Evaluation(target, approx, true, sp.Float(true - approx_value, work))
+    return SeriesResult(
+        text, expr, variables=tuple(variables), point=point, order=n, kind="taylor",
+        shown=shown, polynomial=poly, checks=checks, evaluation=evaluation,
+        value=m.value, gradient=m.gradient, hessian=m.hessian, parameters=values or None,
+        digits=digits, notes=tuple(notes))
