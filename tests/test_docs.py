@@ -169,6 +169,14 @@ CASES: dict[str, list[list[str]]] = {
         ["sin(x) + y^2", "--critical"],
         ["a*x^2 + y^2", "--vars", "x,y", "--critical", "--at", "a=1"],
     ],
+    "series": [
+        ["sin(x)", "--order", "7"],
+        ["1/x", "--at", "0"],
+        ["sin(x)/x", "--order", "4"],
+        ["cos(x)", "--order", "4", "--x", "0.5", "--table", "--steps"],
+        ["exp(x)*cos(y)", "--at", "x=0,y=0", "--order", "2"],
+        ["exp(a*x)", "--at", "x=0", "--order", "3"],
+    ],
 }
 
 ERROR_CASES = [

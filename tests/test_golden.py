@@ -65,6 +65,13 @@ CASES: dict[str, list[tuple[str, list[str]]]] = {
         ("critical", ["x^3 - 3*x + y^2", "--critical"]),
         ("numeric", ["x^4 + y^4", "--at", "x=0,y=0", "--numeric"]),
     ],
+    "series": [
+        ("maclaurin", ["sin(x)", "--order", "7"]),
+        ("laurent", ["1/x", "--at", "0"]),
+        ("error-table", ["cos(x)", "--order", "4", "--x", "0.5", "--table"]),
+        ("steps", ["log(x)", "--at", "1", "--order", "3", "--steps"]),
+        ("two-variables", ["exp(x)*cos(y)", "--at", "x=0,y=0", "--order", "2"]),
+    ],
 }
 
 RENDERERS = {

@@ -225,9 +225,10 @@ def _real(e: sp.Expr, digits: int) -> sp.Float | None:
     if v.has(sp.zoo, sp.nan, sp.oo, sp.S.NegativeInfinity) or not v.is_number:
         return None
     re_part, im_part = v.as_real_imag()
-    if im_part != 0 and abs(im_part) > sp.Float(10, digits) ** (-(digits - 8)) * max(1, abs(re_part)):
+    if not (re_part.is_Number and im_part.is_Number):
         return None
-    if not re_part.is_Number:
+    floor = sp.Float(10, digits) ** (-(digits - 8)) * max(1, abs(re_part))
+    if im_part != 0 and abs(im_part) > floor:
         return None
     return sp.Float(re_part, digits)
 
@@ -249,7 +250,8 @@ class DerivativeRow:
     coefficient: sp.Expr  # f^(k)(a) / k!
 
 
-def derivative_rows(expr: sp.Expr, x: sp.Symbol, a: sp.Expr, order: int) -> tuple[DerivativeRow, ...]:
+def derivative_rows(expr: sp.Expr, x: sp.Symbol, a: sp.Expr,
+                    order: int) -> tuple[DerivativeRow, ...]:
     """f^(k)(a)/k! for k = 0..order; raises DomainError where f^(k)(a) has no value."""
     rows = []
     d = expr
@@ -310,6 +312,9 @@ def expand_many(expr: sp.Expr, variables: Sequence[sp.Symbol], point: dict[sp.Sy
         if v.has(sp.zoo, sp.nan) or v.is_finite is False:
             raise DomainError(f"{what} has no value at the point, so f has no Taylor "
                               "polynomial there", code="undefined")
+        if v.has(sp.DiracDelta):
+            raise DomainError(f"{what} does not exist at the point (f has a kink or a jump "
+                              "there), so f has no Taylor polynomial there", code="undefined")
         return v
 
     value = at_point(f, "f")
@@ -322,7 +327,7 @@ def expand_many(expr: sp.Expr, variables: Sequence[sp.Symbol], point: dict[sp.Sy
         for combo in combinations_with_replacement(variables, k):
             d = sp.diff(derivatives[combo[:-1]], combo[-1])
             derivatives[combo] = d
-            label = "∂" + "".join(str(v) for v in combo) + " f"
+            label = ("∂f/" if k == 1 else f"∂^{k}f/") + "".join(f"∂{v}" for v in combo)
             c = at_point(d, label)
             multiplicity = sp.Integer(1)
             for v in set(combo):

@@ -23,6 +23,7 @@ from calctool.core.expr.points import (
     assignments,
     expression_text,
     resolve_point,
+    show_coordinate,
     show_point,
     whole_number,
 )
@@ -73,7 +74,7 @@ def _series(text: str, *, at: PointLike | None, order: int | None, x: PointLike 
     parsed = parse_input(text)
     expr = parsed.expr
     everything = free_variables(expr)
-    variables, point = _expansion_point(expr, everything, at, say)
+    variables, point = _expansion_point(everything, at, say)
     parameters = [v for v in everything if v not in point]
     if table and x is None:
         raise UsageError(f"{say.name('table')} shows the error at one point against the order: "
@@ -91,7 +92,7 @@ def _series(text: str, *, at: PointLike | None, order: int | None, x: PointLike 
     return _one(text, expr, variables[0], point, parameters, n, x, table, steps, digits, say)
 
 
-def _expansion_point(expr: sp.Expr, everything: list[sp.Symbol], at: PointLike | None,
+def _expansion_point(everything: list[sp.Symbol], at: PointLike | None,
                      say: Spelling) -> tuple[list[sp.Symbol], Point]:
     """The variables to expand in (those `at` names; all, when it names none) and the point."""
     from calctool.core.expr.parse import symbol
@@ -195,7 +196,7 @@ def _one(text: str, expr: sp.Expr, var: sp.Symbol, point: Point, parameters: lis
     if n == 1 and kind == "taylor":
         notes.append(f"order 1 is the tangent line at {where}: y = f({sp.sstr(a)}) + "
                      f"f'({sp.sstr(a)})·({sp.sstr(base)}) (calctool tangent)")
-    derivatives = ()
+    derivatives: tuple[taylor.DerivativeRow, ...] = ()
     if steps:
         if kind != "taylor" or expansion.removable:
             notes.append("--steps: the coefficients f^(k)(a)/k! exist only for a Taylor series "
@@ -215,7 +216,8 @@ def _one(text: str, expr: sp.Expr, var: sp.Symbol, point: Point, parameters: lis
                                          expansion.removable, table, digits, say)
         if evaluation.bound is not None:
             notes.append("the remainder bound takes max |f^(N+1)| over 101 points between "
-                         f"{sp.sstr(a)} and {sp.sstr(target[var])} (sampled, not proved)")
+                         f"{show_coordinate(a)} and {show_coordinate(target[var])} "
+                         "(sampled, not proved)")
     return SeriesResult(
         text, expr, variables=(var,), point=point, order=n, kind=kind, terms=expansion.terms,
         shown=shown, polynomial=poly, pole_order=expansion.pole_order,
@@ -263,26 +265,27 @@ def _agree(rows: Sequence[taylor.DerivativeRow], terms: Sequence[Term], expr: sp
                                code="check_failed")
 
 
-def _evaluate_one(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, X: sp.Expr,
+def _evaluate_one(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, target: sp.Expr,
                   terms: Sequence[Term], n: int, kind: str, removable: bool, table: bool,
                   digits: int, say: Spelling) -> tuple[Evaluation, tuple[OrderRow, ...]]:
     work = max(30, digits + 15)
-    true = taylor.value_at(expr, {var: X}, work)
+    true = taylor.value_at(expr, {var: target}, work)
     if true is None:
-        raise DomainError(f"f has no real value at {say.name('x')} {sp.sstr(X)}",
+        raise DomainError(f"f has no real value at {say.name('x')} {sp.sstr(target)}",
                           code="undefined")
     t = sp.Symbol("t", real=True)
-    h = X - a
+    h = target - a
     poly_at = [term.coefficient.xreplace({t: h}) * h ** term.exponent for term in terms]
     approx = sp.Add(*poly_at)
     approx_value = taylor.value_at(approx, {}, work)
     if approx_value is None:
-        raise DomainError(f"the series has no real value at {say.name('x')} {sp.sstr(X)} "
+        raise DomainError(f"the series has no real value at {say.name('x')} {sp.sstr(target)} "
                           f"(it holds on the other side of {sp.sstr(a)})", code="undefined")
     error = sp.Float(true - approx_value, work)
     bound = None
     if kind == "taylor" and not removable:
-        bound = taylor.lagrange_bound(taylor.lagrange_derivative(expr, var, n), var, a, X, n)
+        bound = taylor.lagrange_bound(taylor.lagrange_derivative(expr, var, n), var, a,
+                                      target, n)
     rows: list[OrderRow] = []
     if table:
         for k in range(n + 1):
@@ -291,7 +294,7 @@ def _evaluate_one(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, X: sp.Expr,
             if v is None:
                 continue
             rows.append(OrderRow(k, v, sp.Float(true - v, work)))
-    return Evaluation({var: X}, approx, true, error, bound), tuple(rows)
+    return Evaluation({var: target}, approx, true, error, bound), tuple(rows)
 
 
 # ---------------------------------------------------------------------------

@@ -209,9 +209,8 @@ class SeriesResult(Result):
         head = expr_str(self.shown)
         n = self.order + 1
         if self.multivariable:
-            tail = "O(" + ", ".join(f"{v - self.point[v]}" for v in self.variables) + \
-                f")^{n}"
-            return f"{head} + {tail}"
+            coords = ", ".join(expr_str(v - self.point[v]) for v in self.variables)
+            return f"{head} + O(|({coords})|^{n})"
         return f"{head} + {expr_str(self.big_o())}"
 
     @property
@@ -277,7 +276,8 @@ class SeriesResult(Result):
 
     def display(self) -> Display:
         assert self.point is not None and self.shown is not None
-        title = f"{self.kind_name} of {inline(self.expression)} about {inline(point_math(self.point))}"
+        where = inline(point_math(self.point))
+        title = f"{self.kind_name} of {inline(self.expression)} about {where}"
         answer = tex(self.shown) + " + " + (tex(self.big_o()) if not self.multivariable
                                              else f"O(\\lVert x - a\\rVert^{{{self.order + 1}}})")
         fields: list[tuple[str, str]] = [("order", str(self.order))]
