@@ -116,6 +116,9 @@ CASES: dict[str, list[list[str]]] = {
         ["x^2*y", "--steps"],
         ["relu(x)", "--steps"],
         ["x^2", "--plot", "--range", "0:1"],
+        ["x^2 + y^2 = 1", "--implicit", "y", "--order", "2", "--at", "x=3/5,y=4/5",
+         "--steps"],
+        ["x^2 + y^2 = 1", "--implicit", "y", "--at", "x=1,y=0"],
     ],
     "eval": [
         ["sin(x)", "--at", "x=pi/4"],
@@ -136,6 +139,7 @@ CASES: dict[str, list[list[str]]] = {
         ["cbrt(x)", "--at", "0"],
         ["x^2 + y^2", "--at", "x=1,y=2"],
         ["abs(x) + y^2", "--at", "x=0,y=1"],
+        ["x^2 + y^2 = 25", "--at", "x=3,y=4"],
     ],
     "limit": [
         ["sin(x)/x", "--to", "0", "--table"],

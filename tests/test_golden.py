@@ -35,6 +35,8 @@ CASES: dict[str, list[tuple[str, list[str]]]] = {
         ("mixed-partial", ["x^2*y^3", "--wrt", "x,y"]),
         ("steps-chain", ["sigmoid(w*x+b)", "--wrt", "w", "--steps"]),
         ("kink", ["abs(x)", "--at", "0"]),
+        ("implicit-steps", ["x^2 + y^2 = 1", "--implicit", "y", "--order", "2", "--at",
+                            "x=3/5,y=4/5", "--steps"]),
     ],
     "eval": [
         ("point", ["sin(x)", "--at", "x=pi/4"]),
@@ -47,6 +49,8 @@ CASES: dict[str, list[tuple[str, list[str]]]] = {
         ("corner", ["abs(x)", "--at", "0"]),
         ("vertical", ["cbrt(x)", "--at", "0"]),
         ("plane", ["x^2 + y^2", "--at", "x=1,y=2"]),
+        ("curve", ["x^2 + y^2 = 25", "--at", "x=3,y=4"]),
+        ("curve-vertical", ["x^2 + y^2 = 25", "--at", "x=5,y=0"]),
     ],
     "limit": [
         ("sinc-table", ["sin(x)/x", "--to", "0", "--table"]),

@@ -218,7 +218,9 @@ def build_report(result: Result) -> Report:
     """The Report for any result, from the view module named after its command."""
     import importlib
 
-    module = importlib.import_module(f"calctool.render.views.{result.command}")
+    # A result may have a view of its own (implicit differentiation answers diff and tangent).
+    view = getattr(result, "view", result.command)
+    module = importlib.import_module(f"calctool.render.views.{view}")
     return module.report(result)
 
 

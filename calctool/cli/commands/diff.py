@@ -22,6 +22,8 @@ Examples:
   calctool diff "x^2 + 3*x*y" --at x=1,y=2
   calctool diff "f(g(x))"
   calctool diff "abs(x)" --at 0
+  calctool diff "x^2 + y^2 = 1" --implicit y
+  calctool diff "x^2 + y^2 = 1" --implicit y --order 2 --at x=3/5,y=4/5 --steps
   calctool diff -- -x^2
   printf 'x^2\\nsin(x)\\n' | calctool diff - --json
 """
@@ -29,7 +31,7 @@ Examples:
 # How the core's messages name its parameters here: by these flags.
 FLAGS = Spelling({"wrt": "--wrt", "order": "--order", "at": "--at", "simplify": "--simplify",
                   "steps": "--steps", "plot": "--plot", "plot_range": "--range",
-                  "timeout": "--timeout"})
+                  "timeout": "--timeout", "implicit": "--implicit"})
 
 
 def diff(
@@ -51,6 +53,11 @@ def diff(
     latex: opt.Latex = False,
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
+    implicit: Annotated[str | None, typer.Option(
+        "--implicit", metavar="Y",
+        help="The expression is an equation (x^2 + y^2 = 1) defining Y as a function of the "
+             "other variable (or of --wrt): the answer is dY/dx on the curve.",
+        show_default=False)] = None,
 ) -> None:
     """Differentiate an expression: derivatives of any order, partials, gradients.
 
@@ -65,6 +72,6 @@ def diff(
 
         return differentiate(text, wrt=wrt, order=order, at=at, simplify=simplify,
                              plot=plot, plot_range=range_, steps=steps,
-                             timeout=settings.timeout, spelling=FLAGS)
+                             timeout=settings.timeout, spelling=FLAGS, implicit=implicit)
 
     raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]

@@ -22,6 +22,7 @@ Examples:
   calctool tangent "cbrt(x)" --at 0
   calctool tangent "x^2 + y^2" --at x=1,y=2
   calctool tangent "x^3" --at=-1 --json
+  calctool tangent "x^2 + y^2 = 25" --at x=3,y=4
 """
 
 # How the core's messages name its parameters here: by these flags.

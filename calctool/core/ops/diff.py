@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from calctool.core.engines.plotdata import PlotData
     from calctool.core.engines.values import Value
     from calctool.core.expr.points import PointLike, RangeLike
+    from calctool.core.results.implicit import ImplicitDiffResult
 
 # Values at a point (--at), plots and steps import their machinery when asked
 # (so do Python values: expr.points reads them): a plain `calctool diff` pays
@@ -66,7 +67,8 @@ def diff(f: str | sp.Expr, *, wrt: str | Sequence[str | sp.Symbol] | None = None
          order: int = 1, at: PointLike | None = None, simplify: bool = False,
          digits: int = 15, plot: bool = False, plot_range: RangeLike | None = None,
          steps: bool = False, timeout: float | None = DEFAULT_TIMEOUT,
-         spelling: Spelling = KEYWORDS) -> DiffResult:
+         spelling: Spelling = KEYWORDS,
+         implicit: str | sp.Symbol | None = None) -> DiffResult | ImplicitDiffResult:
     """Differentiate `f` (text such as "x^3*cos(x)", or a sympy expression).
 
     `wrt`: the variables to differentiate by, in turn ("x,y" or ["x", "y"]:
@@ -77,7 +79,15 @@ def diff(f: str | sp.Expr, *, wrt: str | Sequence[str | sp.Symbol] | None = None
     rule by rule (`calctool.core.engines.steps`), ending in exactly the
     derivative returned. The work stops after `timeout` seconds (None: no limit).
     Messages name the parameters as `spelling` does (the CLI passes its flags).
+
+    `implicit`: `f` is an equation ("x^2 + y^2 = 1") defining this variable as a
+    function of the other (or of `wrt`): the answer is d^n y/dx^n on the curve,
+    with `at` a point on it (`calctool.core.engines.implicit`).
     """
+    if implicit is not None:
+        with bounded(timeout, spelling=spelling):
+            return _implicit(f, implicit, wrt=wrt, order=order, at=at, steps=steps,
+                             plot=plot, say=spelling)
     if not isinstance(f, str):
         from calctool.core.expr.points import expression_text
 
@@ -139,6 +149,32 @@ def _diff(text: str, *, wrt: str | Sequence[str | sp.Symbol] | None, order: int,
         derivation = explain(expr, sequence, derivative, simplify)
     return DiffResult(text, expr, tuple(sequence), derivative=derivative, point=point,
                       values=values, simplified=simplify, plot=plot_data, steps=derivation)
+
+
+def _implicit(f: str | sp.Expr, implicit: str | sp.Symbol, *,
+              wrt: str | Sequence[str | sp.Symbol] | None, order: int, at: PointLike | None,
+              steps: bool, plot: bool, say: Spelling) -> ImplicitDiffResult:
+    """Implicit differentiation: the maths is in engines.implicit, the result its own."""
+    from calctool.core.engines import implicit as engine
+    from calctool.core.expr.equation import parse_equation
+    from calctool.core.expr.points import expression_text, resolve_point
+    from calctool.core.results.implicit import ImplicitDiffResult
+
+    text = expression_text(f)
+    if plot:
+        raise UsageError(f"{say.name('plot')} is not available with {say.name('implicit')}",
+                         code="bad_option")
+    equation = parse_equation(text)
+    x, y = engine.roles(equation, implicit, wrt, say=say)
+    found = engine.derivatives(equation, x, y, order)
+    point = at_point = None
+    if at is not None:
+        point = resolve_point(at, [x, y], param="at", spelling=say)
+        at_point = engine.at_point(found, point)
+    return ImplicitDiffResult(text, sp.Eq(equation.lhs, equation.rhs, evaluate=False),
+                              equation=equation, found=found, order=order,
+                              point=point, at=at_point, steps=steps,
+                              notes=engine.notes(found, at_point))
 
 
 def _plot(expr: sp.Expr, derivative: sp.Expr, sequence: Sequence[sp.Symbol],

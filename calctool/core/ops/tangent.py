@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
@@ -37,6 +38,9 @@ from calctool.core.expr.points import (
 )
 from calctool.core.results.tangent import Line, SecantRow, TangentResult
 
+if TYPE_CHECKING:
+    from calctool.core.results.implicit import CurveTangentResult
+
 DEFAULT_K_MAX = 8
 MAX_K = 20  # h = 1e-20: far past where float64 has anything left to say
 
@@ -45,11 +49,13 @@ def tangent(f: str | sp.Expr, *, at: PointLike | None, secants: bool = False,
             k_max: int = DEFAULT_K_MAX, plot: bool = False,
             plot_range: RangeLike | None = None,
             timeout: float | None = DEFAULT_TIMEOUT, spelling: Spelling = KEYWORDS
-            ) -> TangentResult:
+            ) -> TangentResult | CurveTangentResult:
     """The tangent to the graph of `f` (text or a sympy expression) at the point `at`.
 
     `at`: "x=1", "3", "x=1,y=2", {"x": 1, "y": 2} or a bare number. Several
-    variables give the tangent plane. `secants`: the table of secant slopes
+    variables give the tangent plane; an equation ("x^2 + y^2 = 25", with `at`
+    a point on it) gives the tangent line to that curve, by implicit
+    differentiation. `secants`: the table of secant slopes
     for h = ±10^-k, k = 0..k_max. `plot_range`: "a:b" or (a, b). The work
     stops after `timeout` seconds (None: no limit). Messages name the
     parameters as `spelling` does (the CLI passes its flags).
@@ -62,7 +68,11 @@ def tangent(f: str | sp.Expr, *, at: PointLike | None, secants: bool = False,
 
 
 def _tangent(text: str, *, at: PointLike | None, secants: bool, k_max: int, plot: bool,
-             plot_range: RangeLike | None, say: Spelling) -> TangentResult:
+             plot_range: RangeLike | None, say: Spelling) -> TangentResult | CurveTangentResult:
+    from calctool.core.expr.equation import is_equation
+
+    if is_equation(text):
+        return _curve_of_equation(text, at=at, secants=secants, plot=plot, say=say)
     parsed = parse_input(text)
     expr = parsed.expr
     if at is None:
@@ -94,6 +104,46 @@ def _tangent(text: str, *, at: PointLike | None, secants: bool, k_max: int, plot
         return _plane(text, expr, variables, point)
     return _curve(text, expr, variables[0], point, secants=secants, k_max=k_max,
                   plot=plot, plot_range=plot_range, say=say)
+
+
+# ---------------------------------------------------------------------------
+# An equation: the tangent line to the curve, by implicit differentiation
+
+
+def _curve_of_equation(text: str, *, at: PointLike | None, secants: bool, plot: bool,
+                       say: Spelling) -> CurveTangentResult:
+    from calctool.core.engines import implicit as engine
+    from calctool.core.expr.equation import parse_equation
+    from calctool.core.results.implicit import CurveTangentResult
+    from calctool.core.results.series import ascending
+
+    if secants or plot:
+        flag = say.name("secants" if secants else "plot")
+        raise UsageError(f"{flag} is for the graph of a function, not a curve given by an "
+                         "equation", code="bad_option")
+    equation = parse_equation(text)
+    x, y = engine.curve_roles(equation)
+    if at is None:
+        raise UsageError(f"give the point on the curve with {say.name('at')}, e.g. "
+                         f"{say.given('at', f'{x}=1,{y}=2')}", code="missing_option")
+    point = resolve_point(at, [x, y], param="at", spelling=say)
+    found = engine.derivatives(equation, x, y, 1)
+    there = engine.at_point(found, point)
+    x0, y0 = point[x], point[y]
+    slope = intercept = line = normal = None
+    if there.vertical:
+        line, normal = Line(x, x0), Line(y, y0)
+    elif not there.singular:
+        slope = there.values[0]
+        assert slope is not None
+        intercept = _tidy(y0 - slope * x0)
+        # y = m*x + b, in that order (sympy would write 25/4 - 3*x/4)
+        line = Line(y, ascending([slope * x, intercept]) if intercept != 0 else slope * x)
+        normal = Line(x, x0) if slope == 0 else Line(y, -x / slope + _tidy(y0 + x0 / slope))
+    return CurveTangentResult(text, sp.Eq(equation.lhs, equation.rhs, evaluate=False),
+                              equation=equation, found=found, point=point, at=there,
+                              slope=slope, intercept=intercept, line=line, normal=normal,
+                              notes=engine.notes(found, there))
 
 
 # ---------------------------------------------------------------------------
