@@ -180,6 +180,7 @@ CASES: dict[str, list[list[str]]] = {
         ["cos(x)", "--order", "4", "--x", "0.5", "--table", "--steps"],
         ["exp(x)*cos(y)", "--at", "x=0,y=0", "--order", "2"],
         ["exp(a*x)", "--at", "x=0", "--order", "3"],
+        ["sin(x)", "--order", "7", "--plot", "--range", "-6:6"],
     ],
 }
 

@@ -283,3 +283,18 @@ def test_cli_exit_codes(cli) -> None:
 def test_cli_digits(cli) -> None:
     r = cli("series", "exp(x)", "--order", "2", "--x", "1", "--digits", "20")
     assert "2.7182818284590452354" in r.stdout
+
+
+def test_plot_draws_f_and_its_polynomials() -> None:
+    r = calctool.series("exp(x)", order=2, plot=True, plot_range="-1:1")
+    data = r.to_dict()["plot"]
+    labels = [s["label"] for s in data["series"]]
+    assert labels == ["f(x)", "order 1", "order 2"]
+    order2 = data["series"][2]
+    for u, v in zip(order2["x"], order2["y"]):
+        if v is not None:
+            assert abs(v - (1 + u + u * u / 2)) < 1e-12
+    f = data["series"][0]
+    assert all(abs(v - math.exp(u)) < 1e-12 for u, v in zip(f["x"], f["y"]))
+    with pytest.raises(UsageError):
+        calctool.series("x*y", at="x=0,y=0", plot=True)

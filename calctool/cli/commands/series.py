@@ -22,12 +22,14 @@ Examples:
   calctool series "1/x" --at 0
   calctool series "cos(x)" --order 4 --x 0.5 --table
   calctool series "exp(x)" --order 3 --steps
+  calctool series "sin(x)" --order 7 --plot --range -6:6
   printf 'sin(x)\\nexp(x)\\n' | calctool series - --order 3 --json
 """
 
 # How the core's messages name its parameters here: by these flags.
 FLAGS = Spelling({"at": "--at", "order": "--order", "x": "--x", "table": "--table",
-                  "steps": "--steps", "digits": "--digits", "timeout": "--timeout"})
+                  "steps": "--steps", "digits": "--digits", "timeout": "--timeout",
+                  "plot": "--plot", "plot_range": "--range"})
 
 
 def series(
@@ -53,6 +55,8 @@ def series(
     digits: Annotated[int, typer.Option(
         "--digits", "-d", min=1, max=100,
         help="Significant digits of the decimals shown.")] = 10,
+    plot: opt.Plot = False,
+    range_: opt.Range = None,
     json: opt.Json = False,
     latex: opt.Latex = False,
     ascii: opt.Ascii = False,
@@ -71,6 +75,7 @@ def series(
         from calctool.core.ops.series import series as series_op
 
         return series_op(text, at=at, order=order, x=x, table=table, steps=steps,
-                         digits=digits, timeout=settings.timeout, spelling=FLAGS)
+                         digits=digits, plot=plot, plot_range=range_,
+                         timeout=settings.timeout, spelling=FLAGS)
 
     raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]

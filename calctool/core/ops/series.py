@@ -9,6 +9,8 @@ on a side where f has real values is refused (exit 3, with the evidence).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
@@ -20,6 +22,7 @@ from calctool.core.expr.parse import free_variables, parse_input
 from calctool.core.expr.points import (
     Point,
     PointLike,
+    RangeLike,
     assignments,
     expression_text,
     resolve_point,
@@ -36,6 +39,9 @@ from calctool.core.results.series import (
     power_terms,
 )
 
+if TYPE_CHECKING:
+    from calctool.core.engines.plotdata import PlotData
+
 DEFAULT_ORDER = 5
 DEFAULT_ORDER_SEVERAL = 2
 MAX_DIGITS = 100
@@ -45,7 +51,8 @@ REMAINDER_MAX_CHARS = 60  # a longer f^(N+1) is written f^(N+1)(ξ), not spelt o
 
 def series(f: str | sp.Expr, *, at: PointLike | None = None, order: int | None = None,
            x: PointLike | None = None, table: bool = False, steps: bool = False,
-           digits: int = 10, timeout: float | None = DEFAULT_TIMEOUT,
+           digits: int = 10, plot: bool = False, plot_range: RangeLike | None = None,
+           timeout: float | None = DEFAULT_TIMEOUT,
            spelling: Spelling = KEYWORDS) -> SeriesResult:
     """The series of `f` (text or a sympy expression) about `at` to order `order`.
 
@@ -56,6 +63,7 @@ def series(f: str | sp.Expr, *, at: PointLike | None = None, order: int | None =
     where the approximation is compared with f's true value; `table`: the
     error there against the order. `steps`: the derivatives f^(k)(a) the
     coefficients come from. `digits`: significant digits of decimals shown.
+    `plot`: f with polynomials of several orders, over `plot_range` ("a:b").
     """
     text = expression_text(f)
     if order is not None:
@@ -65,8 +73,11 @@ def series(f: str | sp.Expr, *, at: PointLike | None = None, order: int | None =
         raise UsageError(f"{spelling.name('digits')} must be between 1 and {MAX_DIGITS}",
                          code="bad_value")
     with bounded(timeout, spelling=spelling):
-        return _series(text, at=at, order=order, x=x, table=table, steps=steps,
-                       digits=digits, say=spelling)
+        result = _series(text, at=at, order=order, x=x, table=table, steps=steps,
+                         digits=digits, say=spelling)
+        if plot:
+            result = replace(result, plot=_plot(result, plot_range, spelling))
+        return result
 
 
 def _series(text: str, *, at: PointLike | None, order: int | None, x: PointLike | None,
@@ -348,3 +359,45 @@ def _several(text: str, expr: sp.Expr, variables: list[sp.Symbol], point: Point,
         shown=shown, polynomial=poly, checks=checks, evaluation=evaluation,
         value=m.value, gradient=m.gradient, hessian=m.hessian, parameters=values or None,
         digits=digits, notes=tuple(notes))
+
+
+# ---------------------------------------------------------------------------
+# The plot: f and its polynomials of several orders
+
+
+def plot_orders(n: int) -> list[int]:
+    """The orders drawn: all up to 4, else 1, 3, 5 and N (at most four curves)."""
+    if n <= 4:
+        return list(range(1, n + 1)) or [0]
+    return sorted({1, 3, 5, n})
+
+
+def _plot(r: SeriesResult, plot_range: RangeLike | None, say: Spelling) -> PlotData:
+    from calctool.core.engines.plotdata import Series, parse_plot_range, sample
+
+    if r.multivariable:
+        raise UsageError(f"{say.name('plot')} draws a function of one variable and its "
+                         "polynomials", code="bad_option")
+    assert r.point is not None
+    var = r.variable
+    a = r.point[var]
+    a_f = float(sp.N(a, 17))
+    lo, hi = parse_plot_range(plot_range, a_f, half_width=max(2.0, abs(a_f) / 2), spelling=say)
+    base = r.base
+    t = sp.Symbol("t", real=True)
+    curves: list[tuple[str, sp.Expr]] = []
+    orders = plot_orders(r.order) if r.kind == "taylor" else [r.order]
+    for k in orders:
+        poly = sp.Add(*(term.coefficient.xreplace({t: base}) * base ** term.exponent
+                        for term in r.terms if term.exponent < k + 1))
+        curves.append((f"order {k}", poly))
+    title = "{f} and its Taylor polynomials" if r.kind == "taylor" else "{f} and its series"
+    data = sample([(f"f({var})", r.expression)], var, lo, hi, title=title,
+                  subject=r.expression, spelling=say)
+    polys = sample(curves, var, lo, hi, title=title, spelling=say)
+    ylo, yhi = data.ylim if data.ylim else (-1.0, 1.0)
+    # A polynomial leaves f's window fast away from a: drawn only inside it.
+    clipped = tuple(Series(s.label, s.x, tuple(v if v is not None and ylo <= v <= yhi else None
+                                               for v in s.y))
+                    for s in polys.series)
+    return replace(data, series=data.series + clipped)

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 import sympy as sp
 from sympy.printing.precedence import PRECEDENCE
 
+from calctool.core.engines.plotdata import PlotData
 from calctool.core.engines.taylor import Check, DerivativeRow, Term
 from calctool.core.results.base import (
     Display,
@@ -172,6 +173,7 @@ class SeriesResult(Result):
     parameters: dict[sp.Symbol, sp.Expr] | None = None  # values the check gave the others
     digits: int = 10
     notes: tuple[str, ...] = ()
+    plot: PlotData | None = None
 
     @property
     def multivariable(self) -> bool:
@@ -271,6 +273,8 @@ class SeriesResult(Result):
                                   for i in range(self.hessian.rows)]
         if self.parameters:
             out["check_parameters"] = point_dict(self.parameters)
+        if self.plot is not None:
+            out["plot"] = self.plot.to_dict()
         out["notes"] = list(self.notes)
         return out
 

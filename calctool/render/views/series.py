@@ -27,6 +27,8 @@ def report(r: SeriesResult) -> Report:
     rep.primary = r.series_text()
     rep.latex.append(_latex(r))
     rep.notes.extend(r.notes)
+    if r.plot is not None:
+        rep.plots.append(r.plot)
     return rep
 
 
