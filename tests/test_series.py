@@ -46,7 +46,7 @@ def test_log_about_1_is_the_alternating_harmonic_series() -> None:
     assert coefficients(r) == {k: sp.Rational((-1) ** (k + 1), k) for k in range(1, 6)}
     d = r.to_dict()
     assert d["kind"] == "taylor"
-    assert d["polynomial"].startswith("x - 1 - (x - 1)**2/2 + (x - 1)**3/3")
+    assert d["polynomial"].startswith("(x - 1) - (x - 1)**2/2 + (x - 1)**3/3")
     # The JSON polynomial reads back as the same polynomial.
     back = sp.sympify(d["polynomial"])
     u = sp.Symbol("x")
@@ -111,6 +111,8 @@ def test_taylor_coefficients_match_mpmath(text: str, point: object, order: int, 
     with mpmath.workdps(40):
         expected = mpmath.taylor(f, a, order)
     got = coefficients(r)
+    d = r.to_dict()  # what is shown is what was computed: the ordered form is the same polynomial
+    assert sp.expand(sp.sympify(d["polynomial"]) - sp.sympify(d["result"])) == 0
     for k, c in enumerate(expected):
         assert abs(float(sp.N(got.get(k, 0), 30)) - float(c)) <= 1e-12 * max(1, abs(float(c))), \
             (text, k)
@@ -137,6 +139,22 @@ def test_puiseux_series_of_exp_sqrt_x() -> None:
                                for k in range(6)}
     assert r.sides == ("+",)  # no real values below 0
     assert r.to_dict()["valid"] == "above"
+
+
+def test_a_negative_leading_term_keeps_its_brackets() -> None:
+    d = calctool.series("sin(x)", at="pi", order=3).to_dict()
+    assert d["polynomial"] == "-(x - pi) + (x - pi)**3/6"
+    assert sp.expand(sp.sympify(d["polynomial"]) - sp.sympify(d["result"])) == 0
+
+
+def test_a_branch_point_with_real_values_below_only() -> None:
+    """sqrt(1 - x) at 1: real for x < 1; the series is in powers of 1 - x."""
+    r = calctool.series("exp(sqrt(1-x))", at=1, order=1, x=0.75)
+    assert r.kind == "puiseux" and r.sides == ("-",) and r.to_dict()["valid"] == "below"
+    with mpmath.workdps(30):
+        u = mpmath.sqrt(mpmath.mpf("0.25"))
+        approx = 1 + u + u**2 / 2 + u**3 / 6  # exp(u) to O(u^4), u = sqrt(1 - x)
+        assert abs(r.to_dict()["evaluation"]["approximation"] - float(approx)) < 1e-14
 
 
 def test_removable_singularity() -> None:

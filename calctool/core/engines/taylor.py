@@ -94,10 +94,12 @@ def shift(expr: sp.Expr, x: sp.Symbol, a: sp.Expr, t: sp.Symbol) -> sp.Expr:
     return to_elementary(expr).xreplace({x: a + t})
 
 
-def expand_one(expr: sp.Expr, x: sp.Symbol, a: sp.Expr, order: int) -> Expansion:
-    """The terms of f(a + t) of exponent < order + 1, and what kind of series they form."""
+def expand_one(expr: sp.Expr, x: sp.Symbol, a: sp.Expr, order: int,
+               reflect: bool = False) -> Expansion:
+    """The terms of f(a + t) of exponent < order + 1, and what kind of series they form;
+    with `reflect`, of f(a - t): the series in powers of a - x, for f real below a."""
     t = sp.Symbol("t", real=True)
-    g = shift(expr, x, a, t)
+    g = shift(expr, x, a, -t if reflect else t)
     try:
         s = sp.series(g, t, 0, order + 1)
     except (PoleError, NotImplementedError, ValueError, TypeError, ZeroDivisionError) as exc:
@@ -166,7 +168,7 @@ def polynomial(terms: Sequence[Term], base: sp.Expr) -> sp.Expr:
 
 
 def check_one(expr: sp.Expr, x: sp.Symbol, a: sp.Expr, terms: Sequence[Term],
-              order: int, slack: sp.Rational = SLACK) -> Check:
+              order: int, slack: sp.Rational = SLACK, reflect: bool = False) -> Check:
     """|f(a ± h) - P(a ± h)| for h = H0/2^k in high precision, and its order in h:
     at least N + 1 - `slack` (a remainder with powers of log h needs more slack)."""
     t = sp.Symbol("t", real=True)
@@ -181,7 +183,8 @@ def check_one(expr: sp.Expr, x: sp.Symbol, a: sp.Expr, terms: Sequence[Term],
         errors: list[float | None] = []
         for h in hs:
             fv = _real(f.xreplace({x: a + sign * h}), digits)
-            pv = _real(p.xreplace({t: sign * h}), digits) if fv is not None else None
+            at_t = -sign * h if reflect else sign * h  # the series is in powers of t
+            pv = _real(p.xreplace({t: at_t}), digits) if fv is not None else None
             if fv is None:
                 errors.append(None)
             elif pv is None:

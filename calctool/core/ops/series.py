@@ -164,18 +164,19 @@ def _one(text: str, expr: sp.Expr, var: sp.Symbol, point: Point, parameters: lis
          say: Spelling) -> SeriesResult:
     a = point[var]
     where = f"{var} = {sp.sstr(a)}"
-    expansion = taylor.expand_one(expr, var, a, n)
+    values = _check_values(parameters)
+    reflect = False
+    expansion, check = _expand_and_check(expr, var, a, n, values, reflect)
+    if check.passed.get("+") is None and check.passed.get("-") is False:
+        # f has no real values above a: sympy expanded on the wrong side. The series
+        # in powers of a - x (f(a - t), t > 0) is the one for x < a.
+        reflect = True
+        expansion, check = _expand_and_check(expr, var, a, n, values, reflect)
     t = sp.Symbol("t", real=True)
-    base = var - a
+    base = a - var if reflect else var - a
     shown = ascending(power_terms(expansion.terms, base, t))
     poly = sp.Add(*(term.coefficient.xreplace({t: base}) * base ** term.exponent
                     for term in expansion.terms))
-    values = _check_values(parameters)
-    check_expr = expr.xreplace(values)
-    check_terms = [Term(term.coefficient.xreplace(values), term.exponent)
-                   for term in expansion.terms]
-    slack = taylor.LOG_SLACK if expansion.kind == "log" else taylor.SLACK
-    check = taylor.check_one(check_expr, var, a, check_terms, n, slack)
     notes: list[str] = []
     if not check.ok:
         if expansion.kind in ("puiseux", "log") and check.passed.get("+"):
@@ -190,7 +191,8 @@ def _one(text: str, expr: sp.Expr, var: sp.Symbol, point: Point, parameters: lis
             raise _refuse(expr, where, [check], sp.sstr(shown))
     sides = check.sides
     kind = expansion.kind
-    notes.extend(_kind_notes(kind, expansion.pole_order, expansion.removable, var, a, sides))
+    notes.extend(_kind_notes(kind, expansion.pole_order, expansion.removable, var, a, sides,
+                             base))
     if parameters:
         notes.append("the other symbols are constants; the numeric check used "
                      + show_point(values))
@@ -200,9 +202,9 @@ def _one(text: str, expr: sp.Expr, var: sp.Symbol, point: Point, parameters: lis
         d = taylor.lagrange_derivative(expr, var, n)
         marker = d.xreplace({var: xi}) if len(sp.sstr(d)) <= REMAINDER_MAX_CHARS else \
             sp.Derivative(sp.Function("f")(xi), (xi, n + 1))
-        remainder = marker / sp.factorial(n + 1) * base ** (n + 1)
+        remainder = marker / sp.factorial(n + 1) * (var - a) ** (n + 1)
         notes.append(f"Lagrange remainder: f({var}) - P({var}) = f^({n + 1})(ξ)/{n + 1}!·"
-                     f"{'(' + sp.sstr(base) + ')' if a != 0 else str(var)}^{n + 1} for some ξ "
+                     f"{'(' + sp.sstr(var - a) + ')' if a != 0 else str(var)}^{n + 1} for some ξ "
                      f"between {sp.sstr(a)} and {var}")
     if n == 1 and kind == "taylor":
         notes.append(f"order 1 is the tangent line at {where}: y = f({sp.sstr(a)}) + "
@@ -224,7 +226,7 @@ def _one(text: str, expr: sp.Expr, var: sp.Symbol, point: Point, parameters: lis
                              f"({', '.join(p.name for p in parameters)}), so it has no "
                              "number to compare with", code="bad_value")
         evaluation, rows = _evaluate_one(expr, var, a, target[var], expansion.terms, n, kind,
-                                         expansion.removable, table, digits, say)
+                                         expansion.removable, table, digits, say, reflect)
         if evaluation.bound is not None:
             notes.append("the remainder bound takes max |f^(N+1)| over 101 points between "
                          f"{show_coordinate(a)} and {show_coordinate(target[var])} "
@@ -232,13 +234,25 @@ def _one(text: str, expr: sp.Expr, var: sp.Symbol, point: Point, parameters: lis
     return SeriesResult(
         text, expr, variables=(var,), point=point, order=n, kind=kind, terms=expansion.terms,
         shown=shown, polynomial=poly, pole_order=expansion.pole_order,
-        removable=expansion.removable, sides=sides, checks=(check,), remainder=remainder,
+        removable=expansion.removable, sides=sides, reflect=reflect, checks=(check,),
+        remainder=remainder,
         xi=xi, derivatives=derivatives, evaluation=evaluation, table=rows,
         parameters=values or None, digits=digits, notes=tuple(notes))
 
 
+def _expand_and_check(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, n: int,
+                      values: dict[sp.Symbol, sp.Expr],
+                      reflect: bool) -> tuple[taylor.Expansion, Check]:
+    expansion = taylor.expand_one(expr, var, a, n, reflect)
+    check_terms = [Term(term.coefficient.xreplace(values), term.exponent)
+                   for term in expansion.terms]
+    slack = taylor.LOG_SLACK if expansion.kind == "log" else taylor.SLACK
+    check = taylor.check_one(expr.xreplace(values), var, a, check_terms, n, slack, reflect)
+    return expansion, check
+
+
 def _kind_notes(kind: str, pole: int, removable: bool, var: sp.Symbol, a: sp.Expr,
-                sides: tuple[str, ...]) -> list[str]:
+                sides: tuple[str, ...], base: sp.Expr) -> list[str]:
     at = f"{var} = {sp.sstr(a)}"
     notes = []
     if kind == "laurent":
@@ -250,7 +264,7 @@ def _kind_notes(kind: str, pole: int, removable: bool, var: sp.Symbol, a: sp.Exp
                      "fractional powers")
     elif kind == "log":
         notes.append(f"no power series exists about {at}: f has a logarithmic singularity "
-                     f"there, and its expansion has log({sp.sstr(var - a)}) terms")
+                     f"there, and its expansion has log({sp.sstr(base)}) terms")
     elif removable:
         notes.append(f"f has no value at {at} itself, but it has a limit there (a removable "
                      "singularity): this is the Taylor series of its continuous extension")
@@ -278,14 +292,15 @@ def _agree(rows: Sequence[taylor.DerivativeRow], terms: Sequence[Term], expr: sp
 
 def _evaluate_one(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, target: sp.Expr,
                   terms: Sequence[Term], n: int, kind: str, removable: bool, table: bool,
-                  digits: int, say: Spelling) -> tuple[Evaluation, tuple[OrderRow, ...]]:
+                  digits: int, say: Spelling,
+                  reflect: bool = False) -> tuple[Evaluation, tuple[OrderRow, ...]]:
     work = max(30, digits + 15)
     true = taylor.value_at(expr, {var: target}, work)
     if true is None:
         raise DomainError(f"f has no real value at {say.name('x')} {sp.sstr(target)}",
                           code="undefined")
     t = sp.Symbol("t", real=True)
-    h = target - a
+    h = a - target if reflect else target - a
     poly_at = [term.coefficient.xreplace({t: h}) * h ** term.exponent for term in terms]
     approx = sp.Add(*poly_at)
     approx_value = taylor.value_at(approx, {}, work)

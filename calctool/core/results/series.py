@@ -39,12 +39,14 @@ class Ascending(sp.Expr):
     def __new__(cls, *pairs: sp.Tuple) -> Ascending:
         return sp.Expr.__new__(cls, *pairs)
 
-    def _join(self, printer: Any, minus: str) -> str:
+    def _join(self, printer: Any, minus: str, latex: bool = False) -> str:
         if not self.args:
             return "0"
         out = []
         for i, (sign, term) in enumerate(self.args):
             body = printer._print(term)
+            if term.is_Add:  # -(x - pi), never -x - pi
+                body = f"\\left({body}\\right)" if latex else f"({body})"
             if i == 0:
                 out.append(("-" if sign < 0 else "") + body)
             else:
@@ -58,7 +60,7 @@ class Ascending(sp.Expr):
         return self._join(printer, "-")
 
     def _latex(self, printer: Any) -> str:
-        return self._join(printer, "-")
+        return self._join(printer, "-", latex=True)
 
     @property
     def value(self) -> sp.Expr:
@@ -161,6 +163,7 @@ class SeriesResult(Result):
     pole_order: int = 0
     removable: bool = False
     sides: tuple[str, ...] = ("+", "-")
+    reflect: bool = False  # the series is in powers of a - x (f real below a only)
     checks: tuple[Check, ...] = ()
     remainder: sp.Expr | None = None  # Lagrange: f^(N+1)(ξ)/(N+1)!·(x - a)^(N+1)
     xi: sp.Symbol | None = None
@@ -196,7 +199,7 @@ class SeriesResult(Result):
     def base(self) -> sp.Expr:
         assert self.point is not None
         x = self.variable
-        return x - self.point[x]
+        return self.point[x] - x if self.reflect else x - self.point[x]
 
     def big_o(self) -> sp.Expr:
         """O((x - a)^(N+1)) (one variable)."""
