@@ -21,6 +21,7 @@ import sympy as sp
 from calctool.core.errors import KEYWORDS, ComputeError, Spelling, UsageError
 from calctool.core.expr.equation import Equation
 from calctool.core.expr.functions import to_elementary
+from calctool.core.expr.points import show_coordinate
 
 MAX_ORDER = 6
 SIMPLIFY_OPS = 200  # simplify() only what is small enough to simplify quickly
@@ -181,7 +182,8 @@ def at_point(found: ImplicitDerivatives, point: dict[sp.Symbol, sp.Expr]) -> AtP
         scale = max([1.0] + [abs(float(sp.N(v, 17))) for v in point.values()])
         if not value.is_number or abs(value) > ON_CURVE_TOLERANCE * scale:
             raise UsageError(
-                f"the point ({sp.sstr(point[x])}, {sp.sstr(point[y])}) is not on the curve: "
+                f"the point ({show_coordinate(point[x])}, {show_coordinate(point[y])}) is not on "
+                "the curve: "
                 f"lhs - rhs = {sp.sstr(residual)} ≈ {sp.sstr(sp.Float(value, 6))} there, not 0",
                 code="not_on_curve", details={"residual": sp.sstr(residual)})
     fx = _simplest(sp.diff(zero, x).xreplace(point))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from calctool.core.expr.points import show_coordinate
 from calctool.core.results.implicit import (
     CurveTangentResult,
     Equals,
@@ -34,7 +35,7 @@ def _numeric(vertical: bool, x: sp.Symbol, y: sp.Symbol, value: sp.Expr) -> str:
 
 
 def _where(point: dict[sp.Symbol, sp.Expr]) -> str:
-    return "(" + ", ".join(sp.sstr(v) for v in point.values()) + ")"
+    return "(" + ", ".join(show_coordinate(v) for v in point.values()) + ")"
 
 
 def _diff(r: ImplicitDiffResult) -> Report:
