@@ -316,3 +316,14 @@ def test_plot_draws_f_and_its_polynomials() -> None:
     assert all(abs(v - math.exp(u)) < 1e-12 for u, v in zip(f["x"], f["y"]))
     with pytest.raises(UsageError):
         calctool.series("x*y", at="x=0,y=0", plot=True)
+
+
+def test_high_order_stays_quick_when_derivatives_grow() -> None:
+    """tan's 16th derivative takes sympy minutes to form: the remainder is then written
+    f^(16)(xi), and the series itself is still checked and shown."""
+    r = calctool.series("tan(x)", order=15, timeout=30)
+    textbook = [1, sp.Rational(1, 3), sp.Rational(2, 15), sp.Rational(17, 315),
+                sp.Rational(62, 2835), sp.Rational(1382, 155925), sp.Rational(21844, 6081075),
+                sp.Rational(929569, 638512875)]
+    assert coefficients(r) == {2 * k + 1: c for k, c in enumerate(textbook)}
+    assert "Derivative(f(xi), (xi, 16))" in r.to_dict()["remainder"]

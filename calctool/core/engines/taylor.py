@@ -43,6 +43,8 @@ SLACK = sp.Rational(1, 4)
 # A logarithmic expansion's remainder is h^(N+1)·(log h)^m: its order only has to beat N.
 LOG_SLACK = sp.Rational(99, 100)
 GUARD_DIGITS = 30
+# Derivatives are spelt out (remainder, --steps) only while they stay this small.
+MAX_DERIVATIVE_OPS = 300
 
 Number = sp.Expr
 
@@ -255,12 +257,15 @@ class DerivativeRow:
 
 def derivative_rows(expr: sp.Expr, x: sp.Symbol, a: sp.Expr,
                     order: int) -> tuple[DerivativeRow, ...]:
-    """f^(k)(a)/k! for k = 0..order; raises DomainError where f^(k)(a) has no value."""
+    """f^(k)(a)/k! for k = 0..order (fewer when the derivatives grow past
+    MAX_DERIVATIVE_OPS); raises DomainError where f^(k)(a) has no value."""
     rows = []
     d = expr
     for k in range(order + 1):
         if k:
             d = sp.diff(d, x)
+            if sp.count_ops(d) > MAX_DERIVATIVE_OPS:
+                break  # the rest would be too long to show (and to compute)
         value = sp.simplify(d.xreplace({x: a})) if _small(d) else d.xreplace({x: a})
         if value.has(sp.zoo, sp.nan) or value.is_finite is False:
             raise DomainError(f"f^({k})({sp.sstr(a)}) has no value", code="undefined")
@@ -268,9 +273,16 @@ def derivative_rows(expr: sp.Expr, x: sp.Symbol, a: sp.Expr,
     return tuple(rows)
 
 
-def lagrange_derivative(expr: sp.Expr, x: sp.Symbol, order: int) -> sp.Expr:
-    """f^(N+1)(x), for the remainder f^(N+1)(ξ)/(N+1)!·(x - a)^(N+1)."""
-    return sp.diff(expr, x, order + 1)
+def lagrange_derivative(expr: sp.Expr, x: sp.Symbol, order: int,
+                        max_ops: int = MAX_DERIVATIVE_OPS) -> sp.Expr | None:
+    """f^(N+1)(x), for the remainder f^(N+1)(ξ)/(N+1)!·(x - a)^(N+1); None when it grows
+    past `max_ops` operations on the way (tan's 16th derivative takes sympy minutes)."""
+    d = expr
+    for _ in range(order + 1):
+        d = sp.diff(d, x)
+        if sp.count_ops(d) > max_ops:
+            return None
+    return d
 
 
 def lagrange_bound(derivative: sp.Expr, x: sp.Symbol, a: sp.Expr, at: sp.Expr, order: int,

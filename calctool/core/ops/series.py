@@ -200,7 +200,8 @@ def _one(text: str, expr: sp.Expr, var: sp.Symbol, point: Point, parameters: lis
     if kind == "taylor" and not expansion.removable:
         xi = sp.Symbol("xi", real=True)
         d = taylor.lagrange_derivative(expr, var, n)
-        marker = d.xreplace({var: xi}) if len(sp.sstr(d)) <= REMAINDER_MAX_CHARS else \
+        marker = d.xreplace({var: xi}) if d is not None and \
+            len(sp.sstr(d)) <= REMAINDER_MAX_CHARS else \
             sp.Derivative(sp.Function("f")(xi), (xi, n + 1))
         remainder = marker / sp.factorial(n + 1) * (var - a) ** (n + 1)
         notes.append(f"Lagrange remainder: f({var}) - P({var}) = f^({n + 1})(ξ)/{n + 1}!·"
@@ -215,8 +216,12 @@ def _one(text: str, expr: sp.Expr, var: sp.Symbol, point: Point, parameters: lis
             notes.append("--steps: the coefficients f^(k)(a)/k! exist only for a Taylor series "
                          "of a function defined at a; this expansion came from sympy's series")
         else:
-            derivatives = taylor.derivative_rows(expr, var, a, min(n, DERIVATIVE_TABLE_MAX))
+            wanted = min(n, DERIVATIVE_TABLE_MAX)
+            derivatives = taylor.derivative_rows(expr, var, a, wanted)
             _agree(derivatives, expansion.terms, expr, where)
+            if len(derivatives) <= wanted:
+                notes.append(f"--steps: derivatives shown up to order {len(derivatives) - 1}; "
+                             "higher ones are too long to write out")
     evaluation = None
     rows: tuple[OrderRow, ...] = ()
     if x is not None:
@@ -310,8 +315,8 @@ def _evaluate_one(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, target: sp.Expr,
     error = sp.Float(true - approx_value, work)
     bound = None
     if kind == "taylor" and not removable:
-        bound = taylor.lagrange_bound(taylor.lagrange_derivative(expr, var, n), var, a,
-                                      target, n)
+        d = taylor.lagrange_derivative(expr, var, n)
+        bound = taylor.lagrange_bound(d, var, a, target, n) if d is not None else None
     rows: list[OrderRow] = []
     if table:
         for k in range(n + 1):

@@ -11,6 +11,7 @@ from calctool.core.results.series import SeriesResult
 from calctool.render.report import Field, Report, TableView, function_label, prime_notation
 
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+LONG = 60  # a derivative longer than this is not written out in the --steps table
 
 
 def report(r: SeriesResult) -> Report:
@@ -58,7 +59,9 @@ def _one(r: SeriesResult, rep: Report) -> None:
         rep.fields.append(Field(f"remainder R{str(n).translate(_SUB)}({x})",
                                 prime_notation(r.remainder)))
     if r.derivatives:
-        rows = [[str(d.k), d.derivative, d.value, d.coefficient] for d in r.derivatives]
+        rows = [[str(d.k), d.derivative if len(sp.sstr(d.derivative)) <= LONG else
+                 f"({len(sp.sstr(d.derivative))} characters: see --json)", d.value,
+                 d.coefficient] for d in r.derivatives]
         a = sp.sstr(r.point[x])
         rep.tables.append(TableView(["k", f"f⁽ᵏ⁾({x})", f"f⁽ᵏ⁾({a})", "coefficient f⁽ᵏ⁾(a)/k!"],
                                     rows, title="Taylor coefficients from the derivatives"))
