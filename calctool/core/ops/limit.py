@@ -62,6 +62,7 @@ from calctool.core.expr.points import (
     expression_text,
     whole_number,
 )
+from calctool.core.results.base import noting
 from calctool.core.results.limit import LimitCase, LimitResult, LimitRow
 
 DEFAULT_K_MAX = 8
@@ -88,6 +89,7 @@ class Verdict:
     error: sp.Expr | None = None  # a numeric limit's error bound
 
 
+@noting
 def limit(f: str | sp.Expr, *, to: PointLike | tuple[object, object] | None,
           direction: str | None = None, table: bool = False, k_max: int = DEFAULT_K_MAX,
           plot: bool = False, plot_range: RangeLike | None = None, numeric_only: bool = False,

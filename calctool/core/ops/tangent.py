@@ -35,12 +35,14 @@ from calctool.core.expr.points import (
     show_point,
     whole_number,
 )
+from calctool.core.results.base import noting
 from calctool.core.results.tangent import Line, SecantRow, TangentResult
 
 DEFAULT_K_MAX = 8
 MAX_K = 20  # h = 1e-20: far past where float64 has anything left to say
 
 
+@noting
 def tangent(f: str | sp.Expr, *, at: PointLike | None, secants: bool = False,
             k_max: int = DEFAULT_K_MAX, plot: bool = False,
             plot_range: RangeLike | None = None,
