@@ -37,6 +37,7 @@ from typing import Any
 import sympy as sp
 
 from calctool.core.errors import DomainError, ParseError, ResourceLimitError
+from calctool.core.expr import activations as _activation
 from calctool.core.expr.functions import (
     RealRoot,
     ceiling,
@@ -269,6 +270,9 @@ FUNCTIONS.update({
     "min": _F(sp.Min, 1, None), "Min": _F(sp.Min, 1, None),
     "max": _F(sp.Max, 1, None), "Max": _F(sp.Max, 1, None),
 })
+
+FUNCTIONS.update({name: _F(_activation.build(name), *_activation.arity(name))
+                  for name in _activation.ACTIVATIONS})
 
 CONSTANTS: dict[str, sp.Expr] = {
     "e": sp.E, "E": sp.E, "pi": sp.pi, "oo": sp.oo, "inf": sp.oo, "infinity": sp.oo,
