@@ -846,8 +846,7 @@ def read_plain(text: str, *, derivative: bool = False) -> ParsedInput:
         if not derivative:
             raise ParseError(f"d/d{lead.variable} means 'differentiate'", code="parse_error",
                              position=lead.start, source=text,
-                             hint=f"use calctool diff to differentiate, e.g. "
-                                  f"calctool diff \"{text[lead.start:].strip()}\"")
+                             hint="calctool diff reads it: calctool diff \"d/dx x^2\"")
         start = lead.end
     tokens = tokenize(text, start)
     parser = _Parser(text, tokens)
