@@ -209,3 +209,27 @@ def test_random_latex_parses_to_its_plain_form(pair: tuple[str, str]) -> None:
         assert got == want, (latex, plain)
         return
     assert got == want or sp.simplify(got - want) == 0, (latex, plain)
+
+
+def test_input_flag_forces_the_syntax(cli: Callable[..., Any]) -> None:
+    # plain: a brace is the plain parser's error; latex: letters are separate symbols
+    r = cli("diff", "x^{2}", "--input", "plain")
+    assert r.code == 2 and "'{'" in r.stderr
+    d = cli("diff", "xy", "--input", "latex", "--wrt", "x", "--json").json
+    assert d["result"] == "y" and d["notes"] == []
+    d = cli("diff", "xy", "--input", "auto", "--json").json
+    assert d["variables"] == ["xy"] and d["notes"]
+    # --at values stay in the plain syntax: pi is pi, not p*i
+    d = cli("eval", "x", "--input", "latex", "--at", "x=pi", "--json").json
+    assert d["value"] == pytest.approx(3.141592653589793)
+    r = cli("diff", "x", "--input", "tex")
+    assert r.code == 2 and "--input" in r.stderr
+
+
+def test_input_syntax_in_python() -> None:
+    import calctool
+    from calctool.core.expr.syntax import input_syntax
+
+    with input_syntax("latex"):
+        assert calctool.diff("xy", wrt="x").derivative == y
+    assert calctool.diff("xy").derivative == 1

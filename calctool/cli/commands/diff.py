@@ -8,7 +8,7 @@ import typer
 
 from calctool.cli import options as opt
 from calctool.cli.runner import run
-from calctool.cli.settings import make_settings
+from calctool.cli.settings import make_settings, with_syntax
 from calctool.core.errors import Spelling
 
 EXAMPLES = """\
@@ -51,6 +51,7 @@ def diff(
     latex: opt.Latex = False,
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
+    input_syntax: opt.InputSyntax = "auto",
 ) -> None:
     """Differentiate an expression: derivatives of any order, partials, gradients.
 
@@ -66,5 +67,6 @@ def diff(
         return differentiate(text, wrt=wrt, order=order, at=at, simplify=simplify,
                              plot=plot, plot_range=range_, steps=steps,
                              timeout=settings.timeout, spelling=FLAGS)
+    settings = with_syntax(settings, input_syntax)
 
     raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]

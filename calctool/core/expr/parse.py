@@ -816,8 +816,10 @@ def parse_input(text: str, *, derivative: bool = False) -> ParsedInput:
         raise ResourceLimitError(
             f"the input is {len(text)} characters long (limit {MAX_LENGTH})", code="too_long")
     from calctool.core.expr import latex
+    from calctool.core.expr.syntax import current_syntax
 
-    if latex.looks_like_latex(text):
+    syntax = current_syntax()
+    if syntax == "latex" or (syntax == "auto" and latex.looks_like_latex(text)):
         parsed = latex.parse_latex(text, derivative=derivative)
     else:
         parsed = read_plain(text, derivative=derivative)
