@@ -11,8 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calctool.core.errors import CalcError, ParseError
-from calctool.core.expr.latex import looks_like_latex
-from calctool.core.expr.parse import parse, parse_input, symbol
+from calctool.core.expr.parse import looks_like_latex, parse, parse_input, symbol
 
 x, y, t, b = (symbol(n) for n in "xytb")
 

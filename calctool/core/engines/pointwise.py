@@ -18,6 +18,7 @@ from calctool.core.engines.values import Value, describe_problem, evaluate, subs
 from calctool.core.errors import ComputeError, DomainError
 from calctool.core.expr.activations import KINKED
 from calctool.core.expr.functions import NONSMOOTH, RealRoot, to_elementary
+from calctool.core.expr.pieces import side_piece
 from calctool.core.expr.points import show_point
 
 Point = dict[sp.Symbol, sp.Expr]
@@ -191,7 +192,7 @@ def _on_cut(expr: sp.Expr, var: sp.Symbol, point: Point) -> bool:
 
 
 def one_sided_limit(expr: sp.Expr, var: sp.Symbol, at: sp.Expr, direction: str) -> sp.Expr:
-    return sp.limit(to_elementary(expr), var, at, direction)
+    return sp.limit(to_elementary(side_piece(expr, var, at, direction)), var, at, direction)
 
 
 def derivative_at(f: sp.Expr, var: sp.Symbol, point: Point) -> PointDerivative:

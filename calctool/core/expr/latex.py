@@ -63,11 +63,6 @@ _TOKEN = re.compile(r"\\([A-Za-z]+|.)|(\s+)|(.)", re.S)
 _DELIMITED = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"))
 
 
-def looks_like_latex(text: str) -> bool:
-    """A backslash, a brace or a `$` never occurs in the plain syntax: they mean LaTeX."""
-    return any(ch in text for ch in "\\{}$")
-
-
 @dataclass(frozen=True, slots=True)
 class Tok:
     kind: str  # "cmd" (\name, text without the backslash), "char", "space"

@@ -38,6 +38,7 @@ import sympy as sp
 
 from calctool.core.errors import DomainError, ParseError, ResourceLimitError
 from calctool.core.expr import activations as _activation
+from calctool.core.expr.equation import definition, leibniz_prefix, split_equation
 from calctool.core.expr.functions import (
     RealRoot,
     ceiling,
@@ -47,6 +48,8 @@ from calctool.core.expr.functions import (
     sigmoid,
     softplus,
 )
+from calctool.core.expr.notes import add_note
+from calctool.core.expr.syntax import current_syntax
 
 MAX_LENGTH = 10_000
 MAX_DEPTH = 100
@@ -267,6 +270,9 @@ FUNCTIONS.update({
     "leaky_relu": _F(_leaky, 1, 2),
     "root": _F(_root, 2, 2),
     "atan2": _F(sp.atan2, 2, 2),
+    # The value at the jump: heaviside(x, 1) is 1 at 0 (sympy's default, 1/2, without it).
+    "heaviside": _F(sp.Heaviside, 1, 2), "Heaviside": _F(sp.Heaviside, 1, 2),
+    "step": _F(sp.Heaviside, 1, 2),
     "min": _F(sp.Min, 1, None), "Min": _F(sp.Min, 1, None),
     "max": _F(sp.Max, 1, None), "Max": _F(sp.Max, 1, None),
 })
@@ -815,25 +821,25 @@ def parse_input(text: str, *, derivative: bool = False) -> ParsedInput:
     if len(text) > MAX_LENGTH:
         raise ResourceLimitError(
             f"the input is {len(text)} characters long (limit {MAX_LENGTH})", code="too_long")
-    from calctool.core.expr import latex
-    from calctool.core.expr.syntax import current_syntax
-
     syntax = current_syntax()
-    if syntax == "latex" or (syntax == "auto" and latex.looks_like_latex(text)):
-        parsed = latex.parse_latex(text, derivative=derivative)
+    if syntax == "latex" or (syntax == "auto" and looks_like_latex(text)):
+        from calctool.core.expr.latex import parse_latex
+
+        parsed = parse_latex(text, derivative=derivative)
     else:
         parsed = read_plain(text, derivative=derivative)
-    from calctool.core.expr.notes import add_note
-
     for note in parsed.notes:
         add_note(note)
     return parsed
 
 
+def looks_like_latex(text: str) -> bool:
+    """A backslash, a brace or a `$` never occurs in the plain syntax: they mean LaTeX."""
+    return any(ch in text for ch in "\\{}$")
+
+
 def read_plain(text: str, *, derivative: bool = False) -> ParsedInput:
     """parse_input for text in the plain syntax (no LaTeX detection)."""
-    from calctool.core.expr.equation import definition, leibniz_prefix, split_equation
-
     start, defined = 0, None
     equation = split_equation(text)
     if equation is not None:

@@ -54,6 +54,7 @@ from calctool.core.errors import (
 from calctool.core.expr.assume import Facts, assumed, describe, parse_assumptions
 from calctool.core.expr.functions import to_elementary
 from calctool.core.expr.parse import Condition, free_variables, parse_input, symbol
+from calctool.core.expr.pieces import side_piece
 from calctool.core.expr.points import (
     PointLike,
     RangeLike,
@@ -298,7 +299,7 @@ def _symbolic(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sides: Sequence[str],
     try:
         with time_limit(budget, "the symbolic limit"):
             for s in sides:
-                out[s] = _side_from_sympy(s, sp.limit(g, var, a, s))
+                out[s] = _side_from_sympy(s, sp.limit(side_piece(g, var, a, s), var, a, s))
     except ComputationTimeout:
         return None, (f"the symbolic engine took longer than its {budget:g} s share of "
                       f"{say.name('timeout')}")
