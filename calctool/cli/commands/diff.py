@@ -22,6 +22,9 @@ Examples:
   calctool diff "x^2 + 3*x*y" --at x=1,y=2
   calctool diff "f(g(x))"
   calctool diff "abs(x)" --at 0
+  calctool diff "f(x) = x^2 + 3x - 4"
+  calctool diff '\\frac{d}{dx}\\left(x^{3}\\cos x\\right)'
+  calctool diff "gelu(x)" --at 1
   calctool diff -- -x^2
   printf 'x^2\\nsin(x)\\n' | calctool diff - --json
 """

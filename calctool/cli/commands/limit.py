@@ -28,6 +28,7 @@ Examples:
   calctool limit "tan(x)" --to x=pi/2 --json
   calctool limit "a*x" --to x=oo --assume "a>0"
   calctool limit "(sin(x) - sin(a))/(x - a)" --to x=a
+  calctool limit "piecewise(x < 1: x, x + 1)" --to 1
 """
 
 
