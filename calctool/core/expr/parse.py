@@ -38,7 +38,6 @@ import sympy as sp
 
 from calctool.core.errors import DomainError, ParseError, ResourceLimitError
 from calctool.core.expr import activations as _activation
-from calctool.core.expr.equation import definition, leibniz_prefix, split_equation
 from calctool.core.expr.functions import (
     RealRoot,
     ceiling,
@@ -840,22 +839,26 @@ def looks_like_latex(text: str) -> bool:
 
 def read_plain(text: str, *, derivative: bool = False) -> ParsedInput:
     """parse_input for text in the plain syntax (no LaTeX detection)."""
-    start, defined = 0, None
-    equation = split_equation(text)
-    if equation is not None:
-        defined = definition(equation.lhs)
-        if defined is None:
-            raise ParseError("unexpected '=': calctool takes an expression, not an equation",
-                             position=equation.position, source=text,
-                             hint=_EQUATION_HINT + "; f(x) = ... and y = ... name the function")
-        start = equation.rhs_offset
-    lead = leibniz_prefix(text, start)
-    if lead is not None:
-        if not derivative:
-            raise ParseError(f"d/d{lead.variable} means 'differentiate'", code="parse_error",
-                             position=lead.start, source=text,
-                             hint="calctool diff reads it: calctool diff \"d/dx x^2\"")
-        start = lead.end
+    start, defined, equation, lead = 0, None, None, None
+    if "=" in text or "d" in text:  # the readers of f(x) = ... and d/dx, when they can apply
+        from calctool.core.expr.equation import definition, leibniz_prefix, split_equation
+
+        equation = split_equation(text)
+        if equation is not None:
+            defined = definition(equation.lhs)
+            if defined is None:
+                raise ParseError("unexpected '=': calctool takes an expression, not an equation",
+                                 position=equation.position, source=text,
+                                 hint=_EQUATION_HINT + "; f(x) = ... and y = ... name the "
+                                                       "function")
+            start = equation.rhs_offset
+        lead = leibniz_prefix(text, start)
+        if lead is not None:
+            if not derivative:
+                raise ParseError(f"d/d{lead.variable} means 'differentiate'",
+                                 code="parse_error", position=lead.start, source=text,
+                                 hint="calctool diff reads it: calctool diff \"d/dx x^2\"")
+            start = lead.end
     tokens = tokenize(text, start)
     parser = _Parser(text, tokens)
     expr = parser.parse()
