@@ -247,3 +247,10 @@ def test_split_equation_is_reusable() -> None:
     assert split_equation("x >= 1") is None
     assert definition("f(x) ") is not None and definition("x + y") is None
     assert leibniz_prefix("sin(x)") is None
+
+
+def test_bars_in_diff_at_a_point(cli: Callable[..., Any]) -> None:
+    d = cli("diff", "|x|", "--at", "1", "--json").json
+    assert d["expression"] == "Abs(x)" and d["value"] == 1.0
+    d = cli("diff", "|x|", "--at", "-3", "--json").json
+    assert d["value"] == -1.0

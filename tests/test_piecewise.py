@@ -117,3 +117,12 @@ def test_eval_at_points_and_on_a_grid(cli: Callable[..., Any]) -> None:
 def test_uncovered_points_have_no_value(cli: Callable[..., Any]) -> None:
     r = cli("eval", "piecewise(x < 0: -x, x > 0: x)", "--at", "0", "--json")
     assert r.code == 3 and r.json["error"]["code"] == "undefined"
+
+
+def test_gradcheck_and_hessian_treat_the_break_as_a_kink(cli: Callable[..., Any]) -> None:
+    r = cli("gradcheck", CORNER, "--at", "0", "--json")
+    assert r.code != 0 and "corner" in r.stdout  # no gradient to check at the corner
+    d = cli("gradcheck", CORNER, "--at", "1", "--json").json
+    assert d["passed"] is True and d["components"][0]["analytic"] == 2.0
+    d = cli("hessian", f"{CORNER} + y^2", "--at", "x=1,y=0", "--json").json
+    assert d["values"] == [[2.0, 0.0], [0.0, 2.0]]
