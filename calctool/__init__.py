@@ -38,6 +38,7 @@ _OTHER = {
     "ComputeError": "calctool.core.errors",
     "DomainError": "calctool.core.errors",
     "ComputationTimeout": "calctool.core.errors",
+    "input_syntax": "calctool.core.expr.syntax",  # with input_syntax("latex"): ...
 }
 
 __all__ = [  # noqa: RUF022 - operations first, then errors
@@ -46,6 +47,7 @@ __all__ = [  # noqa: RUF022 - operations first, then errors
     "series",
     "CalcError", "UsageError", "ParseError", "ComputeError", "DomainError",
     "ComputationTimeout",
+    "input_syntax",
 ]
 
 if TYPE_CHECKING:
@@ -57,6 +59,7 @@ if TYPE_CHECKING:
         ParseError,
         UsageError,
     )
+    from calctool.core.expr.syntax import input_syntax
     from calctool.core.ops.diff import diff
     from calctool.core.ops.eval import evaluate
     from calctool.core.ops.gradcheck import gradcheck

@@ -95,7 +95,7 @@ def test_the_doc_parses_into_a_table_per_command() -> None:
     tables = json_tables()
     for name in (*COMMANDS, EVERY, ERROR):
         assert tables.get(name), f"docs/json.md has no key table for {name}"
-    assert always(tables[EVERY]) == {"ok", "command", "input", "expression"}  # SPEC
+    assert always(tables[EVERY]) == {"ok", "command", "input", "expression", "notes"}
     head = "| key | when | meaning |\n|---|---|---|\n"
     sample = (f"## diff\n\n{head}| `a`, `b` | always | x \\| y |\n"
               f"\n### `a[]`\n\n{head}| `c` | `--c` | z |\n")

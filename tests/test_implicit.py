@@ -14,7 +14,7 @@ import sympy as sp
 
 import calctool
 from calctool.core.errors import ParseError, UsageError
-from calctool.core.expr.equation import equals_sign, parse_equation
+from calctool.core.expr.curve import equals_sign, parse_equation
 
 x, y = sp.symbols("x y", real=True)
 

@@ -114,7 +114,7 @@ def test_cube_root_of_negative_is_real() -> None:
     ("sin x", 0, "sin is a function"),
     ("x = 2", 2, "'='"),
     ("x.y", 1, "'.'"),
-    ("|x|", 0, "'|'"),
+    ("|x", 0, "unclosed '|'"),
     ("f()", 2, "needs an argument"),
     ("x'", 1, "prime"),
     (".²", 0, "unexpected character '.'"),
@@ -257,7 +257,6 @@ def test_lookalike_names(text: str, found: list[tuple[str, str]]) -> None:
     ("cos²(x)", "cos(x)^2, not cos^2(x)"),
     ("norm(x, y)", "not one of calctool's functions"),
     ("sum(exp(x))", "sum is not one of calctool's functions; for a product write sum*(...)"),
-    ("√x", "write sqrt(x)"),
 ])
 def test_hints_for_common_slips(text: str, hint: str) -> None:
     with pytest.raises(ParseError) as info:

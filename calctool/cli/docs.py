@@ -30,7 +30,8 @@ tests/test_docs.py and `{REGENERATE} --check` fail when this file
 is out of date. -->
 
 The exit codes, the JSON keys and the expression syntax are in the
-[README](../README.md) and the [JSON contract](json.md).
+[README](../README.md) and the [JSON contract](json.md); the full syntax
+(LaTeX, piecewise, d/dx, `2xy`) in [syntax.md](syntax.md).
 """
 
 

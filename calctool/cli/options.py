@@ -34,3 +34,7 @@ Range = Annotated[str | None, typer.Option(
     "--range", metavar="A:B", help="The plot's x range, e.g. -2:2.", show_default=False)]
 
 DEFAULT_TIMEOUT_SECONDS = DEFAULT_TIMEOUT
+InputSyntax = Annotated[str, typer.Option(
+    "--input", metavar="auto|latex|plain",
+    help="How to read the expression: auto (LaTeX when it has a backslash, a brace or $), "
+         "latex, or plain.")]

@@ -85,10 +85,11 @@ def warm(settings: Settings) -> None:
 def attempt(settings: Settings, compute: Compute, text: str) -> Result | CalcError:
     """The result, or the expected failure (bad input, cannot compute, out of memory)."""
     from calctool.core.budget import time_limit
+    from calctool.core.expr.syntax import input_syntax
 
     warm(settings)
     try:
-        with time_limit(settings.timeout, spelling=TIMEOUT_FLAG):
+        with time_limit(settings.timeout, spelling=TIMEOUT_FLAG), input_syntax(settings.syntax):
             return compute(text)
     except CalcError as exc:
         return exc

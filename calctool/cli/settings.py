@@ -18,6 +18,7 @@ class Settings:
     output: Output = field(default_factory=Output)
     timeout: float = 10.0
     traceback: bool = False
+    syntax: str = "auto"  # --input: auto, latex or plain
 
     @property
     def json(self) -> bool:
@@ -34,3 +35,15 @@ def make_settings(command: str, *, json: bool, latex: bool, timeout: float,
     debug = os.environ.get("CALCTOOL_DEBUG", "") not in ("", "0")
     return Settings(command, Output.detect(json=json, latex=latex, ascii=ascii),
                     timeout=timeout, traceback=debug or "--traceback" in sys.argv)
+
+
+def with_syntax(settings: Settings, syntax: str) -> Settings:
+    """`settings` reading the expression as --input says (auto, latex or plain)."""
+    from dataclasses import replace
+
+    from calctool.core.expr.syntax import SYNTAXES
+
+    if syntax not in SYNTAXES:
+        raise UsageError(f"--input is one of {', '.join(SYNTAXES)}, not {syntax!r}",
+                         code="bad_value")
+    return replace(settings, syntax=syntax)

@@ -156,14 +156,10 @@ def emit_line(output: Output, result: Result) -> None:
 
 
 def lookalike_notes(output: Output, result: Result) -> None:
-    """A note on stderr for a variable such as `sinx`: likely a missing bracket."""
-    if result.expression is None:  # Python code: no expression
-        return
-    from calctool.core.expr.parse import lookalike_names
-
-    for name, meant in lookalike_names(result.expression):
-        output.stderr.write(f"calctool: note: '{name}' is read as one variable named {name}; "
-                            f"if you meant {meant}, write {meant}\n")
+    """The notes on how the input was read (`xy` is one variable, `sinx` is not
+    sin(x)), on stderr: the same notes as the result's JSON `notes`."""
+    for note in getattr(result, "input_notes", ()):
+        output.stderr.write(f"calctool: note: {note}\n")
 
 
 # --------------------------------------------------------------------------- errors

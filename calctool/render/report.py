@@ -187,16 +187,17 @@ def _step_printer(unicode: bool) -> type:
     return StepPrinter
 
 
-def function_label(variables: list[sp.Symbol]) -> str:
-    return "f(" + ", ".join(str(v) for v in variables) + ")"
+def function_label(variables: list[sp.Symbol], name: str = "f") -> str:
+    return name + "(" + ", ".join(str(v) for v in variables) + ")"
 
 
-def derivative_label(sequence: tuple[sp.Symbol, ...], n_vars: int, *, unicode: bool = True) -> str:
+def derivative_label(sequence: tuple[sp.Symbol, ...], n_vars: int, *, unicode: bool = True,
+                     name: str = "f") -> str:
     """f'(x), f''(x), f⁽⁴⁾(x) for one variable; ∂²f/∂y∂x for partials."""
     if n_vars <= 1 and len(set(sequence)) == 1:
         var, k = sequence[0], len(sequence)
         marks = "'" * k if k <= 3 else f"^({k})"
-        return f"f{marks}({var})"
+        return f"{name}{marks}({var})"
     d = "∂" if unicode else "d"
 
     def power_of(n: int) -> str:
@@ -211,7 +212,7 @@ def derivative_label(sequence: tuple[sp.Symbol, ...], n_vars: int, *, unicode: b
         else:
             groups.append((var, 1))
     bottom = "".join(f"{d}{v}{power_of(n)}" for v, n in groups)
-    return f"{d}{power_of(len(sequence))}f/{bottom}"
+    return f"{d}{power_of(len(sequence))}{name}/{bottom}"
 
 
 def build_report(result: Result) -> Report:

@@ -8,7 +8,7 @@ import typer
 
 from calctool.cli import options as opt
 from calctool.cli.runner import run
-from calctool.cli.settings import make_settings
+from calctool.cli.settings import make_settings, with_syntax
 from calctool.core.errors import Spelling
 
 EXAMPLES = """\
@@ -22,6 +22,9 @@ Examples:
   calctool diff "x^2 + 3*x*y" --at x=1,y=2
   calctool diff "f(g(x))"
   calctool diff "abs(x)" --at 0
+  calctool diff "f(x) = x^2 + 3x - 4"
+  calctool diff '\\frac{d}{dx}\\left(x^{3}\\cos x\\right)'
+  calctool diff "gelu(x)" --at 1
   calctool diff "x^2 + y^2 = 1" --implicit y
   calctool diff "x^2 + y^2 = 1" --implicit y --order 2 --at x=3/5,y=4/5 --steps
   calctool diff -- -x^2
@@ -58,6 +61,7 @@ def diff(
         help="The expression is an equation (x^2 + y^2 = 1) defining Y as a function of the "
              "other variable (or of --wrt): the answer is dY/dx on the curve.",
         show_default=False)] = None,
+    input_syntax: opt.InputSyntax = "auto",
 ) -> None:
     """Differentiate an expression: derivatives of any order, partials, gradients.
 
@@ -73,5 +77,6 @@ def diff(
         return differentiate(text, wrt=wrt, order=order, at=at, simplify=simplify,
                              plot=plot, plot_range=range_, steps=steps,
                              timeout=settings.timeout, spelling=FLAGS, implicit=implicit)
+    settings = with_syntax(settings, input_syntax)
 
     raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ import typer
 
 from calctool.cli import options as opt
 from calctool.cli.runner import run
-from calctool.cli.settings import make_settings
+from calctool.cli.settings import make_settings, with_syntax
 from calctool.core.errors import Spelling, UsageError
 
 EXAMPLES = """\
@@ -56,6 +56,7 @@ def eval_(
     latex: opt.Latex = False,
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
+    input_syntax: opt.InputSyntax = "auto",
 ) -> None:
     """Evaluate an expression at a point, at several points, on a grid or from CSV.
 
@@ -66,6 +67,7 @@ def eval_(
     csv_text = _read_csv(csv) if csv is not None else None
     if csv_text is not None and expression == "-":
         raise UsageError("--csv - and an expression of - both read stdin; use a file")
+    settings = with_syntax(settings, input_syntax)
 
     def compute(text: str) -> object:
         from calctool.core.ops.eval import evaluate

@@ -8,7 +8,7 @@ import typer
 
 from calctool.cli import options as opt
 from calctool.cli.runner import run
-from calctool.cli.settings import make_settings
+from calctool.cli.settings import make_settings, with_syntax
 from calctool.core.errors import Spelling, UsageError
 
 if TYPE_CHECKING:
@@ -110,6 +110,7 @@ def gradcheck(
     latex: opt.Latex = False,
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
+    input_syntax: opt.InputSyntax = "auto",
 ) -> None:
     """Check a gradient against finite differences, component by component.
 
@@ -126,6 +127,7 @@ def gradcheck(
         raise UsageError("give an expression to check (calctool gradcheck \"x^2*y\" --at "
                          "x=1,y=2), or --func FILE.py:NAME --grad FILE.py:NAME",
                          code="missing_argument")
+    settings = with_syntax(settings, input_syntax)
 
     def compute(text: str) -> object:
         from calctool.core.ops import gradcheck as op

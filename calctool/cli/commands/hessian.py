@@ -8,7 +8,7 @@ import typer
 
 from calctool.cli import options as opt
 from calctool.cli.runner import run
-from calctool.cli.settings import make_settings
+from calctool.cli.settings import make_settings, with_syntax
 from calctool.core.errors import Spelling, UsageError
 
 if TYPE_CHECKING:
@@ -70,6 +70,7 @@ def hessian(
     latex: opt.Latex = False,
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
+    input_syntax: opt.InputSyntax = "auto",
 ) -> None:
     """The Hessian matrix of second derivatives, and what it says about a point.
 
@@ -83,6 +84,7 @@ def hessian(
     if expression is None and func is None:
         raise UsageError("give an expression (calctool hessian \"x^2*y\"), or --func "
                          "FILE.py:NAME with a point", code="missing_argument")
+    settings = with_syntax(settings, input_syntax)
 
     def compute(text: str) -> object:
         from calctool.core.ops import hessian as op

@@ -8,7 +8,7 @@ import typer
 
 from calctool.cli import options as opt
 from calctool.cli.runner import run
-from calctool.cli.settings import make_settings
+from calctool.cli.settings import make_settings, with_syntax
 from calctool.core.errors import Spelling
 
 FLAGS = Spelling({"to": "--to", "direction": "--dir", "k_max": "--k-max", "table": "--table",
@@ -28,6 +28,7 @@ Examples:
   calctool limit "tan(x)" --to x=pi/2 --json
   calctool limit "a*x" --to x=oo --assume "a>0"
   calctool limit "(sin(x) - sin(a))/(x - a)" --to x=a
+  calctool limit "piecewise(x < 1: x, x + 1)" --to 1
 """
 
 
@@ -60,6 +61,7 @@ def limit(
     latex: opt.Latex = False,
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
+    input_syntax: opt.InputSyntax = "auto",
 ) -> None:
     """The limit of an expression as a variable approaches a point or ±∞.
 
@@ -76,5 +78,6 @@ def limit(
         return limit_op(text, to=to, direction=direction, table=table, k_max=k_max,
                         plot=plot, plot_range=range_, numeric_only=numeric, assume=assume,
                         timeout=settings.timeout, spelling=FLAGS)
+    settings = with_syntax(settings, input_syntax)
 
     raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]

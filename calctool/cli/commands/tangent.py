@@ -8,7 +8,7 @@ import typer
 
 from calctool.cli import options as opt
 from calctool.cli.runner import run
-from calctool.cli.settings import make_settings
+from calctool.cli.settings import make_settings, with_syntax
 from calctool.core.errors import Spelling
 
 EXAMPLES = """\
@@ -45,6 +45,7 @@ def tangent(
     latex: opt.Latex = False,
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
+    input_syntax: opt.InputSyntax = "auto",
 ) -> None:
     """The tangent line to y = f(x) at x = a: slope f'(a), y = f(a) + f'(a)(x - a), normal.
 
@@ -59,5 +60,6 @@ def tangent(
 
         return tangent_op(text, at=at, secants=secants, k_max=k_max, plot=plot,
                           plot_range=range_, timeout=settings.timeout, spelling=FLAGS)
+    settings = with_syntax(settings, input_syntax)
 
     raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from calctool.core.errors import KEYWORDS, ComputeError, Spelling, UsageError
-from calctool.core.expr.equation import Equation
+from calctool.core.expr.curve import Equation
 from calctool.core.expr.functions import to_elementary
 from calctool.core.expr.points import show_coordinate
 

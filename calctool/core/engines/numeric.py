@@ -19,6 +19,7 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.numpy import NumPyPrinter
 
 from calctool.core.errors import DomainError
+from calctool.core.expr.activations import NUMPY as ACTIVATIONS_NUMPY
 from calctool.core.expr.functions import RealRoot, for_numpy, leaky_relu, relu, sigmoid, softplus
 
 MAX_UNROLLED_POWER = 16
@@ -78,6 +79,9 @@ NUMPY_IMPLEMENTATIONS: dict[str, Callable[..., Any]] = {
     "erf": _scalar_math(math.erf),
     "erfc": _scalar_math(math.erfc),
 }
+
+
+NUMPY_IMPLEMENTATIONS.update(ACTIVATIONS_NUMPY)
 
 
 class FastNumPyPrinter(NumPyPrinter):

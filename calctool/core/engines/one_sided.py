@@ -19,6 +19,7 @@ from sympy.core.function import AppliedUndef
 
 from calctool.core.budget import time_limit
 from calctool.core.errors import ComputationTimeout, ComputeError
+from calctool.core.expr.pieces import piece_at
 
 DIGITS = 30  # significant digits of each numeric value
 NUMERIC_KS = range(1, 16)  # the numeric estimate looks at a ± 10^-k (or 10^k) for these k
@@ -133,6 +134,7 @@ def value_at(f: sp.Expr, var: sp.Symbol, x: sp.Expr,
     The point is substituted without evaluation (so (1+1/x)^x at 10^15 never
     becomes a huge exact number) and evalf's adaptive precision does the rest.
     """
+    f = piece_at(f, {var: x})  # a Piecewise's conditions evaluated, not left unevaluated
     with sp.evaluate(False):
         raw = f.xreplace({var: x})
     try:

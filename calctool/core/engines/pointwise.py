@@ -16,7 +16,9 @@ from sympy.core.function import AppliedUndef, PoleError
 
 from calctool.core.engines.values import Value, describe_problem, evaluate, substitute
 from calctool.core.errors import ComputeError, DomainError
+from calctool.core.expr.activations import KINKED
 from calctool.core.expr.functions import NONSMOOTH, RealRoot, to_elementary
+from calctool.core.expr.pieces import side_piece
 from calctool.core.expr.points import show_point
 
 Point = dict[sp.Symbol, sp.Expr]
@@ -41,6 +43,12 @@ class PointDerivative:
 def is_smooth_at(expr: sp.Expr, point: Point) -> bool:
     """No kink/jump function of `expr` has its switch point here."""
     for node in sp.preorder_traversal(expr):
+        if isinstance(node, KINKED):  # hard_tanh: kinks where x + 1 or x - 1 is 0
+            for where in node.switches:
+                arg = substitute(where, point)
+                if arg is None or arg.is_zero is not False:
+                    return False
+            continue
         if not isinstance(node, NONSMOOTH):
             continue
         if isinstance(node, (sp.Max, sp.Min)):
@@ -60,7 +68,7 @@ def is_smooth_at(expr: sp.Expr, point: Point) -> bool:
 _SAMPLES = 9  # evenly spaced points of a segment where switches are looked for
 _ANY = "any"  # atan2 right of its cut: compatible with either side
 # atan2(y, x) jumps by 2 pi where y crosses 0 with x < 0 (its cut).
-_SWITCHING = (*NONSMOOTH, sp.atan2)
+_SWITCHING = (*NONSMOOTH, *KINKED, sp.atan2)
 
 
 def switch_within(expr: sp.Expr, var: sp.Symbol, point: dict[sp.Symbol, float],
@@ -107,6 +115,14 @@ def _state(node: sp.Expr, sample: dict[sp.Symbol, sp.Expr]) -> object:
             if truth == sp.true:
                 return k
         return False
+    if isinstance(node, KINKED):
+        signs = [_real_number(w, sample) for w in node.switches]
+        known = [u for u in signs if u is not None]
+        if len(known) < len(signs):
+            return False
+        if any(u == 0 for u in known):
+            return None
+        return tuple(bool(u > 0) for u in known)
     values = [_real_number(a, sample) for a in node.args]
     if isinstance(node, (sp.Max, sp.Min)):
         if any(v is None for v in values):
@@ -149,6 +165,8 @@ def switch_where(node: sp.Expr) -> str:
         return f"{sp.sstr(y)} = 0 with {sp.sstr(x)} ≤ 0"
     if isinstance(node, sp.Piecewise):
         return "it changes pieces"
+    if isinstance(node, KINKED):
+        return " or ".join(f"{sp.sstr(w)} = 0" for w in node.switches)
     return f"{sp.sstr(node.args[0])} = 0"
 
 
@@ -174,7 +192,7 @@ def _on_cut(expr: sp.Expr, var: sp.Symbol, point: Point) -> bool:
 
 
 def one_sided_limit(expr: sp.Expr, var: sp.Symbol, at: sp.Expr, direction: str) -> sp.Expr:
-    return sp.limit(to_elementary(expr), var, at, direction)
+    return sp.limit(to_elementary(side_piece(expr, var, at, direction)), var, at, direction)
 
 
 def derivative_at(f: sp.Expr, var: sp.Symbol, point: Point) -> PointDerivative:

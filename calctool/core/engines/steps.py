@@ -36,6 +36,7 @@ from typing import Any
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from calctool.core.expr.activations import ACTIVATIONS
 from calctool.core.expr.functions import RealRoot, leaky_relu, relu, sigmoid, softplus
 
 # Rule ids (stable: JSON consumers see them) and how they read.
@@ -69,6 +70,7 @@ RULE_TITLES: dict[str, str] = {
     "max_min": "max/min table",
     "root": "real root table",
     "erf": "error function table",
+    "activation": "activation table",
     "abstract": "abstract function",
     "cas": "derivative by the computer algebra system",
     "rewrite": "rewrite as computed",
@@ -93,6 +95,8 @@ _TABLE.update({
     sp.Heaviside: "heaviside", sp.Abs: "abs", sp.sign: "sign", sp.Max: "max_min",
     sp.Min: "max_min", RealRoot: "root", sp.erf: "erf", sp.erfc: "erf",
 })
+# gelu, silu, elu, hard_tanh, ... (calctool.core.expr.activations): their own derivatives.
+_TABLE.update(dict.fromkeys(ACTIVATIONS.values(), "activation"))
 
 # What to say about functions with a kink, a jump or a vertical tangent.
 _KINK = "{name} has a kink where {arg} = 0: the derivative is undefined there"

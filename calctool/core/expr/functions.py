@@ -7,6 +7,8 @@ and rewrites to elementary functions for the limit engine.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sympy as sp
 from sympy.core.function import ArgumentIndexError
 from sympy.utilities.lambdify import implemented_function
@@ -249,13 +251,17 @@ NONSMOOTH = (sp.Abs, sp.sign, sp.Heaviside, sp.Max, sp.Min, relu, leaky_relu,
 
 def to_elementary(expr: sp.Expr) -> sp.Expr:
     """Rewrite our custom functions into sympy's own, for engines that need those (limits)."""
-    mapping = {
+    mapping: dict[type, Callable[..., sp.Expr]] = {
         sigmoid: lambda x: 1 / (1 + sp.exp(-x)),
         softplus: lambda x: sp.log(1 + sp.exp(x)),
         relu: lambda x: sp.Max(0, x),
         leaky_relu: lambda x, a: sp.Max(0, x) + a * sp.Min(0, x),
         RealRoot: lambda x, n: sp.sign(x) * sp.Abs(x) ** sp.Rational(1, n),
     }
+    from calctool.core.expr.activations import ACTIVATIONS
+
+    for activation in set(ACTIVATIONS.values()):
+        mapping[activation] = activation.elementary
     for cls, rewrite in mapping.items():
         if expr.has(cls):
             expr = expr.replace(cls, rewrite)

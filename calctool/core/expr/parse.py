@@ -37,6 +37,7 @@ from typing import Any
 import sympy as sp
 
 from calctool.core.errors import DomainError, ParseError, ResourceLimitError
+from calctool.core.expr import activations as _activation
 from calctool.core.expr.functions import (
     RealRoot,
     ceiling,
@@ -46,6 +47,8 @@ from calctool.core.expr.functions import (
     sigmoid,
     softplus,
 )
+from calctool.core.expr.notes import add_note
+from calctool.core.expr.syntax import current_syntax
 
 MAX_LENGTH = 10_000
 MAX_DEPTH = 100
@@ -83,7 +86,14 @@ _SUPERSCRIPTS = {"\u00b2": "2", "\u00b3": "3", "\u00b9": "1", "\u2070": "0", "\u
                  "\u2075": "5", "\u2076": "6", "\u2077": "7", "\u2078": "8", "\u2079": "9"}
 # Python's keywords are never names here (`lambda` stays usable: a common parameter).
 _KEYWORDS = frozenset(keyword.kwlist) - {"lambda"}
-_OPERATORS = ("**", "+", "-", "*", "/", "^", "(", ")", "[", "]", ",", "!", "'")
+_OPERATORS = ("**", "+", "-", "*", "/", "^", "(", ")", "[", "]", ",", "!", "'",
+              "|", "<=", ">=", "<", ">", ":", "\u221a", "\u221b", "\u221c")
+# Radical signs: √x is sqrt(x), ∛x cbrt(x), ∜x root(x, 4).
+_RADICALS = {"\u221a": 2, "\u221b": 3, "\u221c": 4}
+# Words that join the conditions of a piecewise function.
+_LOGIC_WORDS = frozenset({"and", "or"})
+_COMPARISONS = ("<", "<=", ">", ">=")
+_RELATIONS = {"<": sp.Lt, "<=": sp.Le, ">": sp.Gt, ">=": sp.Ge}
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +103,10 @@ class Token:
     pos: int
 
 
-def tokenize(text: str) -> list[Token]:
+def tokenize(text: str, start: int = 0) -> list[Token]:
+    """The tokens of text[start:] (positions count from the start of `text`)."""
     tokens: list[Token] = []
-    i, n = 0, len(text)
+    i, n = start, len(text)
     while i < n:
         ch = text[i]
         m = _SPACE.match(text, i)
@@ -134,6 +145,10 @@ def tokenize(text: str) -> list[Token]:
             m = _NAME.match(text, i)
             assert m is not None
             name = m.group()
+            if name in _LOGIC_WORDS:
+                tokens.append(Token("op", name, i))
+                i = m.end()
+                continue
             if name in _KEYWORDS:
                 raise ParseError(f"{name!r} is a Python keyword, not part of an expression",
                                  position=i, source=text)
@@ -166,21 +181,20 @@ def _describe_char(ch: str) -> str:
     return f"U+{ord(ch):04X} ({unicodedata.name(ch, 'unnamed')})"
 
 
+_EQUATION_HINT = "calctool takes an expression, not an equation: write the side you want"
+
+
 def _char_hint(ch: str) -> str | None:
     if ch == "=":
-        return "calctool takes an expression, not an equation: write the side you want"
+        return _EQUATION_HINT
     if ch == ".":
         return "attribute access is not part of the expression syntax"
-    if ch == "|":
-        return "write abs(x) for the absolute value"
     if ch in "{}":
         return "use ( ) or [ ] for grouping"
     if ch in "\u0387\u2027\u2219":
         return "for multiplication write * (or the middle dot ·)"
     if ch == "\u037e":
         return "this is a Greek question mark, not a semicolon or an operator"
-    if ch in "√∛∜":
-        return {"√": "write sqrt(x)", "∛": "write cbrt(x)", "∜": "write root(x, 4)"}[ch]
     return None
 
 
@@ -255,9 +269,15 @@ FUNCTIONS.update({
     "leaky_relu": _F(_leaky, 1, 2),
     "root": _F(_root, 2, 2),
     "atan2": _F(sp.atan2, 2, 2),
+    # The value at the jump: heaviside(x, 1) is 1 at 0 (sympy's default, 1/2, without it).
+    "heaviside": _F(sp.Heaviside, 1, 2), "Heaviside": _F(sp.Heaviside, 1, 2),
+    "step": _F(sp.Heaviside, 1, 2),
     "min": _F(sp.Min, 1, None), "Min": _F(sp.Min, 1, None),
     "max": _F(sp.Max, 1, None), "Max": _F(sp.Max, 1, None),
 })
+
+FUNCTIONS.update({name: _F(_activation.build(name), *_activation.arity(name))
+                  for name in _activation.ACTIVATIONS})
 
 CONSTANTS: dict[str, sp.Expr] = {
     "e": sp.E, "E": sp.E, "pi": sp.pi, "oo": sp.oo, "inf": sp.oo, "infinity": sp.oo,
@@ -294,6 +314,8 @@ class _Parser:
         # Where the input is defined, as written: sympy's own arithmetic may
         # erase it (sqrt(x)^2 -> x, x/x -> 1), so it is kept beside the result.
         self.conditions: list[Condition] = []
+        # Inside |...|: a "|" closes it (outside, it opens a new one: |x||y|).
+        self.in_abs = False
 
     def require(self, kind: str, arg: sp.Expr, node: sp.Expr, shown: str) -> None:
         if arg.free_symbols:
@@ -343,6 +365,10 @@ class _Parser:
             if tok.kind == "num":
                 raise self.error("expected an operator before this number",
                                  hint="write * for multiplication, e.g. x*2")
+            if tok.kind == "op" and tok.text in _COMPARISONS + tuple(_LOGIC_WORDS) + (":",):
+                raise self.error(f"unexpected {self._describe(tok)}",
+                                 hint="comparisons belong in the conditions of a piecewise "
+                                      "function: piecewise(x < 0: -x, x^2)")
             raise self.error(f"unexpected {self._describe(tok)}")
         return expr
 
@@ -363,7 +389,8 @@ class _Parser:
                 op = self.advance()
                 right = self.unary()
                 left = self.combine(op, left, right)
-            elif self.tok.kind == "name" or self.at_op("(", "["):
+            elif (self.tok.kind == "name" or self.at_op("(", "[", *_RADICALS)
+                  or (self.at_op("|") and not self.in_abs)):
                 op = Token("op", "*", self.tok.pos)
                 right = self.power()
                 left = self.combine(op, left, right)
@@ -424,12 +451,27 @@ class _Parser:
                                        f"{tok.text}(x)^2, not {tok.text}^2(x)") if power
                                  else f"e.g. {tok.text}(x); arguments go in brackets")
             return symbol(tok.text)
+        if self.at_op("|"):
+            return self.bars()
+        if self.at_op(*_RADICALS):
+            op = self.advance()
+            self.enter()
+            operand = self.power()  # √x^2 is √(x^2), as -x^2 is -(x^2)
+            self.depth -= 1
+            degree = _RADICALS[op.text]
+            if degree == 2:
+                return self.apply(op, FUNCTIONS["sqrt"], "sqrt", [operand])
+            if degree == 3:
+                return self.apply(op, FUNCTIONS["cbrt"], "cbrt", [operand])
+            return self.apply(op, FUNCTIONS["root"], "root", [operand, sp.Integer(degree)])
         if self.at_op("(", "["):
             open_ = self.advance()
             close = ")" if open_.text == "(" else "]"
             if self.at_op(close):
                 raise self.error("empty brackets: expected an expression inside")
+            saved, self.in_abs = self.in_abs, False
             inner = self.expr()
+            self.in_abs = saved
             if not self.at_op(close):
                 if self.tok.kind == "end":
                     raise ParseError(f"unclosed {open_.text!r}: expected {close!r}",
@@ -445,6 +487,102 @@ class _Parser:
             raise self.error("a superscript needs something before it")
         raise self.error(f"unexpected {tok.text!r}: expected a number, a name or '('")
 
+    def bars(self) -> sp.Expr:
+        """|...|: the absolute value."""
+        open_ = self.advance()
+        saved, self.in_abs = self.in_abs, True
+        inner = self.expr()
+        self.in_abs = saved
+        if not self.at_op("|"):
+            if self.tok.kind == "end":
+                raise ParseError("unclosed '|': expected '|'", position=open_.pos,
+                                 source=self.text, hint="add '|' at the end, or write abs(...)")
+            raise self.error(f"expected '|' to close the '|' at position {open_.pos + 1}, "
+                             f"found {self._describe(self.tok)}")
+        self.advance()
+        return self.apply(open_, FUNCTIONS["abs"], "abs", [inner])
+
+    # -- piecewise ---------------------------------------------------------
+    def piecewise(self, name_tok: Token) -> sp.Expr:
+        """piecewise(cond: value, cond: value, ..., otherwise): the first true condition wins."""
+        open_ = self.advance()  # "("
+        saved, self.in_abs = self.in_abs, False
+        pieces: list[tuple[sp.Expr, Any]] = []
+        otherwise: sp.Expr | None = None
+        while True:
+            start = self.tok
+            if otherwise is not None:
+                raise self.error("the value without a condition comes last in piecewise(...)",
+                                 start, hint="piecewise(x < 0: -x, x^2): conditions first")
+            head = self.condition()
+            if self.at_op(":"):
+                if not _is_condition(head):
+                    raise self.error("expected a condition such as x < 0 before ':'", start)
+                self.advance()
+                value = self.expr()
+                pieces.append((value, head))
+            elif _is_condition(head):
+                raise self.error("a condition needs its value after ':'",
+                                 hint="e.g. piecewise(x < 0: -x, x^2)")
+            else:
+                otherwise = head
+            if self.at_op(","):
+                self.advance()
+                continue
+            if self.at_op(")"):
+                self.advance()
+                break
+            if self.tok.kind == "end":
+                raise ParseError(f"unclosed '(' of {name_tok.text}(: expected ')'",
+                                 position=open_.pos, source=self.text, hint="add ')' at the end")
+            raise self.error(f"expected ',' or ')' in piecewise(...), found "
+                             f"{self._describe(self.tok)}")
+        self.in_abs = saved
+        if not pieces:
+            raise self.error("piecewise(...) needs at least one condition: value pair",
+                             name_tok, hint="e.g. piecewise(x < 0: -x, x^2)")
+        args = [*pieces, (otherwise, True)] if otherwise is not None else pieces
+        return sp.Piecewise(*args)
+
+    def condition(self) -> Any:
+        """comparisons joined by `and` / `or` (and binds tighter); or a plain expression."""
+        left = self.conjunction()
+        while self.at_op("or"):
+            op = self.advance()
+            right = self.conjunction()
+            left = sp.Or(self.boolean(left, op), self.boolean(right, op))
+        return left
+
+    def conjunction(self) -> Any:
+        left = self.comparison()
+        while self.at_op("and"):
+            op = self.advance()
+            right = self.comparison()
+            left = sp.And(self.boolean(left, op), self.boolean(right, op))
+        return left
+
+    def boolean(self, value: Any, op: Token) -> Any:
+        if not _is_condition(value):
+            raise self.error(f"'{op.text}' joins conditions such as x < 0, "
+                             f"not {sp.sstr(value)}", op)
+        return value
+
+    def comparison(self) -> Any:
+        """a < b, a <= b < c (a chain: a <= b and b < c), or an expression alone."""
+        left = self.expr()
+        relations = []
+        while self.at_op(*_COMPARISONS):
+            op = self.advance()
+            right = self.expr()
+            relations.append(_RELATIONS[op.text](left, right))
+            left = right
+        if not relations:
+            return left
+        for rel, shown in ((r, sp.sstr(r)) for r in relations):
+            if rel not in (sp.true, sp.false) and rel.has(sp.I):
+                raise self.error(f"{shown} compares complex numbers")
+        return sp.And(*relations)
+
     def number(self, tok: Token) -> sp.Expr:
         mantissa, _, exp_text = tok.text.lower().partition("e")
         if exp_text and abs(int(exp_text)) > MAX_DECIMAL_EXPONENT:
@@ -459,6 +597,8 @@ class _Parser:
 
     def call(self, name_tok: Token) -> sp.Expr:
         name = name_tok.text
+        if name == "piecewise":
+            return self.piecewise(name_tok)
         spec = FUNCTIONS.get(name)
         if spec is None:
             if name in CONSTANTS:
@@ -504,6 +644,7 @@ class _Parser:
         args: list[sp.Expr] = []
         if self.at_op(")"):
             raise self.error(f"{name_tok.text}() needs an argument")
+        saved, self.in_abs = self.in_abs, False
         while True:
             args.append(self.expr())
             if self.at_op(","):
@@ -511,6 +652,7 @@ class _Parser:
                 continue
             if self.at_op(")"):
                 self.advance()
+                self.in_abs = saved
                 return args
             if self.tok.kind == "end":
                 raise ParseError(f"unclosed '(' of {name_tok.text}(: expected ')'",
@@ -601,6 +743,12 @@ class _Parser:
         return result
 
 
+def _is_condition(value: Any) -> bool:
+    """A comparison, conditions joined by and/or, or one that sympy decided (1 < 2)."""
+    return isinstance(value, (sp.core.relational.Relational, sp.And, sp.Or,
+                              sp.logic.boolalg.BooleanAtom))
+
+
 def _coefficient_bits(e: sp.Expr) -> int:
     """The size in bits of e's exact numeric coefficient (3/4 in 3*x/4), 0 if it has none."""
     coefficient = e.as_coeff_Mul()[0] if isinstance(e, sp.Expr) else None
@@ -646,19 +794,73 @@ DOMAIN_OF = {"sqrt": "nonneg", "root": "nonneg", "log": "positive", "ln": "posit
 @dataclass(frozen=True)
 class ParsedInput:
     """An expression, with the names and the domain its text had before sympy
-    simplified it: `sqrt(x)^2` is `x`, but only for x >= 0; `x - x` is 0, in x."""
+    simplified it: `sqrt(x)^2` is `x`, but only for x >= 0; `x - x` is 0, in x.
+
+    `notes` say how ambiguous text was read; `function` is the name the input
+    gave the function (`g` in `g(x) = ...`, `y` in `y = ...`), `leibniz` the
+    variable and order of a leading d/dx or d^2/dx^2 (read only when asked).
+    """
 
     expr: sp.Expr
     names: frozenset[str]
     conditions: tuple[Condition, ...]
+    notes: tuple[str, ...] = ()
+    function: str | None = None
+    leibniz: tuple[sp.Symbol, int] | None = None
 
 
-def parse_input(text: str) -> ParsedInput:
-    """Parse one expression. Raises ParseError (exit 2) or DomainError/ResourceLimitError (3)."""
+def parse_input(text: str, *, derivative: bool = False) -> ParsedInput:
+    """Parse one expression. Raises ParseError (exit 2) or DomainError/ResourceLimitError (3).
+
+    Also read: `f(x) = ...` and `y = ...` (the right side, named), and LaTeX
+    (see `calctool.core.expr.latex`). A leading `d/dx` is read when
+    `derivative` is true (diff) and refused otherwise, pointing to diff.
+    The notes also go to the running operation (`notes.add_note`).
+    """
     if len(text) > MAX_LENGTH:
         raise ResourceLimitError(
             f"the input is {len(text)} characters long (limit {MAX_LENGTH})", code="too_long")
-    tokens = tokenize(text)
+    syntax = current_syntax()
+    if syntax == "latex" or (syntax == "auto" and looks_like_latex(text)):
+        from calctool.core.expr.latex import parse_latex
+
+        parsed = parse_latex(text, derivative=derivative)
+    else:
+        parsed = read_plain(text, derivative=derivative)
+    for note in parsed.notes:
+        add_note(note)
+    return parsed
+
+
+def looks_like_latex(text: str) -> bool:
+    """A backslash, a brace or a `$` never occurs in the plain syntax: they mean LaTeX."""
+    return any(ch in text for ch in "\\{}$")
+
+
+def read_plain(text: str, *, derivative: bool = False) -> ParsedInput:
+    """parse_input for text in the plain syntax (no LaTeX detection)."""
+    start, defined, equation, lead = 0, None, None, None
+    if "=" in text or "d" in text:  # the readers of f(x) = ... and d/dx, when they can apply
+        from calctool.core.expr.equation import definition, leibniz_prefix, split_equation
+
+        equation = split_equation(text)
+        if equation is not None:
+            defined = definition(equation.lhs)
+            if defined is None:
+                raise ParseError("unexpected '=': calctool takes an expression, not an equation",
+                                 position=equation.position, source=text,
+                                 hint=_EQUATION_HINT + "; f(x) = ... and y = ... name the "
+                                                       "function; diff --implicit y and tangent "
+                                                       "take a curve's equation")
+            start = equation.rhs_offset
+        lead = leibniz_prefix(text, start)
+        if lead is not None:
+            if not derivative:
+                raise ParseError(f"d/d{lead.variable} means 'differentiate'",
+                                 code="parse_error", position=lead.start, source=text,
+                                 hint="calctool diff reads it: calctool diff \"d/dx x^2\"")
+            start = lead.end
+    tokens = tokenize(text, start)
     parser = _Parser(text, tokens)
     expr = parser.parse()
     names = frozenset(s.name for c in parser.conditions for s in c.arg.free_symbols)
@@ -667,7 +869,57 @@ def parse_input(text: str) -> ParsedInput:
     # A condition the result still carries is checked by evaluating the result.
     erased = tuple({(c.arg, c.kind): c for c in parser.conditions
                     if not expr.has(c.node)}.values())
-    return ParsedInput(expr, names, erased)
+    notes = reading_notes(sorted({*names, *(str(s) for s in expr.free_symbols)}))
+    if defined is not None and equation is not None:
+        variables = {str(s) for s in expr.free_symbols} | set(names)
+        if defined.name in variables:
+            raise ParseError(f"{defined.name} is on both sides of '=': this is an equation, "
+                             "not a definition", position=equation.position, source=text,
+                             hint="write the side you want to work with")
+        if defined.variable is None and not variables:
+            raise ParseError("unexpected '=': calctool takes an expression, not an equation",
+                             position=equation.position, source=text,
+                             hint=f"for a value of {defined.name} use --at "
+                                  f"{defined.name}={equation.rhs.strip()}")
+        if defined.variable is not None and variables and defined.variable not in variables:
+            notes += (f"{defined.name}({defined.variable}) is defined by an expression without "
+                      f"{defined.variable}",)
+    wrt = (symbol(lead.variable), lead.order) if lead is not None else None
+    return ParsedInput(expr, names, erased, notes,
+                       defined.name if defined is not None else None, wrt)
+
+
+# Greek letters spelled out: single symbols, never a product of letters.
+GREEK_NAMES = frozenset({
+    "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
+    "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "sigma", "tau", "upsilon", "phi",
+    "chi", "psi", "omega"})
+# Names up to this many letters that split into single letters get a note.
+SPLIT_NOTE_MAX = 3
+
+
+def reading_notes(names: Sequence[str]) -> tuple[str, ...]:
+    """What to tell the reader about the variable names of the input.
+
+    A name such as `xy` is one variable (SPEC section 1, never split); when it
+    has two or three letters and is not a known function, constant or Greek
+    letter, the reader learns how it was read and how to write the product.
+    `sinx` (a function name run into its argument) gets its own note.
+    """
+    notes = []
+    lookalikes = dict(_lookalikes(names))
+    for name in names:
+        if name in lookalikes:
+            meant = lookalikes[name]
+            notes.append(f"'{name}' is read as one variable named {name}; "
+                         f"if you meant {meant}, write {meant}")
+        elif (2 <= len(name) <= SPLIT_NOTE_MAX and name.isascii() and name.isalpha()
+              and name not in GREEK_NAMES and name not in FUNCTIONS
+              and name not in CONSTANTS):
+            product = "*".join(name)
+            notes.append(f"'{name}' is read as one variable named {name}; "
+                         f"for the product write {product}")
+    return tuple(notes)
 
 
 def input_variables(parsed: ParsedInput) -> list[sp.Symbol]:
@@ -701,8 +953,12 @@ def lookalike_names(expr: sp.Expr) -> list[tuple[str, str]]:
     Multi-letter names stay whole (SPEC section 1), so `cosx` is one variable;
     a user who typed it almost surely meant cos(x).
     """
+    return _lookalikes(sorted(str(s) for s in expr.free_symbols))
+
+
+def _lookalikes(names: Sequence[str]) -> list[tuple[str, str]]:
     found = []
-    for name in sorted(str(s) for s in expr.free_symbols):
+    for name in names:
         if name in _WORDS_NOT_TYPOS or name in FUNCTIONS:
             continue
         for fn in sorted(FUNCTIONS, key=len, reverse=True):

@@ -54,8 +54,11 @@ def parse_value(text: str, *, what: str, allow_infinite: bool = False,
                 symbolic: bool = False) -> sp.Expr:
     """A constant: a number or an expression without variables (`pi/4`, `1e-3`, `-oo`);
     with `symbolic`, an expression in other symbols too (`a`, `2*b`: a limit's point)."""
+    from calctool.core.expr.syntax import input_syntax
+
     try:
-        value = parse(text)
+        with input_syntax("auto"):  # --input latex is for the expression, not for 1 or pi/4
+            value = parse(text)
     except ParseError as exc:
         exc.message = f"{what}: {exc.message}"
         raise

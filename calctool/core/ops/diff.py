@@ -10,7 +10,7 @@ import sympy as sp
 from calctool.core.budget import DEFAULT_TIMEOUT, bounded
 from calctool.core.errors import KEYWORDS, DomainError, Spelling, UsageError
 from calctool.core.expr.parse import free_variables, parse_input, symbol
-from calctool.core.results.base import expr_number
+from calctool.core.results.base import expr_number, noting
 from calctool.core.results.diff import DiffResult
 
 if TYPE_CHECKING:
@@ -63,6 +63,7 @@ def differentiation_sequence(expr: sp.Expr, wrt: str | Sequence[str | sp.Symbol]
     return list(variables), True
 
 
+@noting
 def diff(f: str | sp.Expr, *, wrt: str | Sequence[str | sp.Symbol] | None = None,
          order: int = 1, at: PointLike | None = None, simplify: bool = False,
          digits: int = 15, plot: bool = False, plot_range: RangeLike | None = None,
@@ -104,12 +105,15 @@ def diff(f: str | sp.Expr, *, wrt: str | Sequence[str | sp.Symbol] | None = None
 def _diff(text: str, *, wrt: str | Sequence[str | sp.Symbol] | None, order: int,
           at: PointLike | None, simplify: bool, digits: int, plot: bool,
           plot_range: RangeLike | None, steps: bool, say: Spelling) -> DiffResult:
-    parsed = parse_input(text)
+    parsed = parse_input(text, derivative=True)
     expr = parsed.expr
     if expr.has(sp.oo, sp.S.NegativeInfinity, sp.zoo, sp.nan):
         raise DomainError(f"{sp.sstr(expr)} is not finite (it contains ∞), so it has no "
                           "derivative; ∞ belongs in limit --to", code="undefined")
+    if parsed.leibniz is not None:
+        wrt, order = _leibniz_sequence(parsed.leibniz, wrt, order, say)
     sequence, is_gradient = differentiation_sequence(expr, wrt, order, spelling=say)
+    _note_absent(expr, parsed.names, sequence)
     tidy = sp.simplify if simplify else (lambda e: e)
     point = None
     if at is not None:
@@ -135,7 +139,8 @@ def _diff(text: str, *, wrt: str | Sequence[str | sp.Symbol] | None, order: int,
 
             derivation = explain_gradient(expr, sequence, components, simplify)
         return DiffResult(text, expr, tuple(sequence), gradient=components, point=point,
-                          values=values, simplified=simplify, steps=derivation)
+                          values=values, simplified=simplify, steps=derivation,
+                          function=parsed.function or "f")
     derivative = expr
     for var in sequence:  # x, x, y: d/dy (d/dx (d/dx f))
         derivative = sp.diff(derivative, var)
@@ -148,7 +153,36 @@ def _diff(text: str, *, wrt: str | Sequence[str | sp.Symbol] | None, order: int,
 
         derivation = explain(expr, sequence, derivative, simplify)
     return DiffResult(text, expr, tuple(sequence), derivative=derivative, point=point,
-                      values=values, simplified=simplify, plot=plot_data, steps=derivation)
+                      values=values, simplified=simplify, plot=plot_data, steps=derivation,
+                      function=parsed.function or "f")
+
+
+def _leibniz_sequence(leibniz: tuple[sp.Symbol, int], wrt: str | Sequence[str | sp.Symbol] | None,
+                      order: int, say: Spelling) -> tuple[list[str], int]:
+    """The variable and order of a written d/dx (or d^2/dx^2), checked against wrt and order."""
+    var, written = leibniz
+    if wrt:
+        from calctool.core.expr.points import variable_names
+
+        names = variable_names(wrt, param="wrt", spelling=say)
+        if names != [var.name]:
+            raise UsageError(f"the input says d/d{var.name} but {say.name('wrt')} says "
+                             f"{','.join(names)}: give one of them", code="bad_option")
+    if order not in (1, written):
+        raise UsageError(f"the input gives the order ({written}) and so does "
+                         f"{say.name('order')} ({order}): give one of them", code="bad_option")
+    return [var.name], written
+
+
+def _note_absent(expr: sp.Expr, names: frozenset[str], sequence: Sequence[sp.Symbol]) -> None:
+    """d/dy of an expression without y is 0: say so, it is often a typo in --wrt."""
+    from calctool.core.expr.notes import add_note
+
+    present = {s.name for s in expr.free_symbols} | set(names)
+    for var in dict.fromkeys(sequence):
+        if var.name not in present:
+            add_note(f"f does not depend on {var.name}, so its derivative with respect to "
+                     f"{var.name} is 0")
 
 
 def _implicit(f: str | sp.Expr, implicit: str | sp.Symbol, *,
@@ -156,7 +190,7 @@ def _implicit(f: str | sp.Expr, implicit: str | sp.Symbol, *,
               steps: bool, plot: bool, say: Spelling) -> ImplicitDiffResult:
     """Implicit differentiation: the maths is in engines.implicit, the result its own."""
     from calctool.core.engines import implicit as engine
-    from calctool.core.expr.equation import parse_equation
+    from calctool.core.expr.curve import parse_equation
     from calctool.core.expr.points import expression_text, resolve_point
     from calctool.core.results.implicit import ImplicitDiffResult
 

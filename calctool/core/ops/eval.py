@@ -29,6 +29,7 @@ from calctool.core.expr.points import (
     to_grids,
     whole_number,
 )
+from calctool.core.results.base import noting
 from calctool.core.results.eval import (
     UNCHECKED,
     EvalPoint,
@@ -57,6 +58,7 @@ RECHECK_SECONDS = 5.0
 PER_POINT_SECONDS = 1.0
 
 
+@noting
 def evaluate(f: str | sp.Expr, *, at: PointLike | Iterable[PointLike] | None = None,
              ranges: str | Mapping[Any, Any] | Sequence[str] | None = None,
              csv_text: str | None = None, digits: int = 15, summary: bool = False,

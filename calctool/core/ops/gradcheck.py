@@ -84,7 +84,7 @@ from calctool.core.expr.points import (
     show_point,
     split_top_level,
 )
-from calctool.core.results.base import expr_number
+from calctool.core.results.base import expr_number, noting
 from calctool.core.results.gradcheck import Component, GradcheckResult, KinkComponent
 
 KAPPA = 10.0
@@ -176,6 +176,7 @@ class Sampling:
 # --------------------------------------------------------------------------- the API
 
 
+@noting
 def gradcheck(f: Any, grad: Any = None, *, at: Any = None, variables: Any = None,
               method: str | None = None, eps: float | None = None, rtol: float = 0.0,
               atol: float = 0.0, fast: bool = False, points: int | None = None, seed: int = 0,
@@ -253,6 +254,7 @@ def _max(values: np.ndarray) -> float:
 # --------------------------------------------------------------------------- expressions
 
 
+@noting
 def gradcheck_expression(expr: str | sp.Expr, *, grad: HandGradient | None = None,
                          at: Any = None, variables: str | Sequence[str | sp.Symbol] | None = None,
                          options: CheckOptions = CheckOptions()) -> GradcheckResult:
@@ -588,6 +590,7 @@ def _diagnosis(hand: sp.Expr, truth: sp.Expr) -> str | None:
 # --------------------------------------------------------------------------- Python code
 
 
+@noting
 def gradcheck_function(f: Callable[[np.ndarray], Any] | uc.UserCode,
                        grad: Callable[[np.ndarray], Any] | uc.UserCode,
                        x: uc.UserPoint | np.ndarray | Sequence[float],

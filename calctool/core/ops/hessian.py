@@ -58,6 +58,7 @@ from calctool.core.expr.points import (
     select_variables,
     show_point,
 )
+from calctool.core.results.base import noting
 from calctool.core.results.hessian import CriticalPoint, Curvature, HessianResult, NumericHessian
 
 if TYPE_CHECKING:
@@ -88,6 +89,7 @@ class HessianOptions:
     spelling: Spelling = KEYWORDS
 
 
+@noting
 def hessian(f: Any, *, variables: Any = None, at: Any = None, critical: bool = False,
             numeric: bool = False, timeout: float | None = DEFAULT_TIMEOUT) -> HessianResult:
     """The Hessian matrix, and what it says about a point.
@@ -126,6 +128,7 @@ def hessian(f: Any, *, variables: Any = None, at: Any = None, critical: bool = F
                                 budget=timeout)
 
 
+@noting
 def hessian_expression(expr: str | sp.Expr, *,
                        variables: str | Sequence[str | sp.Symbol] | None = None,
                        at: Any = None, options: HessianOptions = HessianOptions()
@@ -610,6 +613,7 @@ def _finite_difference(f: Callable[[np.ndarray], Any], x: np.ndarray,
                           max_diff, max_rel)
 
 
+@noting
 def hessian_function(f: Callable[[np.ndarray], Any] | UserCode,
                      x: UserPoint | np.ndarray | Sequence[float], *,
                      budget: float | None = None, spelling: Spelling = KEYWORDS

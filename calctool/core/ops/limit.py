@@ -54,6 +54,7 @@ from calctool.core.errors import (
 from calctool.core.expr.assume import Facts, assumed, describe, parse_assumptions
 from calctool.core.expr.functions import to_elementary
 from calctool.core.expr.parse import Condition, free_variables, parse_input, symbol
+from calctool.core.expr.pieces import side_piece
 from calctool.core.expr.points import (
     PointLike,
     RangeLike,
@@ -62,6 +63,7 @@ from calctool.core.expr.points import (
     expression_text,
     whole_number,
 )
+from calctool.core.results.base import noting
 from calctool.core.results.limit import LimitCase, LimitResult, LimitRow
 
 DEFAULT_K_MAX = 8
@@ -88,6 +90,7 @@ class Verdict:
     error: sp.Expr | None = None  # a numeric limit's error bound
 
 
+@noting
 def limit(f: str | sp.Expr, *, to: PointLike | tuple[object, object] | None,
           direction: str | None = None, table: bool = False, k_max: int = DEFAULT_K_MAX,
           plot: bool = False, plot_range: RangeLike | None = None, numeric_only: bool = False,
@@ -296,7 +299,7 @@ def _symbolic(f: sp.Expr, var: sp.Symbol, a: sp.Expr, sides: Sequence[str],
     try:
         with time_limit(budget, "the symbolic limit"):
             for s in sides:
-                out[s] = _side_from_sympy(s, sp.limit(g, var, a, s))
+                out[s] = _side_from_sympy(s, sp.limit(side_piece(g, var, a, s), var, a, s))
     except ComputationTimeout:
         return None, (f"the symbolic engine took longer than its {budget:g} s share of "
                       f"{say.name('timeout')}")

@@ -36,6 +36,7 @@ from calctool.core.expr.points import (
     show_point,
     whole_number,
 )
+from calctool.core.results.base import noting
 from calctool.core.results.tangent import Line, SecantRow, TangentResult
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ DEFAULT_K_MAX = 8
 MAX_K = 20  # h = 1e-20: far past where float64 has anything left to say
 
 
+@noting
 def tangent(f: str | sp.Expr, *, at: PointLike | None, secants: bool = False,
             k_max: int = DEFAULT_K_MAX, plot: bool = False,
             plot_range: RangeLike | None = None,
@@ -69,9 +71,9 @@ def tangent(f: str | sp.Expr, *, at: PointLike | None, secants: bool = False,
 
 def _tangent(text: str, *, at: PointLike | None, secants: bool, k_max: int, plot: bool,
              plot_range: RangeLike | None, say: Spelling) -> TangentResult | CurveTangentResult:
-    from calctool.core.expr.equation import is_equation
+    from calctool.core.expr.curve import is_curve
 
-    if is_equation(text):
+    if is_curve(text):
         return _curve_of_equation(text, at=at, secants=secants, plot=plot, say=say)
     parsed = parse_input(text)
     expr = parsed.expr
@@ -113,7 +115,7 @@ def _tangent(text: str, *, at: PointLike | None, secants: bool, k_max: int, plot
 def _curve_of_equation(text: str, *, at: PointLike | None, secants: bool, plot: bool,
                        say: Spelling) -> CurveTangentResult:
     from calctool.core.engines import implicit as engine
-    from calctool.core.expr.equation import parse_equation
+    from calctool.core.expr.curve import parse_equation
     from calctool.core.results.implicit import CurveTangentResult
     from calctool.core.results.series import ascending
 

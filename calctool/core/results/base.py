@@ -13,10 +13,11 @@ not import the renderers, so this is built from the result's own fields.)
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, ClassVar, ParamSpec, TypeVar
 
 import sympy as sp
 
@@ -208,6 +209,32 @@ class Display:
         return "\n\n".join(parts) + "\n"
 
 
+R = TypeVar("R", bound="Result")
+
+
+def with_notes(result: R, notes: Sequence[str]) -> R:
+    """`result` with `notes` (gathered while it was computed) added to its input notes."""
+    new = tuple(n for n in notes if n not in result.input_notes)
+    return replace(result, input_notes=(*result.input_notes, *new)) if new else result
+
+
+P = ParamSpec("P")
+
+
+def noting(operation: Callable[P, R]) -> Callable[P, R]:
+    """An operation whose result carries the notes gathered while it ran
+    (`calctool.core.expr.notes`): how its input was read, what it assumed."""
+    from calctool.core.expr.notes import collecting
+
+    @functools.wraps(operation)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with collecting() as notes:
+            result = operation(*args, **kwargs)
+        return with_notes(result, notes)
+
+    return run
+
+
 def table(columns: Sequence[str], rows: Sequence[Sequence[str]], title: str | None = None,
           total: int | None = None) -> Table:
     return Table(tuple(columns), tuple(tuple(r) for r in rows), title, total)
@@ -220,10 +247,13 @@ class Result:
     command: ClassVar[str] = ""
     input: str
     expression: sp.Expr
+    # How the input was read (`xy` is one variable, d/dy of f without y is 0):
+    # JSON `notes` starts with them, and the terminal prints them.
+    input_notes: tuple[str, ...] = field(default=(), kw_only=True)
 
     def base_dict(self) -> dict[str, Any]:
         return {"ok": True, "command": self.command, "input": self.input,
-                "expression": expr_str(self.expression)}
+                "expression": expr_str(self.expression), "notes": list(self.input_notes)}
 
     def to_dict(self) -> dict[str, Any]:
         return self.base_dict()

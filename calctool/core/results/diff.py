@@ -62,6 +62,7 @@ class DiffResult(Result):
     simplified: bool = False
     plot: PlotData | None = None
     steps: Step | None = None  # the derivation (diff --steps)
+    function: str = "f"  # its name: g in `g(x) = ...`, y in `y = ...`
 
     @property
     def is_gradient(self) -> bool:
@@ -86,6 +87,7 @@ class DiffResult(Result):
             out["result"] = expr_str(self.derivative)
             out["latex"] = self.answer_math()
         out["variables"] = [str(v) for v in self.variables]
+        out["function"] = self.function
         if self.point is not None:
             out["at"] = point_dict(self.point)
             if self.gradient is not None:

@@ -166,8 +166,7 @@ class EvalResult(Result):
         out["count"] = summary["count"]
         out["undefined"] = summary["undefined"]
         out["summary"] = summary
-        if self.table.notes:
-            out["notes"] = list(self.table.notes)
+        out["notes"].extend(self.table.notes)
         if self.output is not None:
             out["output"] = self.output
         return out

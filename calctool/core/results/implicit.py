@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 import sympy as sp
 
 from calctool.core.engines.implicit import AtPoint, ImplicitDerivatives, prime
-from calctool.core.expr.equation import Equation
+from calctool.core.expr.curve import Equation
 from calctool.core.results.base import (
     Display,
     Result,

@@ -148,8 +148,7 @@ class LimitResult(Result):
             out["plot"] = self.plot.to_dict()
         if self.cases:
             out["cases"] = [case.to_dict(condition) for condition, case in self.cases]
-        if self.notes:
-            out["notes"] = list(self.notes)
+        out["notes"].extend(self.notes)
         return out
 
 

@@ -28,18 +28,19 @@ MAX_STEP_LINES = 120
 
 def report(r: DiffResult) -> Report:
     variables = sorted(r.expression.free_symbols, key=str)
-    f_label = function_label(variables or list(r.variables[:1]))
+    f_label = function_label(variables or list(r.variables[:1]), r.function)
     rep = Report(title="Derivative of {f}", subject=r.expression)
     rep.fields.append(Field(f_label, r.expression))
     if r.gradient is not None:
         rep.fields.append(Field("∇f", prime_notation(sp.Matrix(r.gradient).T)))
         for v, g in zip(r.variables, r.gradient):
-            rep.fields.append(Field(derivative_label((v,), 2), prime_notation(g)))
+            rep.fields.append(Field(derivative_label((v,), 2, name=r.function),
+                                    prime_notation(g)))
         rep.primary = sp.Matrix(r.gradient).T
         rep.latex.append(r"\nabla f = " + r.answer_math())
     else:
         assert r.derivative is not None
-        label = derivative_label(r.variables, len(variables))
+        label = derivative_label(r.variables, len(variables), name=r.function)
         rep.fields.append(Field(label, prime_notation(r.derivative)))
         rep.primary = prime_notation(r.derivative)
         rep.latex.append(r.equation(partial=False))
@@ -49,7 +50,7 @@ def report(r: DiffResult) -> Report:
             for v, val in zip(r.variables, r.values):
                 rep.fields.append(Field(f"∂f/∂{v} at {where}", *_value_parts(val)))
         else:
-            label = derivative_label(r.variables, len(variables))
+            label = derivative_label(r.variables, len(variables), name=r.function)
             rep.fields.append(Field(f"{label} at {where}", *_value_parts(r.values[0])))
             rep.primary = r.values[0].text
     if r.plot is not None:

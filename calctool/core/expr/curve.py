@@ -1,0 +1,107 @@
+"""Reading a curve's equation, `x^2 + y^2 = 1`: split on its one top-level `=`, parse each side.
+
+The expression parser reads expressions only; an equation is two of them. The
+split happens here, outside brackets, and each side goes through the same
+safe parser, so everything it refuses stays refused. A parse error in the
+right-hand side points into the whole input (its caret lands where the
+mistake is in what the user typed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from calctool.core.errors import ParseError
+from calctool.core.expr.parse import Condition, ParsedInput, parse_input
+
+# Characters around `=` that make it part of another operator (==, <=, >=, !=).
+_NOT_EQUATION = "=<>!"
+
+
+@dataclass(frozen=True)
+class Equation:
+    lhs: sp.Expr
+    rhs: sp.Expr
+    names: frozenset[str]
+    conditions: tuple[Condition, ...]
+
+    @property
+    def zero(self) -> sp.Expr:
+        """lhs - rhs: the equation is zero = 0."""
+        return self.lhs - self.rhs
+
+    def text(self) -> str:
+        return f"{sp.sstr(self.lhs)} = {sp.sstr(self.rhs)}"
+
+
+def equals_sign(text: str) -> int | None:
+    """The offset of the one top-level `=` of an equation, or None when there is none.
+
+    Two top-level `=` (`x = y = 1`) is a parse error pointing at the second.
+    """
+    depth = 0
+    found = None
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "=" and depth == 0:
+            before = text[i - 1] if i else ""
+            after = text[i + 1] if i + 1 < len(text) else ""
+            if before in _NOT_EQUATION or after in _NOT_EQUATION:
+                continue  # ==, <=, >=: the parser says what it thinks of those
+            if found is not None:
+                raise ParseError("an equation has one '='", position=i, source=text)
+            found = i
+    return found
+
+
+def is_curve(text: str) -> bool:
+    """An equation that is not a definition: `x^2 + y^2 = 25` is a curve; `y = x^2` and
+    `f(x) = x^2` define the function (the parser reads those), unless the name is on
+    both sides (`y = x*y + 1` is a curve again)."""
+    from calctool.core.expr.equation import definition
+
+    try:
+        at = equals_sign(text)
+    except ParseError:
+        return True
+    if at is None:
+        return False
+    defined = definition(text[:at])
+    if defined is None:
+        return True
+    try:
+        right = parse_input(text[at + 1:])
+    except ParseError:
+        return False  # the parser reports the mistake in the definition
+    return defined.name in right.names | {str(s) for s in right.expr.free_symbols}
+
+
+def parse_equation(text: str) -> Equation:
+    """Both sides of `lhs = rhs`, each read by the expression parser."""
+    at = equals_sign(text)
+    if at is None:
+        raise ParseError("expected an equation such as x^2 + y^2 = 1", position=len(text),
+                         source=text)
+    left, right = text[:at], text[at + 1:]
+    if not left.strip():
+        raise ParseError("the equation has nothing before '='", position=at, source=text)
+    if not right.strip():
+        raise ParseError("the equation has nothing after '='", position=at, source=text)
+    lhs = _side(left, 0, text)
+    rhs = _side(right, at + 1, text)
+    return Equation(lhs.expr, rhs.expr, lhs.names | rhs.names, lhs.conditions + rhs.conditions)
+
+
+def _side(part: str, offset: int, text: str) -> ParsedInput:
+    try:
+        return parse_input(part)
+    except ParseError as exc:
+        if exc.position is not None:
+            exc.position += offset
+        exc.source = text
+        raise
