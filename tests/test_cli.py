@@ -59,7 +59,6 @@ def test_eval_json_contract(cli) -> None:
     (["diff", "1/0"], 3, "undefined"),
     (["diff", "9^9^9^9"], 3, "resource_limit"),
     (["diff", "factorial(10^9)"], 3, "resource_limit"),
-    (["diff", "abs(x)", "--at", "0"], 3, "not_differentiable"),
     (["diff", "x*y", "--at", "3"], 2, "missing_variable"),
     (["eval", "log(x)", "--at", "0"], 3, "undefined"),
     (["eval", "x"], 2, "missing_variable"),
@@ -125,11 +124,17 @@ def test_a_mistyped_command_is_suggested_once(cli) -> None:
     assert r.code == 2 and r.stderr.count("Did you mean 'diff'?") == 1
 
 
-def test_kink_error_gives_one_sided_values(cli) -> None:
-    d = cli("diff", "abs(x)", "--at", "0", "--json").json
-    assert d["error"]["left"] == -1.0 and d["error"]["right"] == 1.0
+def test_a_kink_is_an_answer_with_one_sided_slopes(cli) -> None:
+    """A derivative that provably does not exist: exit 0, exists false, both slopes."""
+    r = cli("diff", "abs(x)", "--at", "0", "--json")
+    assert r.code == 0
+    d = r.json
+    assert d["ok"] is True and d["exists"] is False and d["value"] is None
+    assert d["left_slope"] == -1.0 and d["right_slope"] == 1.0 and d["kind"] == "corner"
     r = cli("diff", "abs(x)", "--at", "0")
-    assert "from the left -1" in r.stderr and "from the right 1" in r.stderr
+    assert r.code == 0 and r.stderr == ""
+    assert "does not exist: a corner" in r.stdout
+    assert "tends to -1 from below and to 1 from above" in r.stdout
 
 
 def test_non_finite_numbers_are_strings_in_json(cli) -> None:

@@ -116,6 +116,8 @@ CASES: dict[str, list[list[str]]] = {
         ["x^2*y", "--steps"],
         ["relu(x)", "--steps"],
         ["x^2", "--plot", "--range", "0:1"],
+        ["abs(x)", "--at", "0"],  # exists: false, one-sided slopes
+        ["abs(x) + y", "--at", "x=0,y=0"],  # a gradient component that does not exist
     ],
     "eval": [
         ["sin(x)", "--at", "x=pi/4"],
@@ -168,13 +170,14 @@ CASES: dict[str, list[list[str]]] = {
         ["x^2*y^2", "--critical"],
         ["sin(x) + y^2", "--critical"],
         ["a*x^2 + y^2", "--vars", "x,y", "--critical", "--at", "a=1"],
+        ["x*abs(x)", "--at", "x=0"],  # exists: false, the one-sided values
     ],
 }
 
 ERROR_CASES = [
     ["diff", "x^2 + )"],
     ["diff", "-x^2"],
-    ["diff", "abs(x)", "--at", "0"],
+    ["gradcheck", "abs(x)", "--at", "0"],  # no gradient to check: kind, left, right
     ["gradcheck", "--func", "model.py:boom", "--grad", "model.py:loss_grad", "--dim", "5"],
     ["gradcheck", "--func", "broken.py:f", "--grad", "broken.py:g", "--dim", "3"],
 ]

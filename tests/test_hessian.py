@@ -301,10 +301,11 @@ def test_symbolic_and_numeric_hessians_agree(coeffs: list[int], point: tuple[flo
 ])
 def test_no_hessian_where_a_first_derivative_has_a_kink(expr: str, at: str, below: str,
                                                         above: str) -> None:
-    with pytest.raises(CalcError) as info:
-        hessian(expr, at=at)
-    assert info.value.code == "not_differentiable" and info.value.exit_status == 3
-    assert f"is {below} as x → 0 from below and {above} from above" in info.value.message
+    r = hessian(expr, at=at)  # a proven fact: an answer (exit 0) with its evidence
+    d = r.to_dict()
+    assert d["exists"] is False and "values" not in d
+    assert f"is {below} as x → 0 from below and {above} from above" in d["reason"]
+    assert (d["one_sided"]["left"], d["one_sided"]["right"]) == (below, above)
 
 
 def test_a_kink_function_that_stays_smooth_enough_still_has_a_hessian() -> None:
@@ -315,12 +316,10 @@ def test_a_kink_function_that_stays_smooth_enough_still_has_a_hessian() -> None:
 
 
 @pytest.mark.parametrize(("expr", "at"), [("floor(x)*y", "x=1,y=1"), ("heaviside(x)", "x=0")])
-def test_no_hessian_where_f_jumps(expr: str, at: str) -> None:
+def test_no_hessian_where_f_jumps(expr: str, at: str) -> None:  # exit 0, exists false
     """The second derivatives of floor(x)*y are 0, yet f jumps at x = 1."""
-    with pytest.raises(CalcError) as info:
-        hessian(expr, at=at)
-    assert info.value.code == "not_differentiable" and info.value.exit_status == 3
-    assert "f jumps there" in info.value.message
+    d = hessian(expr, at=at).to_dict()
+    assert d["exists"] is False and "f jumps there" in d["reason"]
     assert hessian("floor(x)*y", at="x=0.5,y=1").values == ((0.0, 0.0), (0.0, 0.0))
 
 
@@ -475,3 +474,13 @@ def test_command_line_messages_name_the_flags(cli) -> None:
     ]:
         r = cli("hessian", *args, "--json")
         assert r.code == 2 and words in r.json["error"]["message"], r.stdout
+
+
+def test_no_hessian_is_exit_0_on_the_command_line(cli) -> None:
+    r = cli("hessian", "x*abs(x)", "--at", "x=0", "--json")
+    assert r.code == 0 and r.json["exists"] is False
+    r = cli("hessian", "x*abs(x)", "--at", "x=0")
+    assert r.code == 0 and "does not exist" in r.stdout and r.stderr == ""
+    # a point that is not critical is an answer too (exit 0), said in words
+    r = cli("hessian", "x^2 + y^2", "--at", "x=1,y=1", "--json")
+    assert r.code == 0 and r.json["critical"] is False and r.json["exists"] is True

@@ -39,7 +39,7 @@ def render(report: Report, console: Console, *, unicode: bool = True) -> None:
     for table in report.tables:
         console.print(_fit_table(table, console, unicode=unicode))
     for note in report.notes:
-        console.print(Text(f"note: {note}", style="dim italic"))
+        console.print(Text(f"note: {_negative(note) if unicode else note}", style="dim italic"))
 
 
 def _fit_matrices(fields: list[Field], width: int, *, unicode: bool) -> list[Field]:

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import sympy as sp
 
-from calctool.core.results.diff import DiffResult
+from calctool.core.expr.points import show_coordinate
+from calctool.core.results.diff import KIND_WORDS, DiffResult, OneSided
 from calctool.render.report import (
     Field,
     Rate,
@@ -44,14 +45,23 @@ def report(r: DiffResult) -> Report:
         rep.primary = prime_notation(r.derivative)
         rep.latex.append(r.equation(partial=False))
     if r.point is not None:
-        where = ", ".join(f"{k}={sp.sstr(v)}" for k, v in r.point.items())
+        where = ", ".join(f"{k}={show_coordinate(v)}" for k, v in r.point.items())
+        missing = r.missing or (None,) * len(r.values)
         if r.gradient is not None:
-            for v, val in zip(r.variables, r.values):
-                rep.fields.append(Field(f"∂f/∂{v} at {where}", *_value_parts(val)))
+            for v, val, why in zip(r.variables, r.values, missing):
+                name = derivative_label((v,), 2)
+                if why is None:
+                    rep.fields.append(Field(f"{name} at {where}", *_value_parts(val)))
+                else:
+                    _does_not_exist(rep, f"{name} at {where}", why, f"{name} at {where}")
         else:
             label = derivative_label(r.variables, len(variables))
-            rep.fields.append(Field(f"{label} at {where}", *_value_parts(r.values[0])))
-            rep.primary = r.values[0].text
+            if missing[0] is None:
+                rep.fields.append(Field(f"{label} at {where}", *_value_parts(r.values[0])))
+                rep.primary = r.values[0].text
+            else:
+                _does_not_exist(rep, f"{label} at {where}", missing[0], f"{label} at {where}")
+                rep.primary = f"does not exist ({missing[0].kind})"
     if r.plot is not None:
         rep.plots.append(r.plot)
     if r.steps is not None:
@@ -76,6 +86,24 @@ def _jump_notes(expr: sp.Expr) -> list[str]:
                      "in between: its derivative is 0 between the jumps and does not exist at "
                      "them (ask with --at to check a point)")
     return notes
+
+
+def _does_not_exist(rep: Report, label: str, why: OneSided, name: str) -> None:
+    """No value: what kind of point it is, the one-sided slopes, and why (as tangent says)."""
+    kind = KIND_WORDS.get(why.kind, "a " + why.kind)
+    rep.fields.append(Field(label, f"does not exist: {kind}"))
+    for side, value in (("from below (h → 0⁻)", why.left), ("from above (h → 0⁺)", why.right)):
+        rep.fields.append(Field(f"  slope {side}", _slope(value)))
+    rep.notes.append(why.reason(name))
+    if why.numeric:
+        rep.notes.append("the symbolic engine could not take these limits, so the one-sided "
+                         "slopes were estimated numerically (30-digit values at h = ±10^-k)")
+
+
+def _slope(v: Any) -> Any:
+    if v is None:
+        return "none: f has no values on this side"
+    return v
 
 
 def _value_parts(val: Any) -> tuple[Any, str | None]:
