@@ -138,7 +138,7 @@ def test_a_kink_is_an_answer_with_one_sided_slopes(cli) -> None:
 
 
 def test_non_finite_numbers_are_strings_in_json(cli) -> None:
-    r = cli("eval", "log(x)", "--range", "x=-1:1:3", "--json")
+    r = cli("eval", "log(x)", "--grid", "x=-1:1:3", "--json")
     assert "NaN" not in r.stdout and "Infinity" not in r.stdout
     d = r.json
     assert d["points"][0]["value"] is None
@@ -168,7 +168,7 @@ def test_latex_output(cli) -> None:
 
 
 def test_plain_output_has_no_colour_or_boxes(cli) -> None:
-    r = cli("eval", "x^2", "--range", "0:2:3")
+    r = cli("eval", "x^2", "--grid", "0:2:3")
     assert "\x1b[" not in r.stdout
     assert not set("│─┃━┏┓") & set(r.stdout)
 
@@ -246,7 +246,7 @@ def test_the_start_up_probe_sees_heavy_imports(import_probe) -> None:
     assert "sympy" in heavy
 
 
-@pytest.mark.parametrize("args", [["eval", "x", "--range", "x=0:1:100000"], ["diff", "-"]])
+@pytest.mark.parametrize("args", [["eval", "x", "--grid", "x=0:1:100000"], ["diff", "-"]])
 def test_broken_pipe_is_quiet(args: list[str]) -> None:
     feed = "yes x^2 | head -200000 | " if args[-1] == "-" else ""
     script = f"{feed}{sys.executable} -m calctool {' '.join(args)} | head -1"

@@ -410,7 +410,7 @@ def test_json_contract(cli, tmp_path: Path) -> None:
     for row in d["matrix"]:
         for v in row:
             sp.sympify(v)
-    d = cli("hessian", "x^2*y", "--at", "x=1,y=2", "--numeric", "--json").json
+    d = cli("hessian", "x^2*y", "--at", "x=1,y=2", "--fd-check", "--json").json
     assert {"values", "eigenvalues", "determinant", "classification", "numeric_values"} \
         <= d.keys()
     assert all(isinstance(v, float | int) for row in d["values"] for v in row)
@@ -436,7 +436,7 @@ def test_json_contract(cli, tmp_path: Path) -> None:
 
 BAD_INPUT = [
     (["hessian"], 2, "missing_argument"),
-    (["hessian", "x*y", "--numeric"], 2, "missing_variable"),
+    (["hessian", "x*y", "--fd-check"], 2, "missing_variable"),
     (["hessian", "x*y", "--x0", "p.npy"], 2, "bad_option"),
     (["hessian", "x^2", "--func", f"{MLP}:loss"], 2, "bad_option"),
     (["hessian", "--func", f"{MLP}:loss", "--critical", "--at", "1"], 2, "bad_option"),
@@ -465,7 +465,8 @@ def test_bad_input_has_exit_codes_and_json_errors(cli, args: list[str], code: in
 
 def test_command_line_messages_name_the_flags(cli) -> None:
     for args, words in [
-        (["x*y", "--numeric"], "--numeric compares the matrices at a point: give --at x=...,y=..."),
+        (["x*y", "--fd-check"],
+         "--fd-check compares the matrices at a point: give --at x=...,y=..."),
         (["x*y + a", "--vars", "x,y", "--critical"],
          "give values for the other names (a) with --at a=..., or list them in --vars"),
         (["x*y", "--critical", "--at", "x=1"],
@@ -484,3 +485,12 @@ def test_no_hessian_is_exit_0_on_the_command_line(cli) -> None:
     # a point that is not critical is an answer too (exit 0), said in words
     r = cli("hessian", "x^2 + y^2", "--at", "x=1,y=1", "--json")
     assert r.code == 0 and r.json["critical"] is False and r.json["exists"] is True
+
+
+def test_numeric_is_a_deprecated_alias_of_fd_check(cli) -> None:
+    new = cli("hessian", "x^2*y", "--at", "x=1,y=2", "--fd-check", "--json")
+    old = cli("hessian", "x^2*y", "--at", "x=1,y=2", "--numeric", "--json")
+    assert new.code == old.code == 0
+    assert old.json["numeric_values"] == new.json["numeric_values"]
+    assert "--numeric is deprecated: use --fd-check" in old.stderr and new.stderr == ""
+    assert "--numeric" not in cli("hessian", "--help").stdout  # hidden: one name shown

@@ -113,6 +113,30 @@ def _usage_error(exc: Exception, argv: list[str]) -> int:
     return int(ExitStatus.BAD_INPUT)
 
 
+def _refuse_repeated_options(group: Any, argv: list[str]) -> None:
+    """An option that takes one value, given twice, is a usage error (exit 2): click would
+    silently keep the last. Options that take several (eval --at, --grid) are `multiple`."""
+    click = _click()
+    head = argv[: argv.index("--")] if "--" in argv else argv
+    command = group.commands.get(head[0]) if head and hasattr(group, "commands") else None
+    if command is None:
+        return
+    for param in command.params:
+        if not isinstance(param, click.Option) or param.multiple or param.is_flag \
+                or param.count:
+            continue
+        names = [o for o in param.opts if o.startswith("--")]
+        shorts = [o for o in param.opts if not o.startswith("--")]
+        given = [t for t in head[1:] if t in names or t in shorts
+                 or any(t.startswith(n + "=") for n in names)]
+        if len(given) > 1:
+            name = names[0] if names else param.opts[0]
+            more = (" (several points are for eval: calctool eval EXPR --at x=1 --at x=2)"
+                    if name == "--at" else "")
+            raise click.UsageError(f"{name} is given {len(given)} times; it takes one value "
+                                   f"here{more}")
+
+
 def _dash_dash(argv: list[str], token: str) -> str:
     """The command line again, options first and the expression after --, quoted for a shell."""
     import shlex
@@ -160,7 +184,11 @@ def main(argv: list[str] | None = None) -> None:
 
     try:
         only = (argv[0],) if argv and argv[0] in COMMANDS else COMMANDS
-        status = make_app(only)(args=argv, prog_name="calctool", standalone_mode=False)
+        from typer.main import get_command
+
+        command = get_command(make_app(only))
+        _refuse_repeated_options(command, argv)
+        status = command(args=argv, prog_name="calctool", standalone_mode=False)
         code = int(status) if isinstance(status, int) else 0
         if code == ExitStatus.INTERRUPTED:  # typer turns Ctrl-C into a silent exit 130
             sys.stderr.write("\ncalctool: interrupted\n")

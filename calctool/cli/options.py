@@ -33,4 +33,25 @@ Plot = Annotated[bool, typer.Option("--plot", help="Draw a terminal plot.")]
 Range = Annotated[str | None, typer.Option(
     "--range", metavar="A:B", help="The plot's x range, e.g. -2:2.", show_default=False)]
 
+Digits = Annotated[int | None, typer.Option(
+    "--digits", "-d", metavar="N", min=1, max=10_000,
+    help="Significant digits of the decimals shown (JSON keeps full precision).",
+    show_default=False)]
+
 DEFAULT_TIMEOUT_SECONDS = DEFAULT_TIMEOUT
+
+
+def deprecated(old: str, new: str) -> None:
+    """A deprecated spelling still works, with a note on stderr saying the new one."""
+    import sys
+
+    sys.stderr.write(f"calctool: note: {old} is deprecated: use {new} (same meaning)\n")
+
+
+def plot_window(range_: str | None, plot: bool) -> None:
+    """--range is the window of a plot: without --plot it would be ignored, so it is an error."""
+    if range_ is not None and not plot:
+        from calctool.core.errors import UsageError
+
+        raise UsageError("--range sets the x window of a plot: add --plot (or drop --range)",
+                         code="bad_option")

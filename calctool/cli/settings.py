@@ -25,12 +25,17 @@ class Settings:
 
 
 def make_settings(command: str, *, json: bool, latex: bool, timeout: float,
-                  ascii: bool = False) -> Settings:
+                  ascii: bool = False, digits: int | None = None) -> Settings:
     if json and latex:
         raise UsageError("choose one of --json and --latex", code="bad_option")
     if not 0 < timeout <= MAX_TIMEOUT:
         raise UsageError(f"--timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds",
                          code="bad_value")
     debug = os.environ.get("CALCTOOL_DEBUG", "") not in ("", "0")
-    return Settings(command, Output.detect(json=json, latex=latex, ascii=ascii),
+    output = Output.detect(json=json, latex=latex, ascii=ascii)
+    if digits is not None:  # --digits: the decimals shown, on every command (not JSON)
+        import dataclasses
+
+        output = dataclasses.replace(output, digits=digits)
+    return Settings(command, output,
                     timeout=timeout, traceback=debug or "--traceback" in sys.argv)

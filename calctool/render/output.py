@@ -39,6 +39,7 @@ class Output:
     stderr_tty: bool = False  # a bar for one long computation may go to stderr
     progress: bool = False  # a batch's line counter: stderr a terminal, answers elsewhere
     stderr_color: bool = False
+    digits: int | None = None  # --digits: significant digits of the decimals shown (not JSON)
     stdout: TextIO = field(default_factory=lambda: sys.stdout, repr=False, compare=False)
     stderr: TextIO = field(default_factory=lambda: sys.stderr, repr=False, compare=False)
 
@@ -115,6 +116,10 @@ def emit(output: Output, result: Result) -> None:
     from calctool.render.report import build_report
 
     report = build_report(result)
+    if output.digits is not None:
+        from calctool.render import digits
+
+        report = digits.apply(report, output.digits)
     if not output.unicode:
         from calctool.render import ascii
 
@@ -148,6 +153,10 @@ def emit_line(output: Output, result: Result) -> None:
         from calctool.render.report import build_report
 
         report = build_report(result)
+        if output.digits is not None:
+            from calctool.render import digits
+
+            report = digits.apply(report, output.digits)
         if output.format == "latex":
             output.stdout.write((report.latex[0] if report.latex else "") + "\n")
         else:

@@ -29,7 +29,7 @@ Examples:
 # How the core's messages name its parameters here: by these flags.
 FLAGS = Spelling({"wrt": "--wrt", "order": "--order", "at": "--at", "simplify": "--simplify",
                   "steps": "--steps", "plot": "--plot", "plot_range": "--range",
-                  "timeout": "--timeout"})
+                  "digits": "--digits", "timeout": "--timeout"})
 
 
 def diff(
@@ -47,6 +47,7 @@ def diff(
                         "quotient, chain, table derivatives).")] = False,
     plot: opt.Plot = False,
     range_: opt.Range = None,
+    digits: opt.Digits = None,
     json: opt.Json = False,
     latex: opt.Latex = False,
     ascii: opt.Ascii = False,
@@ -58,12 +59,15 @@ def diff(
     the derivative's value there is given too; at a kink or jump (abs(x) at 0)
     it is reported as not existing, with both one-sided values.
     """
-    settings = make_settings("diff", json=json, latex=latex, timeout=timeout, ascii=ascii)
+    settings = make_settings("diff", json=json, latex=latex, timeout=timeout, ascii=ascii,
+                             digits=digits)
+    opt.plot_window(range_, plot)
 
     def compute(text: str) -> object:
         from calctool.core.ops.diff import diff as differentiate
 
         return differentiate(text, wrt=wrt, order=order, at=at, simplify=simplify,
+                             digits=digits or 15,
                              plot=plot, plot_range=range_, steps=steps,
                              timeout=settings.timeout, spelling=FLAGS)
 

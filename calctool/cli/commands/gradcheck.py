@@ -106,6 +106,7 @@ def gradcheck(
     atol: Annotated[float, typer.Option(
         "--atol", help="Add atol to each tolerance.",
         rich_help_panel=NUMERICS)] = 0.0,
+    digits: opt.Digits = None,
     json: opt.Json = False,
     latex: opt.Latex = False,
     ascii: opt.Ascii = False,
@@ -121,7 +122,8 @@ def gradcheck(
     10^6 (--fast). Exits 1 when any component fails, so scripts and CI can
     rely on it.
     """
-    settings = make_settings("gradcheck", json=json, latex=latex, timeout=timeout, ascii=ascii)
+    settings = make_settings("gradcheck", json=json, latex=latex, timeout=timeout, ascii=ascii,
+                             digits=digits)
     if expression is None and func is None:
         raise UsageError("give an expression to check (calctool gradcheck \"x^2*y\" --at "
                          "x=1,y=2), or --func FILE.py:NAME --grad FILE.py:NAME",

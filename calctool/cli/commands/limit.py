@@ -56,6 +56,7 @@ def limit(
              "of a symbol gives the cases.", show_default=False)] = None,
     plot: opt.Plot = False,
     range_: opt.Range = None,
+    digits: opt.Digits = None,
     json: opt.Json = False,
     latex: opt.Latex = False,
     ascii: opt.Ascii = False,
@@ -68,7 +69,9 @@ def limit(
     symbolic engine fails or runs out of time, a numeric estimate is given
     and marked as numeric.
     """
-    settings = make_settings("limit", json=json, latex=latex, timeout=timeout, ascii=ascii)
+    settings = make_settings("limit", json=json, latex=latex, timeout=timeout, ascii=ascii,
+                             digits=digits)
+    opt.plot_window(range_, plot)
 
     def compute(text: str) -> object:
         from calctool.core.ops.limit import limit as limit_op

@@ -40,6 +40,7 @@ def tangent(
         help="The smallest step of --secants is 10^-K.")] = 8,
     plot: opt.Plot = False,
     range_: opt.Range = None,
+    digits: opt.Digits = None,
     json: opt.Json = False,
     latex: opt.Latex = False,
     ascii: opt.Ascii = False,
@@ -51,7 +52,9 @@ def tangent(
     slopes are shown. A vertical tangent (cbrt(x) at 0) is x = a. With
     several variables the answer is the tangent plane z = f(p) + ∇f(p)·(x - p).
     """
-    settings = make_settings("tangent", json=json, latex=latex, timeout=timeout, ascii=ascii)
+    settings = make_settings("tangent", json=json, latex=latex, timeout=timeout, ascii=ascii,
+                             digits=digits)
+    opt.plot_window(range_, plot)
 
     def compute(text: str) -> object:
         from calctool.core.ops.tangent import tangent as tangent_op

@@ -99,6 +99,8 @@ def _diff(text: str, *, wrt: str | Sequence[str | sp.Symbol] | None, order: int,
         raise DomainError(f"{sp.sstr(expr)} is not finite (it contains ∞), so it has no "
                           "derivative; ∞ belongs in limit --to", code="undefined")
     sequence, is_gradient = differentiation_sequence(expr, wrt, order, spelling=say)
+    values: tuple[Value, ...] = ()
+    missing: tuple[OneSided | None, ...] = ()
     tidy = sp.simplify if simplify else (lambda e: e)
     point = None
     if at is not None:
@@ -111,8 +113,6 @@ def _diff(text: str, *, wrt: str | Sequence[str | sp.Symbol] | None, order: int,
         require_inside(parsed.conditions, point, show_point(point))
     if is_gradient:
         components = tuple(tidy(sp.diff(expr, v)) for v in sequence)
-        values: tuple[Value, ...] = ()
-        missing: tuple[OneSided | None, ...] = ()
         if point is not None:
             found = [_value_at(expr, [v], point, digits) for v in sequence]
             values = tuple(v for v, _ in found)
@@ -133,7 +133,7 @@ def _diff(text: str, *, wrt: str | Sequence[str | sp.Symbol] | None, order: int,
     for var in sequence:  # x, x, y: d/dy (d/dx (d/dx f))
         derivative = sp.diff(derivative, var)
     derivative = tidy(derivative)
-    values: tuple[Value, ...] = ()
+    values = ()
     missing = ()
     if point is not None:
         value, why = _value_at(expr, sequence, point, digits)

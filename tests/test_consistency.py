@@ -1,0 +1,113 @@
+"""One tool: one meaning per flag, one exit-code rule, --digits everywhere (issue #17)."""
+
+from __future__ import annotations
+
+import re
+
+import mpmath
+import pytest
+
+# Every command that prints a number, with arguments that make it print decimals.
+DIGITS_CASES = {
+    "diff": ["x^3*cos(x)", "--at", "2"],
+    "eval": ["sin(x)", "--at", "1"],
+    "tangent": ["sin(x)", "--at", "1"],
+    "limit": ["(1+1/x)^x", "--to", "oo"],
+    "gradcheck": ["x^2*y", "--at", "x=1.1,y=2.3"],
+    "hessian": ["sin(x)*y", "--at", "x=1,y=2"],
+}
+
+
+def _decimals(text: str) -> list[str]:
+    return re.findall(r"(?<![\w.])\d+\.\d+(?:e[-+]?\d+)?", text)
+
+
+@pytest.mark.parametrize("command", sorted(DIGITS_CASES))
+def test_digits_is_on_every_command_and_rounds_the_decimals_shown(cli, command: str) -> None:
+    args = DIGITS_CASES[command]
+    full = cli(command, *args)
+    short = cli(command, *args, "--digits", "4")
+    assert full.code == short.code == 0, short.stderr
+    assert any(len(d.replace(".", "").lstrip("0")) > 4 for d in _decimals(full.stdout)), \
+        full.stdout
+    for d in _decimals(short.stdout):
+        mantissa = d.split("e")[0]
+        assert len(mantissa.replace(".", "").lstrip("0")) <= 4, (d, short.stdout)
+    # JSON numbers keep every digit whatever --digits says (only the *_text strings,
+    # "the value to --digits digits", follow it)
+    def numbers(d: dict[str, object]) -> dict[str, object]:
+        return {k: v for k, v in d.items() if "text" not in k and k != "digits"}
+
+    assert numbers(cli(command, *args, "--json").json) == \
+        numbers(cli(command, *args, "--digits", "4", "--json").json)
+
+
+def test_digits_rounds_correctly_against_mpmath(cli) -> None:
+    """diff --digits 30 computes the value to 30 digits (not a rounded double)."""
+    mpmath.mp.dps = 50
+    x = mpmath.mpf(2)
+    exact = -x**3 * mpmath.sin(x) + 3 * x**2 * mpmath.cos(x)
+    r = cli("diff", "x^3*cos(x)", "--at", "2", "--digits", "30")
+    shown = r.stdout.split("≈")[-1].strip()
+    assert shown == mpmath.nstr(exact, 30), r.stdout
+
+
+@pytest.mark.parametrize("command", ["diff", "tangent", "gradcheck", "hessian"])
+def test_at_twice_is_a_usage_error_where_one_point_makes_sense(cli, command: str) -> None:
+    r = cli(command, "x^2*y", "--at", "x=1,y=2", "--at=x=2,y=3", "--json")
+    assert r.code == 2
+    assert r.json["error"]["code"] == "usage_error"
+    assert "--at is given 2 times" in r.json["error"]["message"]
+    # eval takes several points
+    assert cli("eval", "x^2", "--at", "1", "--at", "2").code == 0
+
+
+def test_any_single_value_option_twice_is_a_usage_error(cli) -> None:
+    for argv in (["limit", "1/x", "--to", "0", "--to", "1"],
+                 ["diff", "x^3", "--order", "2", "-n", "3"],
+                 ["diff", "x*y", "--wrt", "x", "--wrt=y"]):
+        r = cli(*argv)
+        assert r.code == 2 and "given 2 times" in r.stderr, argv
+    # a flag twice is harmless; an expression after -- that looks like an option is data
+    assert cli("diff", "x^2", "--json", "--json").code == 0
+    assert cli("diff", "--at", "1", "--", "-x^2").code == 0
+
+
+@pytest.mark.parametrize("command,args", [("diff", ["x^2"]), ("tangent", ["x^2", "--at", "1"]),
+                                          ("limit", ["x^2", "--to", "1"])])
+def test_range_without_plot_is_a_usage_error(cli, command: str, args: list[str]) -> None:
+    r = cli(command, *args, "--range", "0:1", "--json")
+    assert r.code == 2 and r.json["error"]["code"] == "bad_option"
+    assert "add --plot" in r.json["error"]["message"]
+    assert cli(command, *args, "--range", "0:1", "--plot", env={"COLUMNS": "80"}).code == 0
+
+
+# The exit-code rule, command by command: a proven "does not exist" is an answer (0).
+PROVEN_FACTS = [
+    (["diff", "abs(x)", "--at", "0"], "exists", False),
+    (["diff", "cbrt(x)", "--at", "0"], "exists", False),
+    (["diff", "floor(x)", "--at", "1"], "exists", False),
+    (["tangent", "abs(x)", "--at", "0"], "exists", False),
+    (["limit", "abs(x)/x", "--to", "0"], "exists", False),
+    (["limit", "sin(1/x)", "--to", "0"], "exists", False),
+    (["hessian", "x^2 + y^2", "--at", "x=1,y=1"], "critical", False),
+    (["hessian", "x*abs(x)", "--at", "x=0"], "exists", False),
+]
+
+
+@pytest.mark.parametrize(("argv", "key", "value"), PROVEN_FACTS)
+def test_a_proven_fact_is_an_answer_exit_0(cli, argv: list[str], key: str, value: object) -> None:
+    r = cli(*argv, "--json")
+    assert r.code == 0, r.stdout
+    assert r.json["ok"] is True and r.json[key] == value
+
+
+def test_cannot_decide_or_no_value_is_exit_3(cli) -> None:
+    # f has no value at the point: the question has no answer (documented in docs/cli.md)
+    assert cli("diff", "1/x", "--at", "0").code == 3
+    assert cli("eval", "log(x)", "--at", "0").code == 3
+    # gradcheck at a corner: there is no true gradient to compare with, so pass/fail
+    # cannot be decided
+    assert cli("gradcheck", "abs(x)", "--at", "0").code == 3
+    # a check that fails is 1
+    assert cli("gradcheck", "x^2*y", "--grad", "2*x, x^2", "--at", "x=1,y=2").code == 1
