@@ -111,3 +111,51 @@ def test_cannot_decide_or_no_value_is_exit_3(cli) -> None:
     assert cli("gradcheck", "abs(x)", "--at", "0").code == 3
     # a check that fails is 1
     assert cli("gradcheck", "x^2*y", "--grad", "2*x, x^2", "--at", "x=1,y=2").code == 1
+
+
+def test_every_flag_has_one_documented_meaning() -> None:
+    """Every flag of every command is in the vocabulary; when two commands describe one
+    flag with different help, each command outside the largest group has a reason."""
+    from calctool.cli.docs import flag_help
+    from calctool.cli.vocabulary import ALIASES, FLAGS
+
+    used = flag_help()
+    missing = sorted(set(used) - set(FLAGS) - {"--install-completion", "--show-completion"})
+    assert not missing, f"flags without a documented meaning in cli/vocabulary.py: {missing}"
+    stale = sorted(set(FLAGS) - set(used))
+    assert not stale, f"documented flags no command has: {stale}"
+    for flag, by_command in used.items():
+        shown = {c: h for c, (h, hidden) in by_command.items() if not hidden}
+        hidden = {c for c, (_, is_hidden) in by_command.items() if is_hidden}
+        assert all((c, flag) in ALIASES for c in hidden), (flag, hidden)
+        groups: dict[str, list[str]] = {}
+        for command, text in sorted(shown.items()):
+            groups.setdefault(text, []).append(command)
+        if len(groups) <= 1:
+            continue
+        # One group of commands says the plain meaning; every other group says why not.
+        reasons = FLAGS[flag].differs
+        unexplained = [cs for cs in groups.values() if not all(c in reasons for c in cs)]
+        if len(unexplained) > 1:
+            lines = [f"{', '.join(cs)}: {t!r}" for t, cs in groups.items()]
+            raise AssertionError(f"{flag} has its own help in several commands without a "
+                                 "reason in cli/vocabulary.py:\n" + "\n".join(lines))
+
+
+def test_the_vocabulary_check_catches_a_second_meaning(monkeypatch) -> None:
+    """The check above is not vacuous: a reason removed makes it fail."""
+    from calctool.cli import vocabulary
+
+    flags = dict(vocabulary.FLAGS)
+    flags["--vars"] = vocabulary.Flag(flags["--vars"].meaning)  # no reasons
+    monkeypatch.setattr(vocabulary, "FLAGS", flags)
+    with pytest.raises(AssertionError, match="--vars has its own help"):
+        test_every_flag_has_one_documented_meaning()
+
+
+def test_docs_cli_lists_the_vocabulary_and_the_exit_rule() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text()
+    assert "## Flags: one meaning each" in text and "## Exit codes" in text
+    assert "| `--grid` |" in text and "`eval --range` → `--grid`" in text
