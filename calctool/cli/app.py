@@ -57,12 +57,52 @@ def make_app(commands: tuple[str, ...] = COMMANDS) -> typer.Typer:
         rich_markup_mode=None,
         context_settings={"help_option_names": ["-h", "--help"]},
     )
-    app.callback()(_root)
+    app.callback(epilog=TOP_EPILOG)(_root)
     for name in commands:
         module = importlib.import_module(f"calctool.cli.commands.{name}")
         function = getattr(module, name, None) or getattr(module, name + "_")
-        app.command(name, epilog=module.EXAMPLES)(function)
+        app.command(name, epilog=module.EXAMPLES, short_help=_summary(function))(function)
     return app
+
+
+# The end of `calctool --help`: examples, the exit codes, where the rest is.
+TOP_EPILOG = """\
+Examples:
+
+\b
+  calctool diff "x^3*cos(x)" --steps
+  calctool eval "sin(x)" --at x=pi/4
+  calctool tangent "x^2" --at 3
+  calctool limit "sin(x)/x" --to 0
+  calctool gradcheck "x^2*y" --grad "2*x*y, x^2" --at x=1,y=2
+  calctool hessian "x^3 - 3*x + y^2" --critical
+
+\b
+Exit status: 0 an answer (also "does not exist", "not a critical point"),
+1 a check failed (gradcheck), 2 bad input or usage, 3 cannot decide or no
+value there, 70 a bug, 130 interrupted.
+
+\b
+Each command: calctool COMMAND --help. Every command takes --json (keys in
+docs/json.md), --latex, --digits N, --timeout S; flags and exit codes in
+docs/cli.md.
+"""
+
+
+def _summary(function: Any) -> str:
+    """A command's first sentence, whole (click would cut it at 45 characters)."""
+    doc = (function.__doc__ or "").strip()
+    first = doc.split("\n\n")[0].replace("\n", " ")
+    return " ".join(first.split())
+
+
+SHORT_USAGE = """\
+usage: calctool COMMAND EXPRESSION [OPTIONS]
+
+commands: {commands}
+example:  calctool diff "x^3*cos(x)"
+more:     calctool --help, or calctool COMMAND --help
+"""
 
 
 def _wants_json(argv: list[str]) -> bool:
@@ -178,6 +218,9 @@ def main(argv: list[str] | None = None) -> None:
     head = argv[: argv.index("--")] if "--" in argv else argv
     if "--traceback" in head:
         argv.remove("--traceback")
+    if not argv:  # a short usage, not the whole help inside an error line
+        sys.stderr.write(SHORT_USAGE.format(commands=", ".join(COMMANDS)))
+        sys.exit(int(ExitStatus.BAD_INPUT))
     exit_types = tuple({typer.Exit, getattr(click.exceptions, "Exit", typer.Exit)})
     abort_types = tuple({typer.Abort, getattr(click.exceptions, "Abort", typer.Abort)})
     from calctool.cli.runner import OutputClosed

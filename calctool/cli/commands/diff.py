@@ -21,9 +21,10 @@ Examples:
   calctool diff "x^2*y + y^3" --wrt x,y
   calctool diff "x^2 + 3*x*y" --at x=1,y=2
   calctool diff "f(g(x))"
-  calctool diff "abs(x)" --at 0
+  calctool diff "abs(x)" --at 0          # does not exist: slopes -1 and 1 (exit 0)
   calctool diff -- -x^2
   printf 'x^2\\nsin(x)\\n' | calctool diff - --json
+  cat examples/homework.txt | calctool diff - --json
 """
 
 # How the core's messages name its parameters here: by these flags.

@@ -21,8 +21,8 @@ Examples:
   calctool eval "x^2*y" --at x=1,y=2 --at x=3,y=4
   calctool eval "exp(-x^2)" --grid x=-2:2:9
   calctool eval "x^3*cos(x)" --grid x=0:1:1000000 --summary
-  calctool eval "x*y" --csv points.csv
-  calctool eval "log(x)" --at 0
+  calctool eval "x*y" --csv examples/points.csv
+  calctool eval "log(x)" --at 0          # no value there: exit 3
 """
 
 # How the core's messages name its parameters here: by these flags.

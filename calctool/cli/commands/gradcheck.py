@@ -19,11 +19,11 @@ Examples:
 
 \b
   calctool gradcheck "(sigmoid(w*x + b) - t)^2" --vars w,b --at w=0.5,b=0.1,x=2,t=0.8
-  calctool gradcheck "x^2*y + sin(x*y)" --grad "2*x*y, x^2 + x*cos(x*y)" --at x=1,y=2
+  calctool gradcheck "x^2*y + sin(x*y)" --grad "2*x*y + y*cos(x*y), x^2 + x*cos(x*y)" --at x=1,y=2
   calctool gradcheck "x^3*cos(x)" --at 2 --method richardson --json
-  calctool gradcheck --func model.py:loss --grad model.py:loss_grad --dim 1000
-  calctool gradcheck --func model.py:loss --grad wrong_grad --dim 100000 --fast
-  calctool gradcheck --func model.py:loss --grad loss_grad --dim 100000 --points 200
+  calctool gradcheck --func examples/model.py:loss --grad loss_grad --dim 1000
+  calctool gradcheck --func examples/model.py:loss --grad wrong_grad --dim 50000 --fast  # exit 1
+  calctool gradcheck --func examples/model.py:loss --grad loss_grad --dim 100000 --points 200
 
 Exit status: 0 every component (or direction) passes, 1 one fails, 2 bad
 input, 3 no check possible (f undefined at the point, your code raised).

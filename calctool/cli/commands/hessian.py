@@ -24,7 +24,7 @@ Examples:
   calctool hessian "x^4 + y^4" --at x=0,y=0 --fd-check
   calctool hessian "x*y*z" --vars z,y,x --latex
   calctool hessian "x^2 + a*y^2" --vars x,y --critical --at a=-1
-  calctool hessian --func model.py:loss --at 0.5,1,-2 --json
+  calctool hessian --func examples/model.py:loss --at 0.5,1,-2 --json
 """
 
 FUNC = "Python code (--func)"
