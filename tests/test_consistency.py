@@ -159,3 +159,16 @@ def test_docs_cli_lists_the_vocabulary_and_the_exit_rule() -> None:
     text = (Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text()
     assert "## Flags: one meaning each" in text and "## Exit codes" in text
     assert "| `--grid` |" in text and "`eval --range` → `--grid`" in text
+
+
+def test_no_arguments_prints_a_short_usage(cli) -> None:
+    r = cli()
+    assert r.code == 2 and r.stdout == ""
+    assert r.stderr.startswith("usage: calctool COMMAND EXPRESSION [OPTIONS]")
+    assert "error:" not in r.stderr and len(r.stderr.splitlines()) <= 6
+
+
+def test_top_level_help_has_whole_summaries_examples_and_exit_codes(cli) -> None:
+    out = cli("--help").stdout
+    assert "..." not in out.split("Commands:")[1]  # click's cut summaries
+    assert "Examples:" in out and "Exit status:" in out and "docs/json.md" in out
