@@ -172,3 +172,41 @@ def test_top_level_help_has_whole_summaries_examples_and_exit_codes(cli) -> None
     out = cli("--help").stdout
     assert "..." not in out.split("Commands:")[1]  # click's cut summaries
     assert "Examples:" in out and "Exit status:" in out and "docs/json.md" in out
+
+
+def test_numbers_are_shown_as_typed(cli) -> None:
+    assert "f'(x) at x=0.1 = 0.2" in cli("diff", "x^2", "--at", "0.1").stdout
+    tangent = cli("tangent", "x^2", "--at", "0.3").stdout
+    assert "point          = (0.3, 0.09)" in tangent and "slope f'(0.3)  = 0.6" in tangent
+    assert "x → 0.5⁻" in cli("limit", "sin(x)/x", "--to", "0.5").stdout
+    # a fraction typed as a fraction stays one
+    assert "(1/3, 1/9)" in cli("tangent", "x^2", "--at", "1/3").stdout
+
+
+def test_exact_and_decimal_side_by_side_by_one_rule(cli) -> None:
+    """The exact value, with its decimal after ≈ when the decimal is not the same number;
+    checked against mpmath: d/dx x^(1/3) at -8 is 1/12."""
+    mpmath.mp.dps = 30
+    expected = mpmath.diff(lambda t: -mpmath.cbrt(-t), -8)
+    out = cli("diff", "x^(1/3)", "--at", "-8").stdout
+    assert "f'(x) at x=-8 = 1/12 ≈ 0.0833333333333333" in out
+    assert float(expected) == pytest.approx(1 / 12, rel=1e-12)
+    assert "= 0.2\n" in cli("diff", "x^2", "--at", "0.1").stdout  # 1/5 is 0.2: once
+
+
+def test_a_composite_of_f_is_not_labelled_f(cli) -> None:
+    out = cli("diff", "f(g(x))").stdout
+    assert "y     = f(g(x))" in out and "dy/dx = f'(g(x))*g'(x)" in out
+    assert "f'(x) =" not in out
+    assert "d²y/dx²" in cli("diff", "f(x)*g(x)", "--order", "2").stdout
+    assert "f'(x) = g(x)*cos(x)" in cli("diff", "g(x)*sin(x)").stdout  # no f: f'(x) as ever
+
+
+def test_a_failed_check_stands_out_in_colour(cli) -> None:
+    r = cli("gradcheck", "x^2*y", "--grad", "2*x, x^2", "--at", "x=1,y=2",
+            env={"COLUMNS": "100", "TERM": "xterm"}, tty=True)
+    assert r.code == 1
+    result = next(line for line in r.stdout.splitlines() if "FAIL:" in line)
+    assert "\x1b[1;31m" in result  # bold red
+    wrong = next(line for line in r.stdout.splitlines() if "note: ∂f/∂x is wrong" in line)
+    assert "\x1b[2" not in wrong and "\x1b[1m" in wrong  # bold, not dim

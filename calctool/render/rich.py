@@ -10,7 +10,15 @@ from rich.table import Table
 from rich.text import Text
 
 from calctool.render.math import matrix_block, pretty
-from calctool.render.report import Field, Report, StepLine, TableView, derivative_label, linear
+from calctool.render.report import (
+    Alert,
+    Field,
+    Report,
+    StepLine,
+    TableView,
+    derivative_label,
+    linear,
+)
 
 MAX_ROWS = 40  # longer tables show their head and tail
 
@@ -28,7 +36,8 @@ def render(report: Report, console: Console, *, unicode: bool = True) -> None:
         for f in _fit_matrices(report.fields, width, unicode=unicode):
             block = matrix_block(f.value, width=width) if unicode else None
             shown = block or pretty(f.value, unicode=unicode)
-            text = Text(_negative(shown) if unicode and isinstance(f.value, str) else shown)
+            text = Text(_negative(shown) if unicode and isinstance(f.value, str) else shown,
+                        style=_verdict_style(f.value))
             if f.approx:
                 approx = _negative(f.approx) if unicode else f.approx
                 text.append(f" {'≈' if unicode else '~'} {approx}", style="green")
@@ -39,7 +48,18 @@ def render(report: Report, console: Console, *, unicode: bool = True) -> None:
     for table in report.tables:
         console.print(_fit_table(table, console, unicode=unicode))
     for note in report.notes:
-        console.print(Text(f"note: {_negative(note) if unicode else note}", style="dim italic"))
+        style = "bold" if isinstance(note, Alert) else "dim italic"
+        console.print(Text(f"note: {_negative(note) if unicode else note}", style=style))
+
+
+def _verdict_style(value: Any) -> str:
+    """A check's verdict stands out: FAIL in red, PASS in green (gradcheck's result)."""
+    if isinstance(value, str):
+        if value.startswith("FAIL"):
+            return "bold red"
+        if value.startswith("PASS"):
+            return "bold green"
+    return ""
 
 
 def _fit_matrices(fields: list[Field], width: int, *, unicode: bool) -> list[Field]:

@@ -30,6 +30,10 @@ MAX_STEP_LINES = 120
 def report(r: DiffResult) -> Report:
     variables = sorted(r.expression.free_symbols, key=str)
     f_label = function_label(variables or list(r.variables[:1]))
+    if _names_f(r.expression):
+        # f(g(x)) labelled "f(x) = f(g(x))" and "f'(x) = f'(g(x))·g'(x)" would be false as
+        # written: the composite is y, its derivative dy/dx
+        return _report_as_y(r, variables)
     rep = Report(title="Derivative of {f}", subject=r.expression)
     rep.fields.append(Field(f_label, r.expression))
     if r.gradient is not None:
@@ -73,6 +77,45 @@ def report(r: DiffResult) -> Report:
     return rep
 
 
+def _names_f(expr: sp.Expr) -> bool:
+    """Does the expression apply a function called f (f(g(x)), f(x)^2)?"""
+    from sympy.core.function import AppliedUndef
+
+    return any(a.func.__name__ == "f" for a in expr.atoms(AppliedUndef))
+
+
+def _report_as_y(r: DiffResult, variables: list[Any]) -> Report:
+    """diff of an expression that uses f itself: y = the expression, dy/dx = ...; with
+    primes only for the abstract functions inside."""
+    rep = Report(title="Derivative of {f}", subject=r.expression)
+    rep.fields.append(Field("y", r.expression))
+    partial = len(variables) > 1 or len(set(r.variables)) > 1
+    d = "∂" if partial else "d"
+    if r.gradient is not None:
+        for v, g in zip(r.variables, r.gradient):
+            rep.fields.append(Field(f"∂y/∂{v}", prime_notation(g)))
+        rep.primary = sp.Matrix(r.gradient).T
+        rep.latex.append(r"\nabla y = " + r.answer_math())
+        return rep
+    assert r.derivative is not None
+    k = len(r.variables)
+    power = "" if k == 1 else ("²³⁴⁵⁶⁷⁸⁹"[k - 2] if k <= 9 else f"^{k}")
+    bottom = "".join(f"{d}{v}" for v in reversed(r.variables)) if partial else \
+        f"{d}{r.variables[0]}{power}"
+    label = f"{d}{power}y/{bottom}"
+    rep.fields.append(Field(label, prime_notation(r.derivative)))
+    rep.primary = prime_notation(r.derivative)
+    rep.latex.append(r.equation(partial=False))
+    if r.point is not None:
+        where = ", ".join(f"{k_}={show_coordinate(v)}" for k_, v in r.point.items())
+        rep.fields.append(Field(f"{label} at {where}", *_value_parts(r.values[0])))
+    if r.plot is not None:
+        rep.plots.append(r.plot)
+    if r.steps is not None:
+        _add_steps(rep, r.steps)
+    return rep
+
+
 MAX_JUMP_NOTES = 3
 
 
@@ -107,8 +150,12 @@ def _slope(v: Any) -> Any:
 
 
 def _value_parts(val: Any) -> tuple[Any, str | None]:
-    if val.exact is not None and not val.exact.is_Number:
-        return val.exact, val.text
+    """Exact and decimal side by side, by the rule of every value (results.base.value_math):
+    the exact value with its decimal after ≈ when the decimal says something else (1/12 ≈
+    0.0833, √2 ≈ 1.414); the decimal alone when it is the exact value (0.2, 5)."""
+    exact = val.exact
+    if exact is not None and not exact.is_Float and not val.decimal_is_exact:
+        return exact, val.text
     return val.text, None
 
 
