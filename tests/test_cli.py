@@ -164,7 +164,9 @@ def test_batch_plain_one_answer_per_line(cli) -> None:
 
 def test_latex_output(cli) -> None:
     r = cli("diff", "x^2", "--latex")
-    assert r.stdout.strip() == r"\frac{d}{dx}\left(x^{2}\right) = 2 x"
+    assert r.stdout.strip() == r"\[ \frac{d}{dx}\left(x^{2}\right) = 2 x \]"
+    inline = cli("diff", "x^2", "--latex", "--latex-style", "inline").stdout.strip()
+    assert inline == r"$\frac{d}{dx}\left(x^{2}\right) = 2 x$"
 
 
 def test_plain_output_has_no_colour_or_boxes(cli) -> None:

@@ -44,12 +44,13 @@ def test_digits_is_on_every_command_and_rounds_the_decimals_shown(cli, command: 
 
 def test_digits_rounds_correctly_against_mpmath(cli) -> None:
     """diff --digits 30 computes the value to 30 digits (not a rounded double)."""
-    mpmath.mp.dps = 50
-    x = mpmath.mpf(2)
-    exact = -x**3 * mpmath.sin(x) + 3 * x**2 * mpmath.cos(x)
+    with mpmath.workdps(50):  # never the global precision: other tests rely on it
+        x = mpmath.mpf(2)
+        exact = -x**3 * mpmath.sin(x) + 3 * x**2 * mpmath.cos(x)
+        expected = mpmath.nstr(exact, 30)
     r = cli("diff", "x^3*cos(x)", "--at", "2", "--digits", "30")
     shown = r.stdout.split("≈")[-1].strip()
-    assert shown == mpmath.nstr(exact, 30), r.stdout
+    assert shown == expected, r.stdout
 
 
 @pytest.mark.parametrize("command", ["diff", "tangent", "gradcheck", "hessian"])
@@ -186,8 +187,8 @@ def test_numbers_are_shown_as_typed(cli) -> None:
 def test_exact_and_decimal_side_by_side_by_one_rule(cli) -> None:
     """The exact value, with its decimal after ≈ when the decimal is not the same number;
     checked against mpmath: d/dx x^(1/3) at -8 is 1/12."""
-    mpmath.mp.dps = 30
-    expected = mpmath.diff(lambda t: -mpmath.cbrt(-t), -8)
+    with mpmath.workdps(30):
+        expected = mpmath.diff(lambda t: -mpmath.cbrt(-t), -8)
     out = cli("diff", "x^(1/3)", "--at", "-8").stdout
     assert "f'(x) at x=-8 = 1/12 ≈ 0.0833333333333333" in out
     assert float(expected) == pytest.approx(1 / 12, rel=1e-12)
@@ -210,3 +211,15 @@ def test_a_failed_check_stands_out_in_colour(cli) -> None:
     assert "\x1b[1;31m" in result  # bold red
     wrong = next(line for line in r.stdout.splitlines() if "note: ∂f/∂x is wrong" in line)
     assert "\x1b[2" not in wrong and "\x1b[1m" in wrong  # bold, not dim
+
+
+def test_latex_is_a_pasteable_snippet_and_honours_at(cli) -> None:
+    out = cli("diff", "x^2", "--at", "3", "--latex").stdout.splitlines()
+    assert out == [r"\[ \frac{d}{dx}\left(x^{2}\right) = 2 x \]",
+                   r"\[ \left.\frac{d}{dx}\left(x^{2}\right)\right|_{x = 3} = 6 \]"]
+    block = cli("diff", "x^3*cos(x)", "--steps", "--latex", "--latex-style", "align").stdout
+    assert block.startswith("\\begin{align*}\n") and block.endswith("\\end{align*}\n")
+    assert "aligned" not in block  # the derivation's rows are spliced into align*
+    body = block.split("\n")[1:-2]
+    assert all("&" in row for row in body)
+    assert cli("diff", "x", "--latex", "--latex-style", "both").code == 2

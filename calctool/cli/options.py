@@ -19,6 +19,11 @@ Json = Annotated[bool, typer.Option(
     "--json", help="Print one JSON document (JSON Lines when reading stdin).",
     rich_help_panel=OUTPUT)]
 Latex = Annotated[bool, typer.Option("--latex", help="Print LaTeX.", rich_help_panel=OUTPUT)]
+LatexStyle = Annotated[str, typer.Option(
+    "--latex-style", metavar="display|inline|align",
+    help="With --latex: each line as \\[...\\] (display, the default), as $...$ (inline), "
+         "or all in one align* block (align): a snippet to paste into a document.",
+    rich_help_panel=OUTPUT)]
 Ascii = Annotated[bool, typer.Option(
     "--ascii", help="ASCII math and tables instead of unicode.", rich_help_panel=OUTPUT)]
 Timeout = Annotated[float, typer.Option(

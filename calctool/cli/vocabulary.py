@@ -38,6 +38,8 @@ FLAGS: dict[str, Flag] = {
                      "(eval and diff also compute the value to N digits, beyond 15 if asked)"),
     "--json": Flag("one JSON document (JSON Lines when reading stdin); docs/json.md"),
     "--latex": Flag("LaTeX instead of text"),
+    "--latex-style": Flag("with --latex: \\[...\\] per line (display), $...$ (inline) or one "
+                          "align* block (align)"),
     "--ascii": Flag("ASCII math and tables instead of unicode"),
     "--timeout": Flag("stop the symbolic work after this many seconds (exit 3)"),
     "--wrt": Flag("diff's differentiation sequence: x,y is the mixed partial d/dy(d/dx f)"),

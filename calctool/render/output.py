@@ -40,6 +40,7 @@ class Output:
     progress: bool = False  # a batch's line counter: stderr a terminal, answers elsewhere
     stderr_color: bool = False
     digits: int | None = None  # --digits: significant digits of the decimals shown (not JSON)
+    latex_style: str = "display"  # --latex-style: display, inline or align
     stdout: TextIO = field(default_factory=lambda: sys.stdout, repr=False, compare=False)
     stderr: TextIO = field(default_factory=lambda: sys.stderr, repr=False, compare=False)
 
@@ -127,7 +128,7 @@ def emit(output: Output, result: Result) -> None:
     if output.format == "latex":
         from calctool.render import latex
 
-        latex.render(report, output.stdout)
+        latex.render(report, output.stdout, style=output.latex_style)
     elif output.format == "rich":
         from calctool.render import rich as rich_renderer
 

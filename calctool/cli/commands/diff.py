@@ -51,6 +51,7 @@ def diff(
     digits: opt.Digits = None,
     json: opt.Json = False,
     latex: opt.Latex = False,
+    latex_style: opt.LatexStyle = "display",
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
 ) -> None:
@@ -61,7 +62,7 @@ def diff(
     it is reported as not existing, with both one-sided values.
     """
     settings = make_settings("diff", json=json, latex=latex, timeout=timeout, ascii=ascii,
-                             digits=digits)
+                             digits=digits, latex_style=latex_style)
     opt.plot_window(range_, plot)
 
     def compute(text: str) -> object:

@@ -57,6 +57,7 @@ def eval_(
         show_default=False)] = None,
     json: opt.Json = False,
     latex: opt.Latex = False,
+    latex_style: opt.LatexStyle = "display",
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
 ) -> None:
@@ -65,7 +66,8 @@ def eval_(
     Many points are evaluated at once with numpy. Points where the expression
     has no real value (log(0), 1/0, sqrt(-1)) are reported one by one.
     """
-    settings = make_settings("eval", json=json, latex=latex, timeout=timeout, ascii=ascii)
+    settings = make_settings("eval", json=json, latex=latex, timeout=timeout, ascii=ascii,
+                             latex_style=latex_style)
     if range_:
         opt.deprecated("eval --range X=A:B:N", "--grid X=A:B:N")
         grid = [*(grid or ()), *range_]

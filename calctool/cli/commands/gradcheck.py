@@ -109,6 +109,7 @@ def gradcheck(
     digits: opt.Digits = None,
     json: opt.Json = False,
     latex: opt.Latex = False,
+    latex_style: opt.LatexStyle = "display",
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
 ) -> None:
@@ -123,7 +124,7 @@ def gradcheck(
     rely on it.
     """
     settings = make_settings("gradcheck", json=json, latex=latex, timeout=timeout, ascii=ascii,
-                             digits=digits)
+                             digits=digits, latex_style=latex_style)
     if expression is None and func is None:
         raise UsageError("give an expression to check (calctool gradcheck \"x^2*y\" --at "
                          "x=1,y=2), or --func FILE.py:NAME --grad FILE.py:NAME",

@@ -72,6 +72,7 @@ def hessian(
     digits: opt.Digits = None,
     json: opt.Json = False,
     latex: opt.Latex = False,
+    latex_style: opt.LatexStyle = "display",
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
 ) -> None:
@@ -84,7 +85,7 @@ def hessian(
     rational matrices, else within a tolerance scaled to the matrix.
     """
     settings = make_settings("hessian", json=json, latex=latex, timeout=timeout, ascii=ascii,
-                             digits=digits)
+                             digits=digits, latex_style=latex_style)
     if numeric:
         opt.deprecated("hessian --numeric", "--fd-check")
         fd_check = True

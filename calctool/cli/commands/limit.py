@@ -59,6 +59,7 @@ def limit(
     digits: opt.Digits = None,
     json: opt.Json = False,
     latex: opt.Latex = False,
+    latex_style: opt.LatexStyle = "display",
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
 ) -> None:
@@ -70,7 +71,7 @@ def limit(
     and marked as numeric.
     """
     settings = make_settings("limit", json=json, latex=latex, timeout=timeout, ascii=ascii,
-                             digits=digits)
+                             digits=digits, latex_style=latex_style)
     opt.plot_window(range_, plot)
 
     def compute(text: str) -> object:

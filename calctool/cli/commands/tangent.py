@@ -43,6 +43,7 @@ def tangent(
     digits: opt.Digits = None,
     json: opt.Json = False,
     latex: opt.Latex = False,
+    latex_style: opt.LatexStyle = "display",
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
 ) -> None:
@@ -53,7 +54,7 @@ def tangent(
     several variables the answer is the tangent plane z = f(p) + ∇f(p)·(x - p).
     """
     settings = make_settings("tangent", json=json, latex=latex, timeout=timeout, ascii=ascii,
-                             digits=digits)
+                             digits=digits, latex_style=latex_style)
     opt.plot_window(range_, plot)
 
     def compute(text: str) -> object:

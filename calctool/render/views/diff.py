@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import sympy as sp
 
 from calctool.core.expr.points import show_coordinate
+from calctool.core.results.base import latex_text, point_math, value_math
 from calctool.core.results.diff import KIND_WORDS, DiffResult, OneSided
 from calctool.render.report import (
     Field,
@@ -66,6 +67,7 @@ def report(r: DiffResult) -> Report:
             else:
                 _does_not_exist(rep, f"{label} at {where}", missing[0], f"{label} at {where}")
                 rep.primary = f"does not exist ({missing[0].kind})"
+        rep.latex.extend(_latex_at(r, missing))
     if r.plot is not None:
         rep.plots.append(r.plot)
     if r.steps is not None:
@@ -129,6 +131,22 @@ def _jump_notes(expr: sp.Expr) -> list[str]:
                      "in between: its derivative is 0 between the jumps and does not exist at "
                      "them (ask with --at to check a point)")
     return notes
+
+
+def _latex_at(r: DiffResult, missing: tuple[Any, ...]) -> list[str]:
+    """The value at --at as LaTeX: d/dx(f) evaluated at the point (|_{x = 2}) = value."""
+    assert r.point is not None
+    where = point_math(r.point)
+
+    def shown(value: Any, why: Any) -> str:
+        return value_math(value) if why is None else latex_text(f"does not exist ({why.kind})")
+
+    if r.gradient is not None:
+        return [r"\left.\frac{\partial f}{\partial %s}\right|_{%s} = %s"
+                % (sp.latex(v), where, shown(val, why))
+                for v, val, why in zip(r.variables, r.values, missing)]
+    return [r"\left.%s\right|_{%s} = %s" % (r.leibniz(partial=False), where,
+                                          shown(r.values[0], missing[0]))]
 
 
 def _does_not_exist(rep: Report, label: str, why: OneSided, name: str) -> None:
