@@ -218,7 +218,8 @@ def main(argv: list[str] | None = None) -> None:
     head = argv[: argv.index("--")] if "--" in argv else argv
     if "--traceback" in head:
         argv.remove("--traceback")
-    if not argv:  # a short usage, not the whole help inside an error line
+    if not argv and "_CALCTOOL_COMPLETE" not in os.environ:  # (a TAB runs with no argv)
+        # a short usage, not the whole help inside an error line
         sys.stderr.write(SHORT_USAGE.format(commands=", ".join(COMMANDS)))
         sys.exit(int(ExitStatus.BAD_INPUT))
     exit_types = tuple({typer.Exit, getattr(click.exceptions, "Exit", typer.Exit)})

@@ -10,6 +10,31 @@ from calctool.core.budget import DEFAULT_TIMEOUT
 
 OUTPUT = "Output"
 
+
+def complete_words(*words: str) -> object:
+    """A shell-completion callback offering these values (--method, --dir, ...)."""
+    def complete(incomplete: str) -> list[str]:
+        return [w for w in words if w.startswith(incomplete)]
+
+    return complete
+
+
+def complete_point(ctx: typer.Context, incomplete: str) -> list[str]:
+    """--at completes to the expression's variable names (x=, y=), read with a regular
+    expression: completing must never import sympy."""
+    import re
+
+    # While --at still lacks its value, click leaves the words it has not assigned in args.
+    text = str(ctx.params.get("expression")
+               or " ".join(a for a in ctx.args if not a.startswith("-")))
+    names = re.findall(r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]*)(?!\w*\s*\()", text)
+    constants = {"e", "pi", "oo", "inf", "E", "I"}
+    done, _, last = incomplete.rpartition(",")
+    given = {part.split("=")[0] for part in done.split(",") if "=" in part}
+    prefix = done + "," if done else ""
+    return [f"{prefix}{n}=" for n in sorted(set(names) - constants - given)
+            if n.startswith(last)]
+
 Expression = Annotated[str, typer.Argument(
     metavar="EXPRESSION",
     help="The expression, e.g. \"x^3*cos(x)\"; - reads one per line from stdin. "
@@ -21,6 +46,7 @@ Json = Annotated[bool, typer.Option(
 Latex = Annotated[bool, typer.Option("--latex", help="Print LaTeX.", rich_help_panel=OUTPUT)]
 LatexStyle = Annotated[str, typer.Option(
     "--latex-style", metavar="display|inline|align",
+    autocompletion=complete_words("display", "inline", "align"),
     help="With --latex: each line as \\[...\\] (display, the default), as $...$ (inline), "
          "or all in one align* block (align): a snippet to paste into a document.",
     rich_help_panel=OUTPUT)]
@@ -31,7 +57,7 @@ Timeout = Annotated[float, typer.Option(
     help="Stop the symbolic work after this many seconds (exit 3).",
     rich_help_panel=OUTPUT)]
 At = Annotated[str | None, typer.Option(
-    "--at", metavar="POINT",
+    "--at", metavar="POINT", autocompletion=complete_point,
     help="A point: x=1,y=-2 (values may be expressions: x=pi/4), or a bare value when "
          "there is one variable.", show_default=False)]
 Plot = Annotated[bool, typer.Option("--plot", help="Draw a terminal plot.")]

@@ -33,7 +33,7 @@ FLAGS = Spelling({"at": "--at", "ranges": "--grid", "csv_text": "--csv", "digits
 def eval_(
     expression: opt.Expression,
     at: Annotated[list[str] | None, typer.Option(
-        "--at", metavar="POINT",
+        "--at", metavar="POINT", autocompletion=opt.complete_point,
         help="A point (repeat for several): x=1,y=2, or a bare value for one variable.",
         show_default=False)] = None,
     grid: Annotated[list[str] | None, typer.Option(

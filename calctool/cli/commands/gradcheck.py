@@ -86,6 +86,7 @@ def gradcheck(
                        "components (--points).", rich_help_panel=FUNC)] = 0,
     method: Annotated[str | None, typer.Option(
         "--method", metavar="central|forward|richardson|complex",
+        autocompletion=opt.complete_words("central", "forward", "richardson", "complex"),
         help="central: the default of the full check, 4 evaluations per component, "
              "errors ~1e-10. richardson: the default of --fast, where one wrong component "
              "among n is diluted to ~1/sqrt(n) of u·∇f: its ~1e-12 errors give ~300x the "

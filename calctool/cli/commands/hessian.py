@@ -43,7 +43,7 @@ def hessian(
         help="The variables of the Hessian, in this order (default: all, sorted); other "
              "names stay symbolic.", show_default=False)] = None,
     at: Annotated[str | None, typer.Option(
-        "--at", metavar="POINT",
+        "--at", metavar="POINT", autocompletion=opt.complete_point,
         help="The point: x=1,y=-2 (values may be expressions: x=pi/4). Gives the matrix "
              "there, its eigenvalues, determinant and the classification: local minimum (all "
              "eigenvalues > 0), local maximum (all < 0), saddle point (both signs), "

@@ -38,7 +38,7 @@ def limit(
         help="The point approached: x=0, 0, pi/2, oo or -oo; or an expression in other "
              "symbols (x=a): the answer is then in terms of them.", show_default=False)] = None,
     direction: Annotated[str | None, typer.Option(
-        "--dir", metavar="+|-",
+        "--dir", metavar="+|-", autocompletion=opt.complete_words("+", "-"),
         help="+ from above, - from below; absent: both sides (the two-sided limit).",
         show_default=False)] = None,
     table: Annotated[bool, typer.Option(
