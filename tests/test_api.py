@@ -330,7 +330,7 @@ def test_a_hint_names_keywords_in_python() -> None:
      "--order applies to a single --wrt variable; for mixed partials list each variable: "
      "--wrt x,x,y"),
     (["eval", "x*y"], "give a point: --at x=...,y=..."),
-    (["eval", "x^2", "--grid", "x=1:0"], "--range 'x=1:0': the end must be "),
+    (["eval", "x^2", "--grid", "x=1:0"], "--grid 'x=1:0': the end must be "),
     (["tangent", "x^2", "--at", "3", "--plot", "--range", "5:6"],
      "--range 5:6: the point x = 3 is outside the range"),
 ])

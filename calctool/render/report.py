@@ -71,6 +71,8 @@ class TableView:
     note: str | None = None
     numeric_columns: frozenset[int] = frozenset()
     csv: bool = False  # data rather than a display: plain output writes it as CSV
+    # Columns a terminal too narrow for the table may leave out (said in its caption).
+    droppable: frozenset[int] = frozenset()
 
 
 @dataclass

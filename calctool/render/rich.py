@@ -131,11 +131,29 @@ def _fit_table(view: TableView, console: Console, *, unicode: bool) -> Any:
     from rich.measure import Measurement
 
     unbounded = console.options.update_width(10_000)  # the width it wants, not what it gets
-    for digits in (None, 8, 7, 6, 5, 4):
-        table = _table(view, unicode=unicode, digits=digits)
-        if Measurement.get(console, unbounded, table).maximum <= console.width:
-            return table
+    narrower = [view]
+    if view.droppable:  # then without the columns it may leave out
+        narrower.append(_without(view, view.droppable))
+    for candidate in narrower:
+        for digits in (None, 8, 7, 6, 5, 4):
+            table = _table(candidate, unicode=unicode, digits=digits)
+            if Measurement.get(console, unbounded, table).maximum <= console.width:
+                return table
     return _records(view, console, unicode=unicode)
+
+
+def _without(view: TableView, columns: frozenset[int]) -> TableView:
+    """The table without `columns`, its caption saying so."""
+    import dataclasses
+
+    keep = [i for i in range(len(view.columns)) if i not in columns]
+    names = ", ".join(dict.fromkeys(view.columns[i] for i in sorted(columns)))
+    said = f"{names} not shown: too narrow (--json has them)"
+    return dataclasses.replace(
+        view, columns=[view.columns[i] for i in keep],
+        rows=[[row[i] for i in keep] for row in view.rows],
+        numeric_columns=frozenset(k for k, i in enumerate(keep) if i in view.numeric_columns),
+        droppable=frozenset(), note=f"{view.note}; {said}" if view.note else said)
 
 
 def _records(view: TableView, console: Console, *, unicode: bool) -> Any:

@@ -137,7 +137,8 @@ def _secants(r: TangentResult, rep: Report) -> None:
     if ref is not None:
         title += f" → f'({a}) = {ref}"
     rep.tables.append(TableView(["|h|", "h > 0", "error", "h < 0", "error"], rows,
-                                title=title, numeric_columns=frozenset(range(5))))
+                                title=title, numeric_columns=frozenset(range(5)),
+                                droppable=frozenset({2, 4})))
     rep.notes.append("secant slopes are computed in float64 on purpose, as a program would; "
                      "error = secant slope - the one-sided slope")
     turnover = r.secant_turnover or {}
