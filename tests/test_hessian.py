@@ -330,7 +330,7 @@ def test_vars_order_and_latex_bmatrix() -> None:
     d = hessian("x^2*y + z", variables="y,x").to_dict()
     assert d["variables"] == ["y", "x"] and d["matrix"] == [["0", "2*x"], ["2*x", "2*y"]]
     assert latex(hessian("x^2*y")).startswith(
-        r"H = \begin{bmatrix}2 y & 2 x\\2 x & 0\end{bmatrix}")
+        r"\[ H = \begin{bmatrix}2 y & 2 x\\2 x & 0\end{bmatrix}")
     text = latex(hessian("x^2*y", at="x=1,y=2"))
     assert r"\begin{bmatrix}4 & 2\\2 & 0\end{bmatrix}" in text
     assert r"\text{(not a critical point)}" in text  # ∇f = (4, 1) there
