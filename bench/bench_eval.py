@@ -6,7 +6,7 @@
    integer powers as multiplications, cache-sized blocks) against the
    formula written plainly with numpy (`x**3*np.cos(x)`), best of --runs,
    and against sympy's plain lambdify. SPEC 5 goal: <= 0.5x numpy's time.
-2. End to end, as a user runs it: `calctool eval ... --range x=-3:3:N` with
+2. End to end, as a user runs it: `calctool eval ... --grid x=-3:3:N` with
    --summary, -o out.npy and -o out.csv, against a numpy script that does the
    same (start-up included in both).
 """
@@ -98,7 +98,7 @@ def end_to_end(n: int, runs: int) -> None:
         }
         print(f"{'output':12} {'numpy script s':>15} {'calctool s':>11} {'ratio':>6}")
         for label, (flags, tail) in cases.items():
-            tool = [sys.executable, "-m", "calctool", "eval", text, "--range",
+            tool = [sys.executable, "-m", "calctool", "eval", text, "--grid",
                     f"x=-3:3:{n}", *flags]
             script = (f"import numpy as np\nx = np.linspace(-3, 3, {n})\n"
                       f"y = {numpy_text}\n{tail}\n")

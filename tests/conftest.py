@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -233,5 +234,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "def wrong_grad(w):\n    return np.cos(w) + w\n\n"
         "def boom(w):\n    raise ValueError('boom')\n")
     (tmp_path / "broken.py").write_text("def f(x:\n")
+    # The files README and --help examples use, as shipped in examples/.
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples", tmp_path / "examples")
     monkeypatch.chdir(tmp_path)
     return tmp_path

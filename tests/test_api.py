@@ -89,7 +89,7 @@ SAME_AS_CLI: list[tuple[str, str, str, dict[str, Any], list[str]]] = [
     ("evaluate", "eval", "sin(x)", {"at": {x: sp.pi / 4}}, ["--at", "x=pi/4"]),
     ("evaluate", "eval", "x^2*y", {"at": [{"x": 1, "y": 2}, "x=3,y=4"]},
      ["--at", "x=1,y=2", "--at", "x=3,y=4"]),
-    ("evaluate", "eval", "exp(-x^2)", {"ranges": {"x": (-2, 2, 9)}}, ["--range", "x=-2:2:9"]),
+    ("evaluate", "eval", "exp(-x^2)", {"ranges": {"x": (-2, 2, 9)}}, ["--grid", "x=-2:2:9"]),
     ("tangent", "tangent", "x^2", {"at": 3}, ["--at", "3"]),
     ("tangent", "tangent", "abs(x)", {"at": {"x": 0}, "secants": True},
      ["--at", "x=0", "--secants"]),
@@ -330,7 +330,7 @@ def test_a_hint_names_keywords_in_python() -> None:
      "--order applies to a single --wrt variable; for mixed partials list each variable: "
      "--wrt x,x,y"),
     (["eval", "x*y"], "give a point: --at x=...,y=..."),
-    (["eval", "x^2", "--range", "x=1:0"], "--range 'x=1:0': the end must be "),
+    (["eval", "x^2", "--grid", "x=1:0"], "--grid 'x=1:0': the end must be "),
     (["tangent", "x^2", "--at", "3", "--plot", "--range", "5:6"],
      "--range 5:6: the point x = 3 is outside the range"),
 ])

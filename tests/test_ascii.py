@@ -26,8 +26,8 @@ COMMANDS = [
     ["hessian", "x^2*y", "--at", "x=1,y=2"],
     ["hessian", "x^3-3*x+y^2", "--critical"],
     ["eval", "sqrt(2)*pi"],
-    ["eval", "1/x", "--range", "x=-1:1:5"],
-    ["eval", "log(x)", "--range", "x=-1:1:5", "--summary"],
+    ["eval", "1/x", "--grid", "x=-1:1:5"],
+    ["eval", "log(x)", "--grid", "x=-1:1:5", "--summary"],
 ]
 
 

@@ -59,7 +59,6 @@ def test_eval_json_contract(cli) -> None:
     (["diff", "1/0"], 3, "undefined"),
     (["diff", "9^9^9^9"], 3, "resource_limit"),
     (["diff", "factorial(10^9)"], 3, "resource_limit"),
-    (["diff", "abs(x)", "--at", "0"], 3, "not_differentiable"),
     (["diff", "x*y", "--at", "3"], 2, "missing_variable"),
     (["eval", "log(x)", "--at", "0"], 3, "undefined"),
     (["eval", "x"], 2, "missing_variable"),
@@ -125,15 +124,21 @@ def test_a_mistyped_command_is_suggested_once(cli) -> None:
     assert r.code == 2 and r.stderr.count("Did you mean 'diff'?") == 1
 
 
-def test_kink_error_gives_one_sided_values(cli) -> None:
-    d = cli("diff", "abs(x)", "--at", "0", "--json").json
-    assert d["error"]["left"] == -1.0 and d["error"]["right"] == 1.0
+def test_a_kink_is_an_answer_with_one_sided_slopes(cli) -> None:
+    """A derivative that provably does not exist: exit 0, exists false, both slopes."""
+    r = cli("diff", "abs(x)", "--at", "0", "--json")
+    assert r.code == 0
+    d = r.json
+    assert d["ok"] is True and d["exists"] is False and d["value"] is None
+    assert d["left_slope"] == -1.0 and d["right_slope"] == 1.0 and d["kind"] == "corner"
     r = cli("diff", "abs(x)", "--at", "0")
-    assert "from the left -1" in r.stderr and "from the right 1" in r.stderr
+    assert r.code == 0 and r.stderr == ""
+    assert "does not exist: a corner" in r.stdout
+    assert "tends to -1 from below and to 1 from above" in r.stdout
 
 
 def test_non_finite_numbers_are_strings_in_json(cli) -> None:
-    r = cli("eval", "log(x)", "--range", "x=-1:1:3", "--json")
+    r = cli("eval", "log(x)", "--grid", "x=-1:1:3", "--json")
     assert "NaN" not in r.stdout and "Infinity" not in r.stdout
     d = r.json
     assert d["points"][0]["value"] is None
@@ -159,11 +164,13 @@ def test_batch_plain_one_answer_per_line(cli) -> None:
 
 def test_latex_output(cli) -> None:
     r = cli("diff", "x^2", "--latex")
-    assert r.stdout.strip() == r"\frac{d}{dx}\left(x^{2}\right) = 2 x"
+    assert r.stdout.strip() == r"\[ \frac{d}{dx}\left(x^{2}\right) = 2 x \]"
+    inline = cli("diff", "x^2", "--latex", "--latex-style", "inline").stdout.strip()
+    assert inline == r"$\frac{d}{dx}\left(x^{2}\right) = 2 x$"
 
 
 def test_plain_output_has_no_colour_or_boxes(cli) -> None:
-    r = cli("eval", "x^2", "--range", "0:2:3")
+    r = cli("eval", "x^2", "--grid", "0:2:3")
     assert "\x1b[" not in r.stdout
     assert not set("│─┃━┏┓") & set(r.stdout)
 
@@ -241,7 +248,7 @@ def test_the_start_up_probe_sees_heavy_imports(import_probe) -> None:
     assert "sympy" in heavy
 
 
-@pytest.mark.parametrize("args", [["eval", "x", "--range", "x=0:1:100000"], ["diff", "-"]])
+@pytest.mark.parametrize("args", [["eval", "x", "--grid", "x=0:1:100000"], ["diff", "-"]])
 def test_broken_pipe_is_quiet(args: list[str]) -> None:
     feed = "yes x^2 | head -200000 | " if args[-1] == "-" else ""
     script = f"{feed}{sys.executable} -m calctool {' '.join(args)} | head -1"

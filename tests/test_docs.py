@@ -119,6 +119,8 @@ CASES: dict[str, list[list[str]]] = {
         ["x^2 + y^2 = 1", "--implicit", "y", "--order", "2", "--at", "x=3/5,y=4/5",
          "--steps"],
         ["x^2 + y^2 = 1", "--implicit", "y", "--at", "x=1,y=0"],
+        ["abs(x)", "--at", "0"],  # exists: false, one-sided slopes
+        ["abs(x) + y", "--at", "x=0,y=0"],  # a gradient component that does not exist
     ],
     "eval": [
         ["sin(x)", "--at", "x=pi/4"],
@@ -126,11 +128,11 @@ CASES: dict[str, list[list[str]]] = {
         ["exp(1000)"],
         ["x^2", "--at", "1", "--at", "2"],
         ["x^2", "--at", "1", "--at", "2", "--digits", "20"],
-        ["log(x)", "--range", "x=-1:1:3"],
-        ["exp(x)", "--range", "x=999:1000:2"],
+        ["log(x)", "--grid", "x=-1:1:3"],
+        ["exp(x)", "--grid", "x=999:1000:2"],
         ["x*y", "--csv", "points.csv"],
-        ["x", "--range", "x=0:1:5", "--summary"],
-        ["x", "--range", "x=0:1:3", "--output", "out.csv"],
+        ["x", "--grid", "x=0:1:5", "--summary"],
+        ["x", "--grid", "x=0:1:3", "--output", "out.csv"],
     ],
     "tangent": [
         ["x^2", "--at", "3"],
@@ -166,12 +168,13 @@ CASES: dict[str, list[list[str]]] = {
     "hessian": [
         ["x*y*z"],
         ["x^2*y", "--at", "x=1,y=2"],
-        ["x^4 + y^4", "--at", "x=0,y=0", "--numeric"],
+        ["x^4 + y^4", "--at", "x=0,y=0", "--fd-check"],
         ["--func", "model.py:loss", "--at", "0.1,0.2"],
         ["x^3 - 3*x + y^2", "--critical"],
         ["x^2*y^2", "--critical"],
         ["sin(x) + y^2", "--critical"],
         ["a*x^2 + y^2", "--vars", "x,y", "--critical", "--at", "a=1"],
+        ["x*abs(x)", "--at", "x=0"],  # exists: false, the one-sided values
     ],
     "series": [
         ["sin(x)", "--order", "7"],
@@ -187,7 +190,7 @@ CASES: dict[str, list[list[str]]] = {
 ERROR_CASES = [
     ["diff", "x^2 + )"],
     ["diff", "-x^2"],
-    ["diff", "abs(x)", "--at", "0"],
+    ["gradcheck", "abs(x)", "--at", "0"],  # no gradient to check: kind, left, right
     ["gradcheck", "--func", "model.py:boom", "--grad", "model.py:loss_grad", "--dim", "5"],
     ["gradcheck", "--func", "broken.py:f", "--grad", "broken.py:g", "--dim", "3"],
 ]
@@ -263,7 +266,7 @@ def test_every_result_keys(cli) -> None:
     produced: set[str] = set()
     for command in COMMANDS:
         produced |= set(cli(command, *CASES[command][0], "--json").json)
-    produced |= set(cli("eval", "exp(x)", "--range", "x=999:1000:2", "--json").json)  # notes
+    produced |= set(cli("eval", "exp(x)", "--grid", "x=999:1000:2", "--json").json)  # notes
     unproduced = set(tables[EVERY]) - produced
     assert not unproduced, f"documented for every result, never produced: {sorted(unproduced)}"
 

@@ -80,10 +80,10 @@ def test_eval_keeps_the_written_domain(cli) -> None:
     assert cli("eval", "sqrt(x)^2", "--at", "4", "--json").json["value"] == 4
     assert cli("eval", "x - x", "--at", "3", "--json").json["value"] == 0
     assert cli("eval", "x*0 + y", "--at", "x=1,y=2", "--json").json["value"] == 2
-    rows = cli("eval", "0*log(x)", "--range", "x=-1:1:3", "--json").json["points"]
+    rows = cli("eval", "0*log(x)", "--grid", "x=-1:1:3", "--json").json["points"]
     assert [r["value"] for r in rows] == [None, None, 0]
     assert "log(x) needs x > 0" in rows[0]["error"]
-    summary = cli("eval", "(x-1)/(x-1)", "--range", "x=0:2:5", "--summary", "--json").json
+    summary = cli("eval", "(x-1)/(x-1)", "--grid", "x=0:2:5", "--summary", "--json").json
     assert summary["summary"]["undefined"] == 1 and summary["summary"]["min"] == 1
 
 

@@ -130,7 +130,7 @@ def test_vectorised_matches_pointwise(text: str) -> None:
 
 
 def test_summary_of_a_million_points(cli) -> None:
-    d = cli("eval", "x^2", "--range", "x=0:1:1000001", "--summary", "--json").json
+    d = cli("eval", "x^2", "--grid", "x=0:1:1000001", "--summary", "--json").json
     assert "points" not in d
     assert d["summary"]["count"] == 1_000_001
     assert d["summary"]["max"] == 1.0 and d["summary"]["min"] == 0.0
@@ -140,7 +140,7 @@ def test_summary_of_a_million_points(cli) -> None:
 @pytest.mark.parametrize("suffix", [".csv", ".npy"])
 def test_output_file(cli, tmp_path, suffix: str) -> None:
     path = tmp_path / f"points{suffix}"
-    r = cli("eval", "1/x", "--range", "x=-1:1:5", "--output", str(path))
+    r = cli("eval", "1/x", "--grid", "x=-1:1:5", "--output", str(path))
     assert r.code == 0
     if suffix == ".npy":
         data = np.load(path)
@@ -153,7 +153,7 @@ def test_output_file(cli, tmp_path, suffix: str) -> None:
 
 
 def test_plain_many_points_is_csv(cli) -> None:
-    r = cli("eval", "log(x)", "--range", "x=-1:1:3")
+    r = cli("eval", "log(x)", "--grid", "x=-1:1:3")
     assert r.stdout.splitlines() == ["x,value,why", "-1,undefined,not a real number",
                                      "0,undefined,infinite (division by zero or log(0))",
                                      "1,0,"]
@@ -192,15 +192,15 @@ def test_overflowing_intermediates_give_the_true_value(text: str, grid: str, tru
 
 
 def test_the_reported_case_on_the_command_line(cli) -> None:
-    r = cli("eval", "log(sigmoid(1000*x))", "--range", "x=-2:2:5")
+    r = cli("eval", "log(sigmoid(1000*x))", "--grid", "x=-2:2:5")
     assert r.stdout.splitlines() == ["x,value", "-2,-2000", "-1,-1000", "0,-0.693147180559945",
                                      "1,0", "2,0"]
-    d = cli("eval", "log(sigmoid(1000*x))", "--range", "x=-2:2:5", "--summary", "--json").json
+    d = cli("eval", "log(sigmoid(1000*x))", "--grid", "x=-2:2:5", "--summary", "--json").json
     assert d["summary"]["min"] == -2000.0 and d["summary"]["undefined"] == 0
     assert d["summary"]["mean"] == pytest.approx((-2000 - 1000 - math.log(2)) / 5, rel=1e-14)
-    r = cli("eval", "log(1+exp(z))", "--range", "z=700:800:3")
+    r = cli("eval", "log(1+exp(z))", "--grid", "z=700:800:3")
     assert r.stdout.splitlines() == ["z,value", "700,700", "750,750", "800,800"]
-    assert "-inf" not in cli("eval", "log(sigmoid(1000*x))", "--range", "x=-2:2:5",
+    assert "-inf" not in cli("eval", "log(sigmoid(1000*x))", "--grid", "x=-2:2:5",
                              "--json").stdout
 
 
@@ -237,7 +237,7 @@ def test_summary_counts_the_points_it_leaves_out(cli) -> None:
     d = evaluate("log(x)", ranges=["x=-1:1:5"], summary=True).to_dict()
     assert d["summary"] == {"count": 5, "undefined": 3, "unchecked": 0, "min": math.log(0.5),
                             "max": 0.0, "mean": math.log(0.5) / 2}
-    r = cli("eval", "log(x)", "--range", "x=-1:1:5", "--summary")
+    r = cli("eval", "log(x)", "--grid", "x=-1:1:5", "--summary")
     assert "undefined = 3" in r.stdout
     assert "over the 2 points with a value; 3 undefined points left out" in r.stdout
 
@@ -252,7 +252,7 @@ def test_rechecking_is_bounded_and_says_so(cli, monkeypatch) -> None:
     assert d["undefined"] == 7 and d["summary"]["unchecked"] == 7
     assert d["summary"]["max"] == pytest.approx(730)
     assert "not evaluated again exactly" in d["notes"][0]
-    r = cli("eval", "log(1+exp(z))", "--range", "z=710:800:10")
+    r = cli("eval", "log(1+exp(z))", "--grid", "z=710:800:10")
     assert "7 points of 10 gave inf or nan" in r.stderr
     # without a time limit rechecking takes RECHECK_SECONDS; none at all: nothing rechecked
     monkeypatch.setattr(ev, "RECHECK_SECONDS", 0.0)
@@ -262,7 +262,7 @@ def test_rechecking_is_bounded_and_says_so(cli, monkeypatch) -> None:
 
 def test_rechecking_stays_within_the_timeout(cli) -> None:
     # every point overflows in float64: far more than can be rechecked in 1 s
-    r = cli("eval", "log(1+exp(z))", "--range", "z=710:800:200001", "--summary", "--json",
+    r = cli("eval", "log(1+exp(z))", "--grid", "z=710:800:200001", "--summary", "--json",
             "--timeout", "2")
     assert r.code == 0, r.stdout
     s = r.json["summary"]
@@ -313,7 +313,7 @@ def test_log_of_a_number_next_to_one_is_not_zero(cli, tiny: str) -> None:
 
 
 def test_latex_of_a_table_is_a_tabular(cli) -> None:
-    out = cli("eval", "log(x)*y", "--range", "x=-1:1:3", "--at", "y=2", "--latex").stdout
+    out = cli("eval", "log(x)*y", "--grid", "x=-1:1:3", "--at", "y=2", "--latex").stdout
     lines = out.splitlines()
     assert lines[0] == r"\begin{tabular}{rrr}" and lines[-1] == r"\end{tabular}"
     assert r"$x$ & $y$ & $f(x, y)$ \\" in lines
@@ -323,7 +323,7 @@ def test_latex_of_a_table_is_a_tabular(cli) -> None:
 
 def test_functions_numpy_lacks_evaluate_on_a_range(cli) -> None:
     """DiracDelta (an internal error here before) is compiled as plots compile it."""
-    rows = cli("eval", "DiracDelta(x)", "--range", "x=0:1:3", "--json").json["points"]
+    rows = cli("eval", "DiracDelta(x)", "--grid", "x=0:1:3", "--json").json["points"]
     assert [r["value"] for r in rows] == [None, 0, 0]
 
 
@@ -331,11 +331,11 @@ def test_listing_more_points_than_the_cap_is_refused_before_the_work(cli) -> Non
     """10^7 points as JSON once ran 35 s and 3.8 GiB past --timeout 2: refused up front."""
     from calctool.core.ops.eval import MAX_LISTED_POINTS
 
-    r = cli("eval", "x^2", "--range", f"x=0:1:{MAX_LISTED_POINTS + 1}", "--json",
+    r = cli("eval", "x^2", "--grid", f"x=0:1:{MAX_LISTED_POINTS + 1}", "--json",
             "--timeout", "2")
     assert r.code == 2 and r.json["error"]["code"] == "too_many_points"
     assert "--summary" in r.json["error"]["hint"]
-    summary = cli("eval", "x^2", "--range", f"x=0:1:{MAX_LISTED_POINTS + 1}", "--summary",
+    summary = cli("eval", "x^2", "--grid", f"x=0:1:{MAX_LISTED_POINTS + 1}", "--summary",
                   "--json").json["summary"]
     assert summary["count"] == MAX_LISTED_POINTS + 1 and summary["max"] == 1.0
 
@@ -370,6 +370,28 @@ def test_csv_input_is_bounded_and_a_bom_is_not_part_of_the_header(cli, tmp_path,
 
 def test_range_ends_beyond_float64_are_refused(cli) -> None:
     """x=-1e400:1e400:3 gave nan rows with exit 0."""
-    r = cli("eval", "x", "--range", "x=-1e400:1e400:3", "--json")
+    r = cli("eval", "x", "--grid", "x=-1e400:1e400:3", "--json")
     assert r.code == 2 and "float64" in r.json["error"]["message"]
     assert len(r.json["error"]["message"]) < 200  # the ends are shown short
+
+
+def test_grid_is_the_sampling_option_and_range_a_deprecated_alias(cli) -> None:
+    new = cli("eval", "x^2", "--grid", "x=0:1:3", "--json")
+    old = cli("eval", "x^2", "--range", "x=0:1:3", "--json")
+    assert new.code == old.code == 0 and new.json["points"] == old.json["points"]
+    assert "eval --range X=A:B:N is deprecated: use --grid X=A:B:N" in old.stderr
+    assert new.stderr == ""
+    assert "--range" not in cli("eval", "--help").stdout
+
+
+def test_a_variable_given_two_ranges_is_an_error_not_dropped(cli) -> None:
+    for flags in (["--grid", "x=0:1:3", "--grid", "x=1:2:3"],
+                  ["--range", "x=0:1:3", "--range", "x=1:2:3"],
+                  ["--grid", "x=0:1:3", "--range", "x=1:2:3"]):
+        r = cli("eval", "x", *flags, "--json")
+        assert r.code == 2, flags
+        assert r.json["error"]["code"] == "bad_value"
+        assert "gives x twice" in r.json["error"]["message"]
+    # two variables: the grid over both, 3 x 2 points
+    r = cli("eval", "x*y", "--grid", "x=0:1:3", "--grid", "y=1:2:2", "--json")
+    assert r.code == 0 and len(r.json["points"]) == 6

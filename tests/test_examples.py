@@ -22,13 +22,22 @@ import pytest
 from calctool.cli.app import COMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
-# Examples may show a failure on purpose (exit 1: a gradient check failed; 3: a
-# derivative that does not exist); a usage error (2) or a bug (70) never.
+# Statuses whose JSON the runner still checks (a usage error or a bug is never shown).
 ACCEPTED = {0, 1, 3}
+# An example shows its exit status when it is not 0, in a comment: `# exit 1: ...`.
+_EXIT = re.compile(r"#.*?\bexit (\d+)")
+
+
+def expected_exit(line: str) -> int:
+    m = _EXIT.search(line)
+    return int(m.group(1)) if m else 0
 
 
 def _help_examples() -> list[tuple[str, str]]:
-    found = []
+    from calctool.cli.app import TOP_EPILOG
+
+    found = [("calctool", line.strip()) for line in TOP_EPILOG.splitlines()
+             if line.strip().startswith("calctool ")]
     for name in COMMANDS:
         try:
             module = importlib.import_module(f"calctool.cli.commands.{name}")
@@ -41,18 +50,24 @@ def _help_examples() -> list[tuple[str, str]]:
     return found
 
 
-def _readme_examples() -> list[str]:
+def _readme_blocks() -> list[tuple[str, list[str]]]:
+    """Each README console example: the command line (its comment kept) and the output
+    shown under it (maybe none)."""
     text = (ROOT / "README.md").read_text()
-    commands = []
-    for block in re.findall(r"```(?:console|sh)\n(.*?)```", text, flags=re.S):
+    found: list[tuple[str, list[str]]] = []
+    for kind, block in re.findall(r"```(console|sh)\n(.*?)```", text, flags=re.S):
         for line in block.splitlines():
-            if line.startswith("$ "):
-                line = line[2:]
-            line = re.sub(r"\s+#.*$", "", line).strip()
-            if re.match(r"^(python -m pip install|calctool|printf|echo|cat)\b", line) and \
-                    "calctool" in line and "pip install" not in line:
-                commands.append(line)
-    return commands
+            if line.startswith("$ ") or kind == "sh":
+                command = line[2:] if line.startswith("$ ") else line
+                found.append((command, []))
+            elif kind == "console" and found:
+                found[-1][1].append(line)
+    return [(c, out) for c, out in found
+            if re.match(r"^(calctool|printf|echo|cat)\b", c.strip()) and "calctool" in c]
+
+
+def _readme_examples() -> list[str]:
+    return [c for c, _ in _readme_blocks()]
 
 
 def _stdin_of(words: list[str], cwd: Path) -> str | None:
@@ -112,19 +127,40 @@ def run_example(command: str, cwd: Path, cli, shell) -> Any:
 
 @pytest.mark.parametrize("example", [e for _, e in _help_examples()])
 def test_help_examples_run(example: str, workdir: Path, cli, shell) -> None:
+    """Each --help example exits as its comment says (0 when it says nothing)."""
     r = run_example(example, workdir, cli, shell)
-    assert r.code in ACCEPTED, f"{example}\n{r.stdout}\n{r.stderr}"
+    assert r.code == expected_exit(example), f"{example}\n{r.stdout}\n{r.stderr}"
     assert "Traceback" not in r.stderr
     assert (r.stdout + r.stderr).strip(), f"{example} printed nothing"
 
 
-@pytest.mark.parametrize("example", _readme_examples())
-def test_readme_examples_run(example: str, workdir: Path, cli, shell) -> None:
+def _jq(stage: str, stdout: str) -> str:
+    import subprocess
+
+    args = shlex.split(stage)
+    done = subprocess.run(args, input=stdout, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.mark.parametrize(("example", "shown"), _readme_blocks(),
+                         ids=[c[:60] for c, _ in _readme_blocks()])
+def test_readme_examples_run(example: str, shown: list[str], workdir: Path, cli,
+                             shell) -> None:
+    """Each README example exits as its comment says and prints what the README shows
+    under it (piped output, so plain text; through jq when the example uses it)."""
     r = run_example(example, workdir, cli, shell)
-    # A batch example may show a bad line on purpose: its status is that line's (2).
-    accepted = ACCEPTED | {2} if " - " in example else ACCEPTED
-    assert r.code in accepted, f"{example}\n{r.stdout}\n{r.stderr}"
+    assert r.code == expected_exit(example), f"{example}\n{r.stdout}\n{r.stderr}"
     assert "Traceback" not in r.stderr
+    if not shown:
+        return
+    stdout = r.stdout
+    command = re.sub(r"\s+#.*$", "", example)
+    if "| jq" in command:
+        if shutil.which("jq") is None:
+            pytest.skip("jq is not installed: the output after | jq is not compared")
+        stdout = _jq("jq" + command.split("| jq", 1)[1], stdout)
+    assert [line.rstrip() for line in stdout.splitlines()] == [line.rstrip() for line in shown]
 
 
 def test_the_runner_takes_pipelines_apart(workdir: Path, cli, shell) -> None:
@@ -163,7 +199,7 @@ def test_every_command_has_examples() -> None:
 
 def test_help_shows_examples(cli) -> None:
     for name, example in _help_examples():
-        r = cli(name, "--help")
+        r = cli("--help") if name == "calctool" else cli(name, "--help")
         assert r.code == 0
         assert shlex.split(example)[0] == "calctool" or "|" in example
         assert example in r.stdout.replace("\n  ", "\n"), f"{name} --help lacks {example}"

@@ -41,8 +41,8 @@ CASES: dict[str, list[tuple[str, list[str]]]] = {
     "eval": [
         ("point", ["sin(x)", "--at", "x=pi/4"]),
         ("digits", ["sqrt(2)", "--digits", "40"]),
-        ("range", ["1/x", "--range", "x=-1:1:5"]),
-        ("summary", ["log(x)", "--range", "x=-1:1:5", "--summary"]),
+        ("range", ["1/x", "--grid", "x=-1:1:5"]),
+        ("summary", ["log(x)", "--grid", "x=-1:1:5", "--summary"]),
     ],
     "tangent": [
         ("secants", ["x^2", "--at", "3", "--secants"]),
@@ -67,7 +67,7 @@ CASES: dict[str, list[tuple[str, list[str]]]] = {
         ("matrix-at", ["x^3*y - 3*x + y^2*z", "--at", "x=1,y=2,z=1"]),
         ("saddle", ["x^2 - y^2", "--at", "x=0,y=0"]),
         ("critical", ["x^3 - 3*x + y^2", "--critical"]),
-        ("numeric", ["x^4 + y^4", "--at", "x=0,y=0", "--numeric"]),
+        ("numeric", ["x^4 + y^4", "--at", "x=0,y=0", "--fd-check"]),
     ],
     "series": [
         ("maclaurin", ["sin(x)", "--order", "7"]),

@@ -301,10 +301,11 @@ def test_symbolic_and_numeric_hessians_agree(coeffs: list[int], point: tuple[flo
 ])
 def test_no_hessian_where_a_first_derivative_has_a_kink(expr: str, at: str, below: str,
                                                         above: str) -> None:
-    with pytest.raises(CalcError) as info:
-        hessian(expr, at=at)
-    assert info.value.code == "not_differentiable" and info.value.exit_status == 3
-    assert f"is {below} as x → 0 from below and {above} from above" in info.value.message
+    r = hessian(expr, at=at)  # a proven fact: an answer (exit 0) with its evidence
+    d = r.to_dict()
+    assert d["exists"] is False and "values" not in d
+    assert f"is {below} as x → 0 from below and {above} from above" in d["reason"]
+    assert (d["one_sided"]["left"], d["one_sided"]["right"]) == (below, above)
 
 
 def test_a_kink_function_that_stays_smooth_enough_still_has_a_hessian() -> None:
@@ -315,12 +316,10 @@ def test_a_kink_function_that_stays_smooth_enough_still_has_a_hessian() -> None:
 
 
 @pytest.mark.parametrize(("expr", "at"), [("floor(x)*y", "x=1,y=1"), ("heaviside(x)", "x=0")])
-def test_no_hessian_where_f_jumps(expr: str, at: str) -> None:
+def test_no_hessian_where_f_jumps(expr: str, at: str) -> None:  # exit 0, exists false
     """The second derivatives of floor(x)*y are 0, yet f jumps at x = 1."""
-    with pytest.raises(CalcError) as info:
-        hessian(expr, at=at)
-    assert info.value.code == "not_differentiable" and info.value.exit_status == 3
-    assert "f jumps there" in info.value.message
+    d = hessian(expr, at=at).to_dict()
+    assert d["exists"] is False and "f jumps there" in d["reason"]
     assert hessian("floor(x)*y", at="x=0.5,y=1").values == ((0.0, 0.0), (0.0, 0.0))
 
 
@@ -331,7 +330,7 @@ def test_vars_order_and_latex_bmatrix() -> None:
     d = hessian("x^2*y + z", variables="y,x").to_dict()
     assert d["variables"] == ["y", "x"] and d["matrix"] == [["0", "2*x"], ["2*x", "2*y"]]
     assert latex(hessian("x^2*y")).startswith(
-        r"H = \begin{bmatrix}2 y & 2 x\\2 x & 0\end{bmatrix}")
+        r"\[ H = \begin{bmatrix}2 y & 2 x\\2 x & 0\end{bmatrix}")
     text = latex(hessian("x^2*y", at="x=1,y=2"))
     assert r"\begin{bmatrix}4 & 2\\2 & 0\end{bmatrix}" in text
     assert r"\text{(not a critical point)}" in text  # ∇f = (4, 1) there
@@ -411,7 +410,7 @@ def test_json_contract(cli, tmp_path: Path) -> None:
     for row in d["matrix"]:
         for v in row:
             sp.sympify(v)
-    d = cli("hessian", "x^2*y", "--at", "x=1,y=2", "--numeric", "--json").json
+    d = cli("hessian", "x^2*y", "--at", "x=1,y=2", "--fd-check", "--json").json
     assert {"values", "eigenvalues", "determinant", "classification", "numeric_values"} \
         <= d.keys()
     assert all(isinstance(v, float | int) for row in d["values"] for v in row)
@@ -437,7 +436,7 @@ def test_json_contract(cli, tmp_path: Path) -> None:
 
 BAD_INPUT = [
     (["hessian"], 2, "missing_argument"),
-    (["hessian", "x*y", "--numeric"], 2, "missing_variable"),
+    (["hessian", "x*y", "--fd-check"], 2, "missing_variable"),
     (["hessian", "x*y", "--x0", "p.npy"], 2, "bad_option"),
     (["hessian", "x^2", "--func", f"{MLP}:loss"], 2, "bad_option"),
     (["hessian", "--func", f"{MLP}:loss", "--critical", "--at", "1"], 2, "bad_option"),
@@ -466,7 +465,8 @@ def test_bad_input_has_exit_codes_and_json_errors(cli, args: list[str], code: in
 
 def test_command_line_messages_name_the_flags(cli) -> None:
     for args, words in [
-        (["x*y", "--numeric"], "--numeric compares the matrices at a point: give --at x=...,y=..."),
+        (["x*y", "--fd-check"],
+         "--fd-check compares the matrices at a point: give --at x=...,y=..."),
         (["x*y + a", "--vars", "x,y", "--critical"],
          "give values for the other names (a) with --at a=..., or list them in --vars"),
         (["x*y", "--critical", "--at", "x=1"],
@@ -475,3 +475,22 @@ def test_command_line_messages_name_the_flags(cli) -> None:
     ]:
         r = cli("hessian", *args, "--json")
         assert r.code == 2 and words in r.json["error"]["message"], r.stdout
+
+
+def test_no_hessian_is_exit_0_on_the_command_line(cli) -> None:
+    r = cli("hessian", "x*abs(x)", "--at", "x=0", "--json")
+    assert r.code == 0 and r.json["exists"] is False
+    r = cli("hessian", "x*abs(x)", "--at", "x=0")
+    assert r.code == 0 and "does not exist" in r.stdout and r.stderr == ""
+    # a point that is not critical is an answer too (exit 0), said in words
+    r = cli("hessian", "x^2 + y^2", "--at", "x=1,y=1", "--json")
+    assert r.code == 0 and r.json["critical"] is False and r.json["exists"] is True
+
+
+def test_numeric_is_a_deprecated_alias_of_fd_check(cli) -> None:
+    new = cli("hessian", "x^2*y", "--at", "x=1,y=2", "--fd-check", "--json")
+    old = cli("hessian", "x^2*y", "--at", "x=1,y=2", "--numeric", "--json")
+    assert new.code == old.code == 0
+    assert old.json["numeric_values"] == new.json["numeric_values"]
+    assert "--numeric is deprecated: use --fd-check" in old.stderr and new.stderr == ""
+    assert "--numeric" not in cli("hessian", "--help").stdout  # hidden: one name shown

@@ -168,6 +168,6 @@ def test_cli(cli) -> None:
     r = cli("diff", "x^2 + y^2 = 1", "--implicit", "y")
     assert r.code == 0 and "-x/y" in r.stdout
     r = cli("tangent", "x^2 + y^2 = 25", "--at", "x=3,y=4", "--latex")
-    assert r.stdout.strip() == r"y = -\frac{3 x}{4} + \frac{25}{4}"
+    assert r.stdout.strip() == r"\[ y = -\frac{3 x}{4} + \frac{25}{4} \]"
     r = cli("diff", "-", "--implicit", "y", "--json", stdin="x^2 + y^2 = 1\nx*y = 1\n")
     assert [d["result"] for d in r.json_lines] == ["-x/y", "-y/x"]

@@ -418,7 +418,7 @@ def test_text_output(cli) -> None:
 
 def test_latex(cli) -> None:
     out = cli("limit", "sin(x)/x", "--to", "0", "--latex").stdout.strip()
-    assert out.startswith(r"\lim_{x \to 0}") and out.endswith("= 1")
+    assert out.startswith(r"\[ \lim_{x \to 0}") and out.endswith(r"= 1 \]")
     out = cli("limit", "abs(x)/x", "--to", "0", "--latex").stdout
     assert "does not exist" in out
 

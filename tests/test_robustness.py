@@ -59,10 +59,10 @@ def test_token_soup(cli, tokens: list[str], command: str) -> None:
 
 @settings(max_examples=80, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.sampled_from(["--order", "--at", "--wrt", "--timeout", "--digits", "--range"]),
+@given(st.sampled_from(["--order", "--at", "--wrt", "--timeout", "--digits", "--grid", "--range"]),
        st.text(max_size=12))
 def test_random_option_values(cli, option: str, value: str) -> None:
-    command = "eval" if option in ("--digits", "--range") else "diff"
+    command = "eval" if option in ("--digits", "--grid", "--range") else "diff"
     value = value.replace("\x00", "")
     r = cli(command, "x^2", f"{option}={value}", "--json")
     assert_clean(r, json_mode=True)
@@ -175,7 +175,7 @@ def test_ctrl_c_exits_130_quietly() -> None:
 @pytest.mark.skipif(os.environ.get("CI_SKIP_SLOW") == "1", reason="slow")
 def test_out_of_memory_is_a_clear_error(cli_process) -> None:
     # a real process: the memory limit applies to the whole process
-    r = cli_process("eval", "x", "--range", "x=0:1:10000000", "--summary",
+    r = cli_process("eval", "x", "--grid", "x=0:1:10000000", "--summary",
                     env={"CALCTOOL_MEMORY_LIMIT": "300"})
     assert r.code == 3
     assert "out of memory" in r.stderr and "Traceback" not in r.stderr

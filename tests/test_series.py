@@ -289,7 +289,7 @@ def test_cli_batch_reads_one_expression_per_line(cli) -> None:
 def test_cli_latex(cli) -> None:
     r = cli("series", "sin(x)", "--order", "3", "--latex")
     assert r.code == 0 and r.stdout.strip() == \
-        r"\sin{\left(x \right)} = x - \frac{x^{3}}{6} + O\left(x^{4}\right)"
+        r"\[ \sin{\left(x \right)} = x - \frac{x^{3}}{6} + O\left(x^{4}\right) \]"
 
 
 def test_cli_exit_codes(cli) -> None:

@@ -72,14 +72,14 @@ def test_tangent_at_a_jump_says_so(cli) -> None:
 def test_hessian_of_floor_times_y_is_zero_where_floor_is_constant(cli) -> None:
     """f = floor(x)*y is 0 on 0 < x < 1: every second derivative there is 0 (the
     finite-difference Hessian agrees), not [[0, 1], [1, 0]] (that is x*y's)."""
-    d = cli("hessian", "floor(x)*y", "--at", "x=0.5,y=1", "--numeric", "--json").json
+    d = cli("hessian", "floor(x)*y", "--at", "x=0.5,y=1", "--fd-check", "--json").json
     assert d["matrix"] == [["0", "0"], ["0", "0"]]
     assert d["values"] == [[0.0, 0.0], [0.0, 0.0]]
     assert d["numeric_values"] == [[0.0, 0.0], [0.0, 0.0]]
     d = cli("hessian", "floor(x)*y", "--json").json
     assert d["matrix"] == [["0", "0"], ["0", "0"]]
     # where floor(x) is not 0, its y-derivative is floor(x): the Hessian of x*floor(x)*y
-    d = cli("hessian", "x*floor(x)*y", "--at", "x=2.5,y=1", "--numeric", "--json").json
+    d = cli("hessian", "x*floor(x)*y", "--at", "x=2.5,y=1", "--fd-check", "--json").json
     assert d["values"] == [[0.0, 2.0], [2.0, 0.0]]
     assert d["numeric_values"] == [[pytest.approx(0.0, abs=1e-6), pytest.approx(2.0)],
                                    [pytest.approx(2.0), pytest.approx(0.0, abs=1e-6)]]

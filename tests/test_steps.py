@@ -617,10 +617,10 @@ def test_cli_latex_is_an_aligned_derivation(cli) -> None:
     r = cli("diff", "--steps", "cos(x^3)", "--latex")
     assert r.code == 0
     out = r.stdout
-    assert out.splitlines()[0] == r"\frac{d}{dx}\left(\cos{\left(x^{3} \right)}\right) = " \
-                                  r"- 3 x^{2} \sin{\left(x^{3} \right)}"
+    assert out.splitlines()[0] == r"\[ \frac{d}{dx}\left(\cos{\left(x^{3} \right)}\right) = " \
+                                  r"- 3 x^{2} \sin{\left(x^{3} \right)} \]"
     body = out[out.index(r"\begin{aligned}"):]
-    assert body.rstrip().endswith(r"\end{aligned}")
+    assert body.rstrip().endswith("\\end{aligned}\n\\]")  # inside \[ ... \]
     assert r"\text{(1) chain rule}, u = x^{3}" in body
     assert r"\frac{du}{dx} = \frac{d}{dx}\left(x^{3}\right) &= 3 x^{2}" in body
     assert body.count("&=") >= 4

@@ -398,7 +398,7 @@ def test_constant_function(cli) -> None:
 
 def test_latex(cli) -> None:
     r = cli("tangent", "x^2", "--at", "3", "--latex")
-    assert r.code == 0 and r.stdout.strip() == "y = 6 x - 9"
+    assert r.code == 0 and r.stdout.strip() == r"\[ y = 6 x - 9 \]"
 
 
 def test_plain_text_output(cli) -> None:

@@ -58,12 +58,52 @@ def make_app(commands: tuple[str, ...] = COMMANDS) -> typer.Typer:
         rich_markup_mode=None,
         context_settings={"help_option_names": ["-h", "--help"]},
     )
-    app.callback()(_root)
+    app.callback(epilog=TOP_EPILOG)(_root)
     for name in commands:
         module = importlib.import_module(f"calctool.cli.commands.{name}")
         function = getattr(module, name, None) or getattr(module, name + "_")
-        app.command(name, epilog=module.EXAMPLES)(function)
+        app.command(name, epilog=module.EXAMPLES, short_help=_summary(function))(function)
     return app
+
+
+# The end of `calctool --help`: examples, the exit codes, where the rest is.
+TOP_EPILOG = """\
+Examples:
+
+\b
+  calctool diff "x^3*cos(x)" --steps
+  calctool eval "sin(x)" --at x=pi/4
+  calctool tangent "x^2" --at 3
+  calctool limit "sin(x)/x" --to 0
+  calctool gradcheck "x^2*y" --grad "2*x*y, x^2" --at x=1,y=2
+  calctool hessian "x^3 - 3*x + y^2" --critical
+
+\b
+Exit status: 0 an answer (also "does not exist", "not a critical point"),
+1 a check failed (gradcheck), 2 bad input or usage, 3 cannot decide or no
+value there, 70 a bug, 130 interrupted.
+
+\b
+Each command: calctool COMMAND --help. Every command takes --json (keys in
+docs/json.md), --latex, --digits N, --timeout S; flags and exit codes in
+docs/cli.md.
+"""
+
+
+def _summary(function: Any) -> str:
+    """A command's first sentence, whole (click would cut it at 45 characters)."""
+    doc = (function.__doc__ or "").strip()
+    first = doc.split("\n\n")[0].replace("\n", " ")
+    return " ".join(first.split())
+
+
+SHORT_USAGE = """\
+usage: calctool COMMAND EXPRESSION [OPTIONS]
+
+commands: {commands}
+example:  calctool diff "x^3*cos(x)"
+more:     calctool --help, or calctool COMMAND --help
+"""
 
 
 def _wants_json(argv: list[str]) -> bool:
@@ -114,6 +154,30 @@ def _usage_error(exc: Exception, argv: list[str]) -> int:
     return int(ExitStatus.BAD_INPUT)
 
 
+def _refuse_repeated_options(group: Any, argv: list[str]) -> None:
+    """An option that takes one value, given twice, is a usage error (exit 2): click would
+    silently keep the last. Options that take several (eval --at, --grid) are `multiple`."""
+    click = _click()
+    head = argv[: argv.index("--")] if "--" in argv else argv
+    command = group.commands.get(head[0]) if head and hasattr(group, "commands") else None
+    if command is None:
+        return
+    for param in command.params:
+        if not isinstance(param, click.Option) or param.multiple or param.is_flag \
+                or param.count:
+            continue
+        names = [o for o in param.opts if o.startswith("--")]
+        shorts = [o for o in param.opts if not o.startswith("--")]
+        given = [t for t in head[1:] if t in names or t in shorts
+                 or any(t.startswith(n + "=") for n in names)]
+        if len(given) > 1:
+            name = names[0] if names else param.opts[0]
+            more = (" (several points are for eval: calctool eval EXPR --at x=1 --at x=2)"
+                    if name == "--at" else "")
+            raise click.UsageError(f"{name} is given {len(given)} times; it takes one value "
+                                   f"here{more}")
+
+
 def _dash_dash(argv: list[str], token: str) -> str:
     """The command line again, options first and the expression after --, quoted for a shell."""
     import shlex
@@ -155,13 +219,21 @@ def main(argv: list[str] | None = None) -> None:
     head = argv[: argv.index("--")] if "--" in argv else argv
     if "--traceback" in head:
         argv.remove("--traceback")
+    if not argv and "_CALCTOOL_COMPLETE" not in os.environ:  # (a TAB runs with no argv)
+        # a short usage, not the whole help inside an error line
+        sys.stderr.write(SHORT_USAGE.format(commands=", ".join(COMMANDS)))
+        sys.exit(int(ExitStatus.BAD_INPUT))
     exit_types = tuple({typer.Exit, getattr(click.exceptions, "Exit", typer.Exit)})
     abort_types = tuple({typer.Abort, getattr(click.exceptions, "Abort", typer.Abort)})
     from calctool.cli.runner import OutputClosed
 
     try:
         only = (argv[0],) if argv and argv[0] in COMMANDS else COMMANDS
-        status = make_app(only)(args=argv, prog_name="calctool", standalone_mode=False)
+        from typer.main import get_command
+
+        command = get_command(make_app(only))
+        _refuse_repeated_options(command, argv)
+        status = command(args=argv, prog_name="calctool", standalone_mode=False)
         code = int(status) if isinstance(status, int) else 0
         if code == ExitStatus.INTERRUPTED:  # typer turns Ctrl-C into a silent exit 130
             sys.stderr.write("\ncalctool: interrupted\n")

@@ -16,6 +16,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 WIDTH = 80
 DEFAULT_OUTPUT = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
@@ -65,12 +66,62 @@ def help_text(argv: list[str]) -> str:
     return out.getvalue()
 
 
+def flag_help() -> dict[str, dict[str, tuple[str, bool]]]:
+    """Every long option of every command: flag -> command -> (its help, hidden)."""
+    from typer.main import get_command
+
+    from calctool.cli.app import _click, make_app
+
+    click = _click()
+    group: Any = get_command(make_app())
+    found: dict[str, dict[str, tuple[str, bool]]] = {}
+    for name, command in group.commands.items():
+        for param in command.params:
+            if not isinstance(param, click.Option):
+                continue
+            for opt in param.opts:
+                if opt.startswith("--") and opt != "--help":
+                    found.setdefault(opt, {})[name] = (param.help or "", bool(param.hidden))
+    return found
+
+
+def vocabulary_section() -> str:
+    """The flag table and the exit-code rule, from calctool/cli/vocabulary.py."""
+    from calctool.cli.app import COMMANDS
+    from calctool.cli.vocabulary import ALIASES, EXIT_RULE, FLAGS
+
+    used = flag_help()
+    lines = ["## Flags: one meaning each", "",
+             "Every flag of every command, with its one meaning. A flag that takes one value "
+             "may be given once (twice is a usage error, exit 2); `--at` repeats only in "
+             "eval. Where a command's help says more, the last column says why. "
+             "tests/test_consistency.py fails when a command's flag is missing here or two "
+             "commands describe one flag differently without a reason here.", "",
+             "| flag | meaning | commands | where the help differs |", "|---|---|---|---|"]
+    for flag in sorted(used, key=lambda f: (f.lstrip("-"))):
+        entry = FLAGS.get(flag)
+        shown = [c for c in COMMANDS if c in used[flag] and not used[flag][c][1]]
+        if not shown:
+            continue
+        meaning = entry.meaning if entry else "(not documented)"
+        differs = "; ".join(f"{c}: {why}" for c, why in (entry.differs if entry else {}).items())
+        lines.append(f"| `{flag}` | {meaning} | {', '.join(shown)} | {differs} |")
+    lines += ["", "Deprecated spellings (still accepted, hidden from --help; a note on stderr "
+              "gives the new one): "
+              + ", ".join(f"`{c} {old}` → `{new}`" for (c, old), new in ALIASES.items()) + ".",
+              "", "## Exit codes", "", "One rule for every command:", "",
+              "| exit | meaning |", "|---|---|",
+              *(f"| {code} | {meaning} |" for code, meaning in EXIT_RULE), ""]
+    return "\n".join(lines)
+
+
 def generate() -> str:
     """The text of docs/cli.md."""
     from calctool.cli.app import COMMANDS
 
     sections = [HEADER]
     sections.append("".join(f"* [calctool {name}](#calctool-{name})\n" for name in COMMANDS))
+    sections.append(vocabulary_section())
     for argv in ([], *([name] for name in COMMANDS)):
         title = " ".join(["calctool", *argv])
         body = "\n".join(line.rstrip() for line in help_text(argv).strip("\n").splitlines())

@@ -10,6 +10,31 @@ from calctool.core.budget import DEFAULT_TIMEOUT
 
 OUTPUT = "Output"
 
+
+def complete_words(*words: str) -> object:
+    """A shell-completion callback offering these values (--method, --dir, ...)."""
+    def complete(incomplete: str) -> list[str]:
+        return [w for w in words if w.startswith(incomplete)]
+
+    return complete
+
+
+def complete_point(ctx: typer.Context, incomplete: str) -> list[str]:
+    """--at completes to the expression's variable names (x=, y=), read with a regular
+    expression: completing must never import sympy."""
+    import re
+
+    # While --at still lacks its value, click leaves the words it has not assigned in args.
+    text = str(ctx.params.get("expression")
+               or " ".join(a for a in ctx.args if not a.startswith("-")))
+    names = re.findall(r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]*)(?!\w*\s*\()", text)
+    constants = {"e", "pi", "oo", "inf", "E", "I"}
+    done, _, last = incomplete.rpartition(",")
+    given = {part.split("=")[0] for part in done.split(",") if "=" in part}
+    prefix = done + "," if done else ""
+    return [f"{prefix}{n}=" for n in sorted(set(names) - constants - given)
+            if n.startswith(last)]
+
 Expression = Annotated[str, typer.Argument(
     metavar="EXPRESSION",
     help="The expression, e.g. \"x^3*cos(x)\"; - reads one per line from stdin. "
@@ -19,6 +44,12 @@ Json = Annotated[bool, typer.Option(
     "--json", help="Print one JSON document (JSON Lines when reading stdin).",
     rich_help_panel=OUTPUT)]
 Latex = Annotated[bool, typer.Option("--latex", help="Print LaTeX.", rich_help_panel=OUTPUT)]
+LatexStyle = Annotated[str, typer.Option(
+    "--latex-style", metavar="display|inline|align",
+    autocompletion=complete_words("display", "inline", "align"),
+    help="With --latex: each line as \\[...\\] (display, the default), as $...$ (inline), "
+         "or all in one align* block (align): a snippet to paste into a document.",
+    rich_help_panel=OUTPUT)]
 Ascii = Annotated[bool, typer.Option(
     "--ascii", help="ASCII math and tables instead of unicode.", rich_help_panel=OUTPUT)]
 Timeout = Annotated[float, typer.Option(
@@ -26,15 +57,36 @@ Timeout = Annotated[float, typer.Option(
     help="Stop the symbolic work after this many seconds (exit 3).",
     rich_help_panel=OUTPUT)]
 At = Annotated[str | None, typer.Option(
-    "--at", metavar="POINT",
+    "--at", metavar="POINT", autocompletion=complete_point,
     help="A point: x=1,y=-2 (values may be expressions: x=pi/4), or a bare value when "
          "there is one variable.", show_default=False)]
 Plot = Annotated[bool, typer.Option("--plot", help="Draw a terminal plot.")]
 Range = Annotated[str | None, typer.Option(
     "--range", metavar="A:B", help="The plot's x range, e.g. -2:2.", show_default=False)]
 
+Digits = Annotated[int | None, typer.Option(
+    "--digits", "-d", metavar="N", min=1, max=10_000,
+    help="Significant digits of the decimals shown (JSON keeps full precision).",
+    show_default=False)]
+
 DEFAULT_TIMEOUT_SECONDS = DEFAULT_TIMEOUT
 InputSyntax = Annotated[str, typer.Option(
     "--input", metavar="auto|latex|plain",
     help="How to read the expression: auto (LaTeX when it has a backslash, a brace or $), "
          "latex, or plain.")]
+
+
+def deprecated(old: str, new: str) -> None:
+    """A deprecated spelling still works, with a note on stderr saying the new one."""
+    import sys
+
+    sys.stderr.write(f"calctool: note: {old} is deprecated: use {new} (same meaning)\n")
+
+
+def plot_window(range_: str | None, plot: bool) -> None:
+    """--range is the window of a plot: without --plot it would be ignored, so it is an error."""
+    if range_ is not None and not plot:
+        from calctool.core.errors import UsageError
+
+        raise UsageError("--range sets the x window of a plot: add --plot (or drop --range)",
+                         code="bad_option")

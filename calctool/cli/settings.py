@@ -10,6 +10,7 @@ from calctool.core.errors import UsageError
 from calctool.render.output import Output
 
 MAX_TIMEOUT = 3600.0
+LATEX_STYLES = ("display", "inline", "align")
 
 
 @dataclass(frozen=True)
@@ -26,14 +27,24 @@ class Settings:
 
 
 def make_settings(command: str, *, json: bool, latex: bool, timeout: float,
-                  ascii: bool = False) -> Settings:
+                  ascii: bool = False, digits: int | None = None,
+                  latex_style: str = "display") -> Settings:
     if json and latex:
         raise UsageError("choose one of --json and --latex", code="bad_option")
     if not 0 < timeout <= MAX_TIMEOUT:
         raise UsageError(f"--timeout must be more than 0 and at most {MAX_TIMEOUT:g} seconds",
                          code="bad_value")
     debug = os.environ.get("CALCTOOL_DEBUG", "") not in ("", "0")
-    return Settings(command, Output.detect(json=json, latex=latex, ascii=ascii),
+    if latex_style not in LATEX_STYLES:
+        raise UsageError(f"--latex-style must be one of {', '.join(LATEX_STYLES)}, not "
+                         f"{latex_style!r}", code="bad_value")
+    output = Output.detect(json=json, latex=latex, ascii=ascii)
+    if digits is not None or latex_style != "display":
+        import dataclasses
+
+        # --digits: the decimals shown, on every command (not JSON)
+        output = dataclasses.replace(output, digits=digits, latex_style=latex_style)
+    return Settings(command, output,
                     timeout=timeout, traceback=debug or "--traceback" in sys.argv)
 
 

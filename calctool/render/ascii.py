@@ -72,7 +72,7 @@ def report(rep: Report) -> Report:
                     rows=[[_cell(c) for c in row] for row in t.rows],
                     title=t.title and text(t.title), note=t.note and text(t.note))
                 for t in rep.tables],
-        notes=[text(n) for n in rep.notes],
+        notes=[n.__class__(text(n)) for n in rep.notes],  # an Alert stays one
         steps=[dataclasses.replace(s, title=text(s.title), note=s.note and text(s.note))
                for s in rep.steps],
         primary=_cell(rep.primary),

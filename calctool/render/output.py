@@ -39,6 +39,8 @@ class Output:
     stderr_tty: bool = False  # a bar for one long computation may go to stderr
     progress: bool = False  # a batch's line counter: stderr a terminal, answers elsewhere
     stderr_color: bool = False
+    digits: int | None = None  # --digits: significant digits of the decimals shown (not JSON)
+    latex_style: str = "display"  # --latex-style: display, inline or align
     stdout: TextIO = field(default_factory=lambda: sys.stdout, repr=False, compare=False)
     stderr: TextIO = field(default_factory=lambda: sys.stderr, repr=False, compare=False)
 
@@ -115,6 +117,10 @@ def emit(output: Output, result: Result) -> None:
     from calctool.render.report import build_report
 
     report = build_report(result)
+    if output.digits is not None:
+        from calctool.render import digits
+
+        report = digits.apply(report, output.digits)
     if not output.unicode:
         from calctool.render import ascii
 
@@ -122,7 +128,7 @@ def emit(output: Output, result: Result) -> None:
     if output.format == "latex":
         from calctool.render import latex
 
-        latex.render(report, output.stdout)
+        latex.render(report, output.stdout, style=output.latex_style)
     elif output.format == "rich":
         from calctool.render import rich as rich_renderer
 
@@ -148,6 +154,10 @@ def emit_line(output: Output, result: Result) -> None:
         from calctool.render.report import build_report
 
         report = build_report(result)
+        if output.digits is not None:
+            from calctool.render import digits
+
+            report = digits.apply(report, output.digits)
         if output.format == "latex":
             output.stdout.write((report.latex[0] if report.latex else "") + "\n")
         else:

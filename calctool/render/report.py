@@ -48,6 +48,13 @@ class StepLine:
     partial: frozenset[Any] = frozenset()
 
 
+class Alert(str):
+    """A note that is the point of the output (gradcheck's "∂f/∂x is wrong ..."): shown
+    as a note everywhere, and on a terminal in bold, not dimmed like the others."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class Rate:
     """du/dx as a part of a step line (the chain rule's inner derivative)."""
@@ -64,6 +71,8 @@ class TableView:
     note: str | None = None
     numeric_columns: frozenset[int] = frozenset()
     csv: bool = False  # data rather than a display: plain output writes it as CSV
+    # Columns a terminal too narrow for the table may leave out (said in its caption).
+    droppable: frozenset[int] = frozenset()
 
 
 @dataclass

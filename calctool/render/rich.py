@@ -10,7 +10,15 @@ from rich.table import Table
 from rich.text import Text
 
 from calctool.render.math import matrix_block, pretty
-from calctool.render.report import Field, Report, StepLine, TableView, derivative_label, linear
+from calctool.render.report import (
+    Alert,
+    Field,
+    Report,
+    StepLine,
+    TableView,
+    derivative_label,
+    linear,
+)
 
 MAX_ROWS = 40  # longer tables show their head and tail
 
@@ -28,7 +36,8 @@ def render(report: Report, console: Console, *, unicode: bool = True) -> None:
         for f in _fit_matrices(report.fields, width, unicode=unicode):
             block = matrix_block(f.value, width=width) if unicode else None
             shown = block or pretty(f.value, unicode=unicode)
-            text = Text(_negative(shown) if unicode and isinstance(f.value, str) else shown)
+            text = Text(_negative(shown) if unicode and isinstance(f.value, str) else shown,
+                        style=_verdict_style(f.value))
             if f.approx:
                 approx = _negative(f.approx) if unicode else f.approx
                 text.append(f" {'≈' if unicode else '~'} {approx}", style="green")
@@ -39,7 +48,18 @@ def render(report: Report, console: Console, *, unicode: bool = True) -> None:
     for table in report.tables:
         console.print(_fit_table(table, console, unicode=unicode))
     for note in report.notes:
-        console.print(Text(f"note: {note}", style="dim italic"))
+        style = "bold" if isinstance(note, Alert) else "dim italic"
+        console.print(Text(f"note: {_negative(note) if unicode else note}", style=style))
+
+
+def _verdict_style(value: Any) -> str:
+    """A check's verdict stands out: FAIL in red, PASS in green (gradcheck's result)."""
+    if isinstance(value, str):
+        if value.startswith("FAIL"):
+            return "bold red"
+        if value.startswith("PASS"):
+            return "bold green"
+    return ""
 
 
 def _fit_matrices(fields: list[Field], width: int, *, unicode: bool) -> list[Field]:
@@ -103,19 +123,93 @@ def _steps(lines: list[StepLine], console: Console, *, unicode: bool) -> None:
 _DECIMAL = re.compile(r"([-+−]?)(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 
 
-def _fit_table(view: TableView, console: Console, *, unicode: bool) -> Table:
+def _fit_table(view: TableView, console: Console, *, unicode: bool) -> Any:
     """The table, its numbers shown to fewer significant digits (no fewer than
     four) when that lets it fit the terminal instead of breaking digits over
-    lines. --json and pipes keep every digit."""
+    lines; when even that does not fit, one record per row (`_records`), so a
+    number or a label is never split or cut. --json and pipes keep every digit."""
     from rich.measure import Measurement
 
-    table = _table(view, unicode=unicode)
     unbounded = console.options.update_width(10_000)  # the width it wants, not what it gets
-    for digits in range(8, 3, -1):
-        if Measurement.get(console, unbounded, table).maximum <= console.width:
-            break
-        table = _table(view, unicode=unicode, digits=digits)
-    return table
+    narrower = [view]
+    if view.droppable:  # then without the columns it may leave out
+        narrower.append(_without(view, view.droppable))
+    for candidate in narrower:
+        for digits in (None, 8, 7, 6, 5, 4):
+            table = _table(candidate, unicode=unicode, digits=digits)
+            if Measurement.get(console, unbounded, table).maximum <= console.width:
+                return table
+    return _records(view, console, unicode=unicode)
+
+
+def _without(view: TableView, columns: frozenset[int]) -> TableView:
+    """The table without `columns`, its caption saying so."""
+    import dataclasses
+
+    keep = [i for i in range(len(view.columns)) if i not in columns]
+    names = ", ".join(dict.fromkeys(view.columns[i] for i in sorted(columns)))
+    said = f"{names} not shown: too narrow (--json has them)"
+    return dataclasses.replace(
+        view, columns=[view.columns[i] for i in keep],
+        rows=[[row[i] for i in keep] for row in view.rows],
+        numeric_columns=frozenset(k for k, i in enumerate(keep) if i in view.numeric_columns),
+        droppable=frozenset(), note=f"{view.note}; {said}" if view.note else said)
+
+
+def _records(view: TableView, console: Console, *, unicode: bool) -> Any:
+    """A table too wide for the terminal, row by row: the first cell as a heading,
+    then one "column  value" line per other cell, numbers whole (rounded to no
+    fewer than four digits when a line is still too long)."""
+    from rich.console import Group
+    from rich.padding import Padding
+
+    parts: list[Any] = []
+    if view.title:
+        parts.append(Text(view.title, style="bold"))
+    label_width = max((len(c) for c in view.columns[1:]), default=0)
+    room = max(8, console.width - 2 - label_width - 2)
+    rows = view.rows
+    shown: list[Any] = rows
+    if len(rows) > MAX_ROWS:
+        half = MAX_ROWS // 2
+        shown = rows[:half] + [None] + rows[-half:]
+    for row in shown:
+        if row is None:
+            parts.append(Text("⋮" if unicode else "..."))
+            continue
+        texts = [pretty(cell, unicode=unicode) for cell in row]
+        if unicode:
+            texts = [_negative(t) for t in texts]
+        for digits in (8, 7, 6, 5, 4):
+            if all(len(t) <= room for i, t in enumerate(texts) if i in view.numeric_columns):
+                break
+            numbers = [t for i, t in enumerate(texts) if i in view.numeric_columns]
+            keep = _distinct_digits(numbers, digits)
+            texts = [_round(t, keep) if i in view.numeric_columns else t
+                     for i, t in enumerate(texts)]
+        parts.append(Text(f"{view.columns[0]} {texts[0]}" if view.columns[0] else texts[0],
+                          style="bold"))
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="cyan", no_wrap=True)
+        # numbers stay whole; words may wrap between words
+        grid.add_column(overflow="fold")
+        for i, (column, cell, text) in enumerate(zip(view.columns[1:], row[1:], texts[1:]),
+                                                 start=1):
+            grid.add_row(column, Text(text, style=_cell_style(cell, text),
+                                      no_wrap=i in view.numeric_columns))
+        parts.append(Padding(grid, (0, 0, 0, 2)))
+    caption = view.note
+    if len(rows) > MAX_ROWS:
+        caption = ((caption + "; ") if caption else "") + \
+            f"{len(rows)} rows, {len(rows) - MAX_ROWS} not shown (use --json for all)"
+    if caption:
+        parts.append(Text(caption, style="dim"))
+    return Group(*parts)
+
+
+def _cell_style(cell: Any, text: str) -> str:
+    style = "red" if isinstance(cell, str) and cell == "undefined" else None
+    return style or ("green" if text == "PASS" else "red bold" if text == "FAIL" else "")
 
 
 _NEGATIVE = re.compile(r"(^|[\s(,\[])-(?=[\d.])")
@@ -184,12 +278,8 @@ def _table(view: TableView, *, unicode: bool, digits: int | None = None) -> Tabl
             keep = _distinct_digits(numbers, digits)
             texts = [_round(t, keep) if i in view.numeric_columns else t
                      for i, t in enumerate(texts)]
-        cells = []
-        for cell, text in zip(row, texts):
-            style = "red" if isinstance(cell, str) and cell == "undefined" else None
-            style = style or ("green" if text == "PASS" else "red bold" if text == "FAIL" else None)
-            cells.append(Text(text, style=style or ""))
-        table.add_row(*cells)
+        table.add_row(*(Text(text, style=_cell_style(cell, text))
+                        for cell, text in zip(row, texts)))
     if len(rows) > MAX_ROWS:
         table.caption = ((view.note + "; ") if view.note else "") + \
             f"{len(rows)} rows, {len(rows) - MAX_ROWS} not shown (use --json for all)"

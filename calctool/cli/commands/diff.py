@@ -21,7 +21,7 @@ Examples:
   calctool diff "x^2*y + y^3" --wrt x,y
   calctool diff "x^2 + 3*x*y" --at x=1,y=2
   calctool diff "f(g(x))"
-  calctool diff "abs(x)" --at 0
+  calctool diff "abs(x)" --at 0          # does not exist: slopes -1 and 1 (exit 0)
   calctool diff "f(x) = x^2 + 3x - 4"
   calctool diff '\\frac{d}{dx}\\left(x^{3}\\cos x\\right)'
   calctool diff "gelu(x)" --at 1
@@ -29,12 +29,13 @@ Examples:
   calctool diff "x^2 + y^2 = 1" --implicit y --order 2 --at x=3/5,y=4/5 --steps
   calctool diff -- -x^2
   printf 'x^2\\nsin(x)\\n' | calctool diff - --json
+  cat examples/homework.txt | calctool diff - --json
 """
 
 # How the core's messages name its parameters here: by these flags.
 FLAGS = Spelling({"wrt": "--wrt", "order": "--order", "at": "--at", "simplify": "--simplify",
                   "steps": "--steps", "plot": "--plot", "plot_range": "--range",
-                  "timeout": "--timeout", "implicit": "--implicit"})
+                  "digits": "--digits", "timeout": "--timeout", "implicit": "--implicit"})
 
 
 def diff(
@@ -52,8 +53,10 @@ def diff(
                         "quotient, chain, table derivatives).")] = False,
     plot: opt.Plot = False,
     range_: opt.Range = None,
+    digits: opt.Digits = None,
     json: opt.Json = False,
     latex: opt.Latex = False,
+    latex_style: opt.LatexStyle = "display",
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
     implicit: Annotated[str | None, typer.Option(
@@ -69,12 +72,15 @@ def diff(
     the derivative's value there is given too; at a kink or jump (abs(x) at 0)
     it is reported as not existing, with both one-sided values.
     """
-    settings = make_settings("diff", json=json, latex=latex, timeout=timeout, ascii=ascii)
+    settings = make_settings("diff", json=json, latex=latex, timeout=timeout, ascii=ascii,
+                             digits=digits, latex_style=latex_style)
+    opt.plot_window(range_, plot)
 
     def compute(text: str) -> object:
         from calctool.core.ops.diff import diff as differentiate
 
         return differentiate(text, wrt=wrt, order=order, at=at, simplify=simplify,
+                             digits=digits or 15,
                              plot=plot, plot_range=range_, steps=steps,
                              timeout=settings.timeout, spelling=FLAGS, implicit=implicit)
     settings = with_syntax(settings, input_syntax)

@@ -19,33 +19,36 @@ Examples:
   calctool eval "sin(x)" --at x=pi/4
   calctool eval "sqrt(2)" --digits 50
   calctool eval "x^2*y" --at x=1,y=2 --at x=3,y=4
-  calctool eval "exp(-x^2)" --range x=-2:2:9
-  calctool eval "x^3*cos(x)" --range x=0:1:1000000 --summary
-  calctool eval "x*y" --csv points.csv
-  calctool eval "log(x)" --at 0
+  calctool eval "exp(-x^2)" --grid x=-2:2:9
+  calctool eval "x^3*cos(x)" --grid x=0:1:1000000 --summary
+  calctool eval "x*y" --csv examples/points.csv
+  calctool eval "log(x)" --at 0          # no value there: exit 3
 """
 
 # How the core's messages name its parameters here: by these flags.
-FLAGS = Spelling({"at": "--at", "ranges": "--range", "csv_text": "--csv", "digits": "--digits",
+FLAGS = Spelling({"at": "--at", "ranges": "--grid", "csv_text": "--csv", "digits": "--digits",
                   "summary": "--summary", "output": "-o", "timeout": "--timeout"})
 
 
 def eval_(
     expression: opt.Expression,
     at: Annotated[list[str] | None, typer.Option(
-        "--at", metavar="POINT",
+        "--at", metavar="POINT", autocompletion=opt.complete_point,
         help="A point (repeat for several): x=1,y=2, or a bare value for one variable.",
         show_default=False)] = None,
-    range_: Annotated[list[str] | None, typer.Option(
-        "--range", metavar="X=A:B:N",
+    grid: Annotated[list[str] | None, typer.Option(
+        "--grid", metavar="X=A:B:N",
         help="N evenly spaced points from A to B (repeat for a grid over several variables).",
+        show_default=False)] = None,
+    range_: Annotated[list[str] | None, typer.Option(
+        "--range", metavar="X=A:B:N", hidden=True,
+        help="Deprecated alias of --grid (--range is a plot's x window elsewhere).",
         show_default=False)] = None,
     csv: Annotated[Path | None, typer.Option(
         "--csv", metavar="FILE",
         help="Points from a CSV file with a header of variable names (- for stdin).",
         show_default=False, allow_dash=True)] = None,
-    digits: Annotated[int, typer.Option("--digits", "-d", min=1, max=10_000,
-                                        help="Significant digits of the answer.")] = 15,
+    digits: opt.Digits = None,
     summary: Annotated[bool, typer.Option(
         "--summary", help="For many points, print only count, undefined, min, max, mean.")] = False,
     output: Annotated[str | None, typer.Option(
@@ -54,6 +57,7 @@ def eval_(
         show_default=False)] = None,
     json: opt.Json = False,
     latex: opt.Latex = False,
+    latex_style: opt.LatexStyle = "display",
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
     input_syntax: opt.InputSyntax = "auto",
@@ -63,7 +67,11 @@ def eval_(
     Many points are evaluated at once with numpy. Points where the expression
     has no real value (log(0), 1/0, sqrt(-1)) are reported one by one.
     """
-    settings = make_settings("eval", json=json, latex=latex, timeout=timeout, ascii=ascii)
+    settings = make_settings("eval", json=json, latex=latex, timeout=timeout, ascii=ascii,
+                             latex_style=latex_style)
+    if range_:
+        opt.deprecated("eval --range X=A:B:N", "--grid X=A:B:N")
+        grid = [*(grid or ()), *range_]
     csv_text = _read_csv(csv) if csv is not None else None
     if csv_text is not None and expression == "-":
         raise UsageError("--csv - and an expression of - both read stdin; use a file")
@@ -72,8 +80,8 @@ def eval_(
     def compute(text: str) -> object:
         from calctool.core.ops.eval import evaluate
 
-        return evaluate(text, at=at or (), ranges=range_ or (), csv_text=csv_text,
-                        digits=digits, summary=summary, output=output,
+        return evaluate(text, at=at or (), ranges=grid or (), csv_text=csv_text,
+                        digits=digits or 15, summary=summary, output=output,
                         timeout=settings.timeout, spelling=FLAGS)
 
     raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]

@@ -19,11 +19,11 @@ Examples:
 
 \b
   calctool gradcheck "(sigmoid(w*x + b) - t)^2" --vars w,b --at w=0.5,b=0.1,x=2,t=0.8
-  calctool gradcheck "x^2*y + sin(x*y)" --grad "2*x*y, x^2 + x*cos(x*y)" --at x=1,y=2
+  calctool gradcheck "x^2*y + sin(x*y)" --grad "2*x*y + y*cos(x*y), x^2 + x*cos(x*y)" --at x=1,y=2
   calctool gradcheck "x^3*cos(x)" --at 2 --method richardson --json
-  calctool gradcheck --func model.py:loss --grad model.py:loss_grad --dim 1000
-  calctool gradcheck --func model.py:loss --grad wrong_grad --dim 100000 --fast
-  calctool gradcheck --func model.py:loss --grad loss_grad --dim 100000 --points 200
+  calctool gradcheck --func examples/model.py:loss --grad loss_grad --dim 1000
+  calctool gradcheck --func examples/model.py:loss --grad wrong_grad --dim 50000 --fast  # exit 1
+  calctool gradcheck --func examples/model.py:loss --grad loss_grad --dim 100000 --points 200
 
 Exit status: 0 every component (or direction) passes, 1 one fails, 2 bad
 input, 3 no check possible (f undefined at the point, your code raised).
@@ -86,6 +86,7 @@ def gradcheck(
                        "components (--points).", rich_help_panel=FUNC)] = 0,
     method: Annotated[str | None, typer.Option(
         "--method", metavar="central|forward|richardson|complex",
+        autocompletion=opt.complete_words("central", "forward", "richardson", "complex"),
         help="central: the default of the full check, 4 evaluations per component, "
              "errors ~1e-10. richardson: the default of --fast, where one wrong component "
              "among n is diluted to ~1/sqrt(n) of u·∇f: its ~1e-12 errors give ~300x the "
@@ -106,8 +107,10 @@ def gradcheck(
     atol: Annotated[float, typer.Option(
         "--atol", help="Add atol to each tolerance.",
         rich_help_panel=NUMERICS)] = 0.0,
+    digits: opt.Digits = None,
     json: opt.Json = False,
     latex: opt.Latex = False,
+    latex_style: opt.LatexStyle = "display",
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
     input_syntax: opt.InputSyntax = "auto",
@@ -122,7 +125,8 @@ def gradcheck(
     10^6 (--fast). Exits 1 when any component fails, so scripts and CI can
     rely on it.
     """
-    settings = make_settings("gradcheck", json=json, latex=latex, timeout=timeout, ascii=ascii)
+    settings = make_settings("gradcheck", json=json, latex=latex, timeout=timeout, ascii=ascii,
+                             digits=digits, latex_style=latex_style)
     if expression is None and func is None:
         raise UsageError("give an expression to check (calctool gradcheck \"x^2*y\" --at "
                          "x=1,y=2), or --func FILE.py:NAME --grad FILE.py:NAME",

@@ -21,16 +21,16 @@ Examples:
   calctool hessian "x^2 + 3*x*y - y^3"
   calctool hessian "x^3 - 3*x + y^2" --critical
   calctool hessian "x^2 - y^2" --at x=0,y=0
-  calctool hessian "x^4 + y^4" --at x=0,y=0 --numeric
+  calctool hessian "x^4 + y^4" --at x=0,y=0 --fd-check
   calctool hessian "x*y*z" --vars z,y,x --latex
   calctool hessian "x^2 + a*y^2" --vars x,y --critical --at a=-1
-  calctool hessian --func model.py:loss --at 0.5,1,-2 --json
+  calctool hessian --func examples/model.py:loss --at 0.5,1,-2 --json
 """
 
 FUNC = "Python code (--func)"
 # How the core's messages name its parameters here: by these flags.
 FLAGS = Spelling({"at": "--at", "variables": "--vars", "critical": "--critical",
-                  "numeric": "--numeric", "f": "--func", "timeout": "--timeout"})
+                  "numeric": "--fd-check", "f": "--func", "timeout": "--timeout"})
 
 
 def hessian(
@@ -43,7 +43,7 @@ def hessian(
         help="The variables of the Hessian, in this order (default: all, sorted); other "
              "names stay symbolic.", show_default=False)] = None,
     at: Annotated[str | None, typer.Option(
-        "--at", metavar="POINT",
+        "--at", metavar="POINT", autocompletion=opt.complete_point,
         help="The point: x=1,y=-2 (values may be expressions: x=pi/4). Gives the matrix "
              "there, its eigenvalues, determinant and the classification: local minimum (all "
              "eigenvalues > 0), local maximum (all < 0), saddle point (both signs), "
@@ -52,10 +52,13 @@ def hessian(
     critical: Annotated[bool, typer.Option(
         "--critical", help="Solve ∇f = 0 (sympy, within --timeout) and classify every real "
                            "critical point found; says when there may be more.")] = False,
+    fd_check: Annotated[bool, typer.Option(
+        "--fd-check", help="Also the finite-difference Hessian at --at (2n²+1 evaluations, "
+                           "twice, for its error estimate) and its largest difference from "
+                           "the symbolic one.")] = False,
     numeric: Annotated[bool, typer.Option(
-        "--numeric", help="Also the finite-difference Hessian at --at (2n²+1 evaluations, "
-                          "twice, for its error estimate) and its largest difference from "
-                          "the symbolic one.")] = False,
+        "--numeric", hidden=True,
+        help="Deprecated alias of --fd-check (--numeric means numeric only elsewhere).")] = False,
     func: Annotated[str | None, typer.Option(
         "--func", metavar="FILE.py:NAME",
         help="The finite-difference Hessian of Python code: NAME(x) takes a numpy array and "
@@ -66,8 +69,10 @@ def hessian(
         "--x0", metavar="FILE.npy", help="For --func: the point as a .npy array or a text "
                                          "file of numbers.", rich_help_panel=FUNC,
         show_default=False)] = None,
+    digits: opt.Digits = None,
     json: opt.Json = False,
     latex: opt.Latex = False,
+    latex_style: opt.LatexStyle = "display",
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
     input_syntax: opt.InputSyntax = "auto",
@@ -80,7 +85,11 @@ def hessian(
     sympy finds, classified. Signs of eigenvalues are decided exactly for
     rational matrices, else within a tolerance scaled to the matrix.
     """
-    settings = make_settings("hessian", json=json, latex=latex, timeout=timeout, ascii=ascii)
+    settings = make_settings("hessian", json=json, latex=latex, timeout=timeout, ascii=ascii,
+                             digits=digits, latex_style=latex_style)
+    if numeric:
+        opt.deprecated("hessian --numeric", "--fd-check")
+        fd_check = True
     if expression is None and func is None:
         raise UsageError("give an expression (calctool hessian \"x^2*y\"), or --func "
                          "FILE.py:NAME with a point", code="missing_argument")
@@ -93,7 +102,7 @@ def hessian(
             if x0 is not None:
                 raise UsageError("--x0 is for --func; an expression's point is --at x=1,y=2",
                                  code="bad_option")
-            options = op.HessianOptions(critical, numeric, solve_seconds=0.8 * settings.timeout,
+            options = op.HessianOptions(critical, fd_check, solve_seconds=0.8 * settings.timeout,
                                         spelling=FLAGS)
             return op.hessian_expression(text, variables=variables, at=at, options=options)
         if expression is not None:

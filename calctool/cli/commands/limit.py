@@ -39,7 +39,7 @@ def limit(
         help="The point approached: x=0, 0, pi/2, oo or -oo; or an expression in other "
              "symbols (x=a): the answer is then in terms of them.", show_default=False)] = None,
     direction: Annotated[str | None, typer.Option(
-        "--dir", metavar="+|-",
+        "--dir", metavar="+|-", autocompletion=opt.complete_words("+", "-"),
         help="+ from above, - from below; absent: both sides (the two-sided limit).",
         show_default=False)] = None,
     table: Annotated[bool, typer.Option(
@@ -57,8 +57,10 @@ def limit(
              "of a symbol gives the cases.", show_default=False)] = None,
     plot: opt.Plot = False,
     range_: opt.Range = None,
+    digits: opt.Digits = None,
     json: opt.Json = False,
     latex: opt.Latex = False,
+    latex_style: opt.LatexStyle = "display",
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
     input_syntax: opt.InputSyntax = "auto",
@@ -70,7 +72,9 @@ def limit(
     symbolic engine fails or runs out of time, a numeric estimate is given
     and marked as numeric.
     """
-    settings = make_settings("limit", json=json, latex=latex, timeout=timeout, ascii=ascii)
+    settings = make_settings("limit", json=json, latex=latex, timeout=timeout, ascii=ascii,
+                             digits=digits, latex_style=latex_style)
+    opt.plot_window(range_, plot)
 
     def compute(text: str) -> object:
         from calctool.core.ops.limit import limit as limit_op

@@ -8,7 +8,7 @@ import typer
 
 from calctool.cli import options as opt
 from calctool.cli.runner import run
-from calctool.cli.settings import make_settings
+from calctool.cli.settings import make_settings, with_syntax
 from calctool.core.errors import Spelling
 
 EXAMPLES = """\
@@ -52,15 +52,15 @@ def series(
     steps: Annotated[bool, typer.Option(
         "--steps", help="Show the derivatives f^(k)(a) the coefficients f^(k)(a)/k! "
                         "come from.")] = False,
-    digits: Annotated[int, typer.Option(
-        "--digits", "-d", min=1, max=100,
-        help="Significant digits of the decimals shown.")] = 10,
+    digits: opt.Digits = None,
     plot: opt.Plot = False,
     range_: opt.Range = None,
     json: opt.Json = False,
     latex: opt.Latex = False,
+    latex_style: opt.LatexStyle = "display",
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
+    input_syntax: opt.InputSyntax = "auto",
 ) -> None:
     """The series of f about a point: Taylor (Maclaurin about 0), Laurent or Puiseux.
 
@@ -69,13 +69,15 @@ def series(
     series, at a branch point (sqrt(x) at 0) a Puiseux series. Every series is
     checked numerically against f near the point before it is shown.
     """
-    settings = make_settings("series", json=json, latex=latex, timeout=timeout, ascii=ascii)
+    settings = make_settings("series", json=json, latex=latex, timeout=timeout, ascii=ascii,
+                             digits=digits, latex_style=latex_style)
+    settings = with_syntax(settings, input_syntax)
 
     def compute(text: str) -> object:
         from calctool.core.ops.series import series as series_op
 
         return series_op(text, at=at, order=order, x=x, table=table, steps=steps,
-                         digits=digits, plot=plot, plot_range=range_,
+                         digits=min(digits or 10, 100), plot=plot, plot_range=range_,
                          timeout=settings.timeout, spelling=FLAGS)
 
     raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]

@@ -41,8 +41,10 @@ def tangent(
         help="The smallest step of --secants is 10^-K.")] = 8,
     plot: opt.Plot = False,
     range_: opt.Range = None,
+    digits: opt.Digits = None,
     json: opt.Json = False,
     latex: opt.Latex = False,
+    latex_style: opt.LatexStyle = "display",
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
     input_syntax: opt.InputSyntax = "auto",
@@ -53,7 +55,9 @@ def tangent(
     slopes are shown. A vertical tangent (cbrt(x) at 0) is x = a. With
     several variables the answer is the tangent plane z = f(p) + ∇f(p)·(x - p).
     """
-    settings = make_settings("tangent", json=json, latex=latex, timeout=timeout, ascii=ascii)
+    settings = make_settings("tangent", json=json, latex=latex, timeout=timeout, ascii=ascii,
+                             digits=digits, latex_style=latex_style)
+    opt.plot_window(range_, plot)
 
     def compute(text: str) -> object:
         from calctool.core.ops.tangent import tangent as tangent_op

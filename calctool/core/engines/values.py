@@ -130,10 +130,13 @@ def evaluate(expr: sp.Expr, point: dict[sp.Symbol, sp.Expr], digits: int = 15,
     else:
         with sp.evaluate(False):
             target = _replace(expr, point)
+    # The float is always the correctly rounded double (17 digits at least), whatever
+    # `digits` the text is shown with: --digits 4 must not make the JSON number wrong.
+    work = max(digits, 17)
     try:
-        approx = sp.N(target, digits)
+        approx = sp.N(target, work)
         if approx == 0 and exact is not None and exact.is_zero is False:
-            approx = _nonzero(exact, digits)
+            approx = _nonzero(exact, work)
     except OverflowError:  # mpmath: exp(exp(exp(exp(10)))) has an exponent beyond any float
         return Value(None, None, TOO_LARGE, TOO_LARGE)
     except (TypeError, ValueError, ZeroDivisionError):
@@ -143,7 +146,7 @@ def evaluate(expr: sp.Expr, point: dict[sp.Symbol, sp.Expr], digits: int = 15,
         problem = describe_problem(approx) or "undefined"
         return Value(None, None, problem, problem)
     re_part, im_part = approx.as_real_imag()
-    if im_part != 0 and abs(im_part) > 10 ** (-digits) * max(1, abs(re_part)):
+    if im_part != 0 and abs(im_part) > 10 ** (-work) * max(1, abs(re_part)):
         return Value(None, None, "not a real number", "not a real number")
     if re_part in (sp.oo, sp.S.NegativeInfinity):
         return Value(re_part, float(re_part), "infinite", "infinite")

@@ -10,8 +10,8 @@ import sympy as sp
 from calctool.core.budget import DEFAULT_TIMEOUT, bounded
 from calctool.core.errors import KEYWORDS, DomainError, Spelling, UsageError
 from calctool.core.expr.parse import free_variables, parse_input, symbol
-from calctool.core.results.base import expr_number, noting
-from calctool.core.results.diff import DiffResult
+from calctool.core.results.base import noting
+from calctool.core.results.diff import DiffResult, OneSided
 
 if TYPE_CHECKING:
     from calctool.core.engines.plotdata import PlotData
@@ -114,6 +114,8 @@ def _diff(text: str, *, wrt: str | Sequence[str | sp.Symbol] | None, order: int,
         wrt, order = _leibniz_sequence(parsed.leibniz, wrt, order, say)
     sequence, is_gradient = differentiation_sequence(expr, wrt, order, spelling=say)
     _note_absent(expr, parsed.names, sequence)
+    values: tuple[Value, ...] = ()
+    missing: tuple[OneSided | None, ...] = ()
     tidy = sp.simplify if simplify else (lambda e: e)
     point = None
     if at is not None:
@@ -126,9 +128,10 @@ def _diff(text: str, *, wrt: str | Sequence[str | sp.Symbol] | None, order: int,
         require_inside(parsed.conditions, point, show_point(point))
     if is_gradient:
         components = tuple(tidy(sp.diff(expr, v)) for v in sequence)
-        values: tuple[Value, ...] = ()
         if point is not None:
-            values = tuple(_value_at(expr, [v], point, digits) for v in sequence)
+            found = [_value_at(expr, [v], point, digits) for v in sequence]
+            values = tuple(v for v, _ in found)
+            missing = tuple(m for _, m in found)
         if plot:
             raise UsageError(f"{say.name('plot')} draws a function of one variable and its "
                              f"derivative; give {say.name('wrt')} and fix the others with "
@@ -139,13 +142,17 @@ def _diff(text: str, *, wrt: str | Sequence[str | sp.Symbol] | None, order: int,
 
             derivation = explain_gradient(expr, sequence, components, simplify)
         return DiffResult(text, expr, tuple(sequence), gradient=components, point=point,
-                          values=values, simplified=simplify, steps=derivation,
-                          function=parsed.function or "f")
+                          values=values, missing=missing, simplified=simplify,
+                          steps=derivation, function=parsed.function or "f")
     derivative = expr
     for var in sequence:  # x, x, y: d/dy (d/dx (d/dx f))
         derivative = sp.diff(derivative, var)
     derivative = tidy(derivative)
-    values = (_value_at(expr, sequence, point, digits),) if point is not None else ()
+    values = ()
+    missing = ()
+    if point is not None:
+        value, why = _value_at(expr, sequence, point, digits)
+        values, missing = (value,), (why,)
     plot_data = _plot(expr, derivative, sequence, point, plot_range, say) if plot else None
     derivation = None
     if steps:
@@ -153,8 +160,8 @@ def _diff(text: str, *, wrt: str | Sequence[str | sp.Symbol] | None, order: int,
 
         derivation = explain(expr, sequence, derivative, simplify)
     return DiffResult(text, expr, tuple(sequence), derivative=derivative, point=point,
-                      values=values, simplified=simplify, plot=plot_data, steps=derivation,
-                      function=parsed.function or "f")
+                      values=values, missing=missing, simplified=simplify, plot=plot_data,
+                      steps=derivation, function=parsed.function or "f")
 
 
 def _leibniz_sequence(leibniz: tuple[sp.Symbol, int], wrt: str | Sequence[str | sp.Symbol] | None,
@@ -231,42 +238,26 @@ def _plot(expr: sp.Expr, derivative: sp.Expr, sequence: Sequence[sp.Symbol],
 
 
 def _value_at(expr: sp.Expr, sequence: Sequence[sp.Symbol], point: dict[sp.Symbol, sp.Expr],
-              digits: int) -> Value:
+              digits: int) -> tuple[Value, OneSided | None]:
+    """The derivative's value at the point; when it provably does not exist there (a
+    corner, jump, cusp, domain edge, or an infinite slope), no value and the one-sided
+    slopes that show why: an answer, not an error. Where f itself has no value the
+    question has no answer: an error (exit 3)."""
     from calctool.core.engines.pointwise import derivative_value
 
     # d/dx of an expression without x is 0 everywhere: x needs no value in --at.
     point = {**{v: sp.Integer(0) for v in sequence if v not in point}, **point}
     value, info = derivative_value(expr, sequence, point, digits)
     if value.ok:
-        return value
+        return value, None
+    if info is not None and value.problem and value.problem.startswith("infinite"):
+        return value, OneSided("vertical", info.left, info.right, info.numeric)
+    if info is not None and not info.exists:
+        return value, OneSided(info.kind, info.left, info.right, info.numeric)
     from calctool.core.expr.points import show_point
 
-    where = show_point(point)
     label = "the derivative" if len(sequence) == 1 else "this derivative"
-    if info is not None and value.problem and value.problem.startswith("infinite"):
-        raise DomainError(f"{label} is infinite at {where} (a vertical tangent)",
-                          code="infinite_derivative",
-                          details={"left": _side(info.left), "right": _side(info.right)})
-    if info is not None and not info.exists:
-        left, right = _side(info.left), _side(info.right)
-        def shown(v: sp.Expr | None) -> str:
-            if v is None:
-                return "undefined"
-            return f"{float(v):.12g}" if v.is_Float else sp.sstr(v)
-
-        if info.kind == "domain edge":
-            side = "left" if info.left is None else "right"
-            why = (f"the function is not defined to the {side} of it "
-                   f"(from the left {shown(info.left)}, from the right {shown(info.right)})")
-        else:
-            why = (f"the function has a {info.kind} there "
-                   f"(from the left {shown(info.left)}, from the right {shown(info.right)})")
-        raise DomainError(
-            f"{label} does not exist at {where}: {why}",
-            code="not_differentiable",
-            details={"kind": info.kind, "left": left, "right": right})
-    raise DomainError(f"{label} is undefined at {where}: {value.problem}", code="undefined")
+    raise DomainError(f"{label} is undefined at {show_point(point)}: {value.problem}",
+                      code="undefined")
 
 
-def _side(v: sp.Expr | None) -> float | str | None:
-    return None if v is None else expr_number(v)

@@ -348,6 +348,10 @@ def _grid_columns(grids: Sequence[Grid], variables: Sequence[sp.Symbol],
         else:
             raise UsageError(f"{say.name('ranges')}: {g.variable} is not a variable of the "
                              "expression", code="unknown_variable")
+        if any(var == seen for seen, _ in axes):
+            raise UsageError(f"{say.name('ranges')} gives {var} twice: one range per variable "
+                             "(repeat it for other variables: a grid over several)",
+                             code="bad_value")
         start, stop = float(sp.N(g.start, 17)), float(sp.N(g.stop, 17))
         if not (math.isfinite(start) and math.isfinite(stop)):
             given = say.given("ranges", f"{var}={show_coordinate(g.start)}:"

@@ -155,7 +155,15 @@ def hessian_expression(expr: str | sp.Expr, *,
     point = resolve_point(at, all_vars, param="at", spelling=say,
                           vanished=parsed.names)
     require_inside(parsed.conditions, point, show_point(point))
-    exact, floats, f_value = _at_point(expr, matrix, point)
+    try:
+        exact, floats, f_value = _at_point(expr, matrix, point)
+    except DomainError as exc:
+        if exc.code != "not_differentiable":
+            raise
+        # A proven fact (f jumps, a first derivative has a kink): an answer, not an error.
+        return HessianResult(input=text, expression=expr, variables=tuple(chosen),
+                             names=names, matrix=matrix, point=point, exists=False,
+                             reason=exc.message, one_sided=exc.details or None)
     curvature = classify(exact, floats)
     gradient, is_critical = _gradient_at(expr, chosen, point)
     numeric_h = None
@@ -240,12 +248,14 @@ def _across_switch(entry: sp.Expr, point: dict[sp.Symbol, sp.Expr],
             raise DomainError(f"{name} ({sp.sstr(entry)}) switches at {where} and its "
                               "one-sided values could not be found", code="undefined") from None
         if below != above or not below.is_finite:
+            sides = {"entry": name, "variable": str(v), "left": sp.sstr(below),
+                     "right": sp.sstr(above)}
             raise DomainError(
                 f"the Hessian does not exist at {where}: {name} is {sp.sstr(below)} as {v} → "
                 f"{sp.sstr(a)} from below and {sp.sstr(above)} from above ("
                 + ("f jumps there" if isinstance(what, str) else
                    "a first derivative has a kink there") + ")",
-                code="not_differentiable")
+                code="not_differentiable", details=sides)
         if agreed is not None and agreed != below:
             raise DomainError(f"the Hessian does not exist at {where}: {name} depends on the "
                               "direction of approach",

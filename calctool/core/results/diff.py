@@ -11,18 +11,67 @@ from calctool.core.engines.values import Value
 from calctool.core.results.base import (
     Display,
     Result,
+    expr_number,
     expr_str,
     inline,
     json_value,
+    latex_text,
     point_dict,
     point_math,
     tex,
+    text,
     value_math,
 )
 
 if TYPE_CHECKING:
     from calctool.core.engines.plotdata import PlotData
     from calctool.core.engines.steps import Step
+
+
+# How each kind of point where a derivative does not exist reads in a sentence.
+KIND_WORDS = {"corner": "a corner", "jump": "a jump", "cusp": "a cusp",
+              "vertical": "a vertical tangent (an infinite slope)",
+              "domain edge": "an edge of its domain"}
+
+
+@dataclass(frozen=True)
+class OneSided:
+    """Why a derivative does not exist at a point: the kind of point and the one-sided
+    limits of the difference quotient (None where f has no values on that side)."""
+
+    kind: str  # "corner", "jump", "cusp", "vertical", "domain edge"
+    left: sp.Expr | None
+    right: sp.Expr | None
+    numeric: bool = False  # the one-sided slopes were estimated from 30-digit values
+
+    def to_dict(self, name: str = "the derivative") -> dict[str, Any]:
+        return {"kind": self.kind, "left_slope": _side(self.left),
+                "right_slope": _side(self.right), "reason": self.reason(name)}
+
+    def reason(self, name: str = "the derivative") -> str:
+        """The proof in one sentence, as tangent says it."""
+        left, right = _side_text(self.left), _side_text(self.right)
+        if self.kind == "vertical":
+            return (f"{name} is infinite: the difference quotient tends to {right} from both "
+                    "sides (a vertical tangent), so it has no real value")
+        if self.kind == "domain edge":
+            return (f"{name} does not exist: f has real values on one side only (slope from "
+                    f"below {left}, from above {right})")
+        return (f"{name} does not exist: the difference quotient tends to {left} from below "
+                f"and to {right} from above; the two sides must agree "
+                f"({KIND_WORDS.get(self.kind, 'a ' + self.kind)})")
+
+
+def _side(v: sp.Expr | None) -> float | str | None:
+    return None if v is None else expr_number(v)
+
+
+def _side_text(v: sp.Expr | None) -> str:
+    if v is None:
+        return "undefined"
+    if v in (sp.oo, sp.S.NegativeInfinity):
+        return "∞" if v is sp.oo else "-∞"
+    return f"{float(v):.12g}" if v.is_Float else expr_str(v)
 
 
 @dataclass(frozen=True)
@@ -59,10 +108,17 @@ class DiffResult(Result):
     gradient: tuple[sp.Expr, ...] | None = None
     point: dict[sp.Symbol, sp.Expr] | None = None
     values: tuple[Value, ...] = ()  # one per gradient component, or one
+    # Aligned with values: None where the derivative exists, else why it does not.
+    missing: tuple[OneSided | None, ...] = ()
     simplified: bool = False
     plot: PlotData | None = None
     steps: Step | None = None  # the derivation (diff --steps)
     function: str = "f"  # its name: g in `g(x) = ...`, y in `y = ...`
+
+    @property
+    def exists(self) -> bool:
+        """Does the derivative (every gradient component) exist at the point?"""
+        return all(m is None for m in self.missing)
 
     @property
     def is_gradient(self) -> bool:
@@ -90,9 +146,18 @@ class DiffResult(Result):
         out["function"] = self.function
         if self.point is not None:
             out["at"] = point_dict(self.point)
+            out["exists"] = self.exists
+            missing = self.missing or (None,) * len(self.values)
             if self.gradient is not None:
-                out["value"] = {str(v): json_value(val)
-                                for v, val in zip(self.variables, self.values)}
+                out["value"] = {str(v): None if m is not None else json_value(val)
+                                for v, val, m in zip(self.variables, self.values, missing)}
+                if not self.exists:
+                    out["one_sided"] = {str(v): m.to_dict(f"∂f/∂{v}")
+                                        for v, m in zip(self.variables, missing)
+                                        if m is not None}
+            elif missing[0] is not None:
+                out["value"] = None
+                out.update(missing[0].to_dict())
             else:
                 out["value"] = json_value(self.values[0])
                 if self.values[0].exact is not None:
@@ -148,8 +213,10 @@ class DiffResult(Result):
                 fields.append((f"∂f/∂{v}", inline(g)))
             if self.point is not None:
                 fields.append(("at", inline(point_math(self.point))))
-                for v, val in zip(self.variables, self.values):
-                    fields.append((f"∂f/∂{v} there", inline(value_math(val))))
+                missing = self.missing or (None,) * len(self.values)
+                for v, val, m in zip(self.variables, self.values, missing):
+                    fields.append((f"∂f/∂{v} there", inline(value_math(val)) if m is None
+                                   else text(m.reason(f"∂f/∂{v}"))))
             title = f"Gradient of {inline(self.expression)}"
         else:
             assert self.derivative is not None
@@ -158,7 +225,9 @@ class DiffResult(Result):
             fields.append(("differentiated by", ", ".join(str(v) for v in self.variables)))
             if self.point is not None:
                 where = point_math(self.point)
-                value = value_math(self.values[0])
+                why = self.missing[0] if self.missing else None
+                value = (value_math(self.values[0]) if why is None
+                         else latex_text(f"does not exist ({why.kind})"))
                 answer += f" \\qquad \\text{{at }} {where}\\text{{: }} {value}"
                 fields.append(("at", inline(where)))
                 fields.append(("value there", inline(value)))

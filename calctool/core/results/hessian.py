@@ -143,6 +143,11 @@ class HessianResult(Result):
     func: str | None = None
     point_source: str | None = None
     f_value: float | None = None
+    # At a point where the Hessian provably does not exist (f jumps, a first derivative
+    # has a kink): exists False, the reason, and the one-sided values that show it.
+    exists: bool = True
+    reason: str | None = None
+    one_sided: dict[str, str] | None = None
 
     @property
     def function_mode(self) -> bool:
@@ -158,7 +163,15 @@ class HessianResult(Result):
                              for i in range(self.matrix.rows)]
         elif self.numeric is not None:
             out["matrix"] = [[repr(float(v)) for v in row] for row in self.numeric.values]
+        if not self.exists:
+            if self.point is not None:
+                out["at"] = point_dict(self.point)
+            out["exists"] = False
+            out["reason"] = self.reason
+            if self.one_sided:
+                out["one_sided"] = dict(self.one_sided)
         if self.values is not None and self.curvature is not None:
+            out["exists"] = True
             if self.point is not None:
                 out["at"] = point_dict(self.point)
             elif self.coordinates is not None:
@@ -199,6 +212,10 @@ class HessianResult(Result):
         if self.matrix is not None:
             answers.append(f"H = {_matrix_math(self.matrix, n)}")
             fields.append(("variables", text(", ".join(self.names))))
+        if not self.exists and self.point is not None:
+            answers.append(latex_text("no Hessian at this point"))
+            fields.append(("at", inline(point_math(self.point))))
+            notes.append(self.reason or "the Hessian does not exist here")
         c = self.curvature
         if c is not None and self.values is not None:
             if self.point is not None:

@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import sympy as sp
 
-from calctool.core.results.diff import DiffResult
+from calctool.core.expr.points import show_coordinate
+from calctool.core.results.base import latex_text, point_math, value_math
+from calctool.core.results.diff import KIND_WORDS, DiffResult, OneSided
 from calctool.render.report import (
     Field,
     Rate,
@@ -29,6 +31,10 @@ MAX_STEP_LINES = 120
 def report(r: DiffResult) -> Report:
     variables = sorted(r.expression.free_symbols, key=str)
     f_label = function_label(variables or list(r.variables[:1]), r.function)
+    if _names_f(r.expression):
+        # f(g(x)) labelled "f(x) = f(g(x))" and "f'(x) = f'(g(x))·g'(x)" would be false as
+        # written: the composite is y, its derivative dy/dx
+        return _report_as_y(r, variables)
     rep = Report(title="Derivative of {f}", subject=r.expression)
     rep.fields.append(Field(f_label, r.expression))
     if r.gradient is not None:
@@ -45,14 +51,24 @@ def report(r: DiffResult) -> Report:
         rep.primary = prime_notation(r.derivative)
         rep.latex.append(r.equation(partial=False))
     if r.point is not None:
-        where = ", ".join(f"{k}={sp.sstr(v)}" for k, v in r.point.items())
+        where = ", ".join(f"{k}={show_coordinate(v)}" for k, v in r.point.items())
+        missing = r.missing or (None,) * len(r.values)
         if r.gradient is not None:
-            for v, val in zip(r.variables, r.values):
-                rep.fields.append(Field(f"∂f/∂{v} at {where}", *_value_parts(val)))
+            for v, val, why in zip(r.variables, r.values, missing):
+                name = derivative_label((v,), 2)
+                if why is None:
+                    rep.fields.append(Field(f"{name} at {where}", *_value_parts(val)))
+                else:
+                    _does_not_exist(rep, f"{name} at {where}", why, f"{name} at {where}")
         else:
             label = derivative_label(r.variables, len(variables), name=r.function)
-            rep.fields.append(Field(f"{label} at {where}", *_value_parts(r.values[0])))
-            rep.primary = r.values[0].text
+            if missing[0] is None:
+                rep.fields.append(Field(f"{label} at {where}", *_value_parts(r.values[0])))
+                rep.primary = r.values[0].text
+            else:
+                _does_not_exist(rep, f"{label} at {where}", missing[0], f"{label} at {where}")
+                rep.primary = f"does not exist ({missing[0].kind})"
+        rep.latex.extend(_latex_at(r, missing))
     if r.plot is not None:
         rep.plots.append(r.plot)
     if r.steps is not None:
@@ -61,6 +77,45 @@ def report(r: DiffResult) -> Report:
         rep.notes.append("sign, Heaviside and DiracDelta come from kinks and jumps: at those "
                          "points the derivative does not exist (ask with --at to check a point)")
     rep.notes.extend(_jump_notes(r.expression))
+    return rep
+
+
+def _names_f(expr: sp.Expr) -> bool:
+    """Does the expression apply a function called f (f(g(x)), f(x)^2)?"""
+    from sympy.core.function import AppliedUndef
+
+    return any(a.func.__name__ == "f" for a in expr.atoms(AppliedUndef))
+
+
+def _report_as_y(r: DiffResult, variables: list[Any]) -> Report:
+    """diff of an expression that uses f itself: y = the expression, dy/dx = ...; with
+    primes only for the abstract functions inside."""
+    rep = Report(title="Derivative of {f}", subject=r.expression)
+    rep.fields.append(Field("y", r.expression))
+    partial = len(variables) > 1 or len(set(r.variables)) > 1
+    d = "∂" if partial else "d"
+    if r.gradient is not None:
+        for v, g in zip(r.variables, r.gradient):
+            rep.fields.append(Field(f"∂y/∂{v}", prime_notation(g)))
+        rep.primary = sp.Matrix(r.gradient).T
+        rep.latex.append(r"\nabla y = " + r.answer_math())
+        return rep
+    assert r.derivative is not None
+    k = len(r.variables)
+    power = "" if k == 1 else ("²³⁴⁵⁶⁷⁸⁹"[k - 2] if k <= 9 else f"^{k}")
+    bottom = "".join(f"{d}{v}" for v in reversed(r.variables)) if partial else \
+        f"{d}{r.variables[0]}{power}"
+    label = f"{d}{power}y/{bottom}"
+    rep.fields.append(Field(label, prime_notation(r.derivative)))
+    rep.primary = prime_notation(r.derivative)
+    rep.latex.append(r.equation(partial=False))
+    if r.point is not None:
+        where = ", ".join(f"{k_}={show_coordinate(v)}" for k_, v in r.point.items())
+        rep.fields.append(Field(f"{label} at {where}", *_value_parts(r.values[0])))
+    if r.plot is not None:
+        rep.plots.append(r.plot)
+    if r.steps is not None:
+        _add_steps(rep, r.steps)
     return rep
 
 
@@ -79,9 +134,47 @@ def _jump_notes(expr: sp.Expr) -> list[str]:
     return notes
 
 
+def _latex_at(r: DiffResult, missing: tuple[Any, ...]) -> list[str]:
+    """The value at --at as LaTeX: d/dx(f) evaluated at the point (|_{x = 2}) = value."""
+    assert r.point is not None
+    where = point_math(r.point)
+
+    def shown(value: Any, why: Any) -> str:
+        return value_math(value) if why is None else latex_text(f"does not exist ({why.kind})")
+
+    if r.gradient is not None:
+        return [r"\left.\frac{\partial f}{\partial %s}\right|_{%s} = %s"
+                % (sp.latex(v), where, shown(val, why))
+                for v, val, why in zip(r.variables, r.values, missing)]
+    return [r"\left.%s\right|_{%s} = %s" % (r.leibniz(partial=False), where,
+                                          shown(r.values[0], missing[0]))]
+
+
+def _does_not_exist(rep: Report, label: str, why: OneSided, name: str) -> None:
+    """No value: what kind of point it is, the one-sided slopes, and why (as tangent says)."""
+    kind = KIND_WORDS.get(why.kind, "a " + why.kind)
+    rep.fields.append(Field(label, f"does not exist: {kind}"))
+    for side, value in (("from below (h → 0⁻)", why.left), ("from above (h → 0⁺)", why.right)):
+        rep.fields.append(Field(f"  slope {side}", _slope(value)))
+    rep.notes.append(why.reason(name))
+    if why.numeric:
+        rep.notes.append("the symbolic engine could not take these limits, so the one-sided "
+                         "slopes were estimated numerically (30-digit values at h = ±10^-k)")
+
+
+def _slope(v: Any) -> Any:
+    if v is None:
+        return "none: f has no values on this side"
+    return v
+
+
 def _value_parts(val: Any) -> tuple[Any, str | None]:
-    if val.exact is not None and not val.exact.is_Number:
-        return val.exact, val.text
+    """Exact and decimal side by side, by the rule of every value (results.base.value_math):
+    the exact value with its decimal after ≈ when the decimal says something else (1/12 ≈
+    0.0833, √2 ≈ 1.414); the decimal alone when it is the exact value (0.2, 5)."""
+    exact = val.exact
+    if exact is not None and not exact.is_Float and not val.decimal_is_exact:
+        return exact, val.text
     return val.text, None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from calctool.core.expr.points import show_point
 from calctool.core.results.base import bmatrix, number
 from calctool.core.results.gradcheck import Component, GradcheckResult, KinkComponent
-from calctool.render.report import Field, Report, TableView, err, function_label
+from calctool.render.report import Alert, Field, Report, TableView, err, function_label
 
 REL_STEP = {"central": "6.1e-6", "forward": "1.5e-8", "richardson": "0.01", "complex": "1e-20"}
 MAX_FAILING_NAMED = 8
@@ -86,7 +86,7 @@ def _wrong(r: GradcheckResult) -> list[Component]:
 
 def _component_notes(c: Component, hand: bool) -> list[str]:
     if isinstance(c, KinkComponent):
-        notes = [f"{_label(c)}: {c.diagnosis}"]
+        notes: list[str] = [f"{_label(c)}: {c.diagnosis}"]
         if hand and c.formula_matches is False:
             notes.append(f"{_label(c)}: your formula {c.formula} has the right value here but "
                          f"is not the derivative {c.expected}: they differ elsewhere")
@@ -96,8 +96,8 @@ def _component_notes(c: Component, hand: bool) -> list[str]:
     notes = []
     if not c.passed:
         why = f" — {c.diagnosis}" if c.diagnosis else ""
-        notes.append(f"{_label(c)} is wrong{why}. Yours: {c.formula}; the true derivative: "
-                     f"{c.expected}")
+        notes.append(Alert(f"{_label(c)} is wrong{why}. Yours: {c.formula}; the true "
+                           f"derivative: {c.expected}"))
         if c.passed_exact and not c.passed_numeric:
             notes.append(f"{_label(c)}: yours equals sympy's value but not the finite "
                          "difference: f may not be smooth near the point")
@@ -239,16 +239,17 @@ def _function_report(r: GradcheckResult) -> Report:
 
 def _failure_notes(r: GradcheckResult) -> list[str]:
     if r.fast:
-        return [f"{r.failed} of {r.checked} directional derivatives disagree, so the gradient "
-                "is wrong somewhere; to find the components, run without --fast (every "
-                "component) or with --points K (K random ones)"]
+        return [Alert(f"{r.failed} of {r.checked} directional derivatives disagree, so the "
+                      "gradient is wrong somewhere; to find the components, run without "
+                      "--fast (every component) or with --points K (K random ones)")]
     names = [c.name for c in r.components if not c.passed]
     if r.shown == "worst":
         base = r.components[0].name.split("[")[0] if r.components else "x"
         names = [_index_name(base, i, r.shape) for i in r.failing[:MAX_FAILING_NAMED]]
     more = r.failed - len(names)
     listing = ", ".join(names[:MAX_FAILING_NAMED]) + (f" and {more:,} more" if more > 0 else "")
-    notes = [f"wrong: {listing}" + (" (--json lists the failing indices)" if more > 0 else "")]
+    notes: list[str] = [Alert(f"wrong: {listing}" + (" (--json lists the failing indices)"
+                                                    if more > 0 else ""))]
     if r.sampled:
         notes.append(f"only {r.checked:,} of {r.n:,} components were checked (--points)")
     return notes

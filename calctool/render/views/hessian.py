@@ -7,7 +7,7 @@ from typing import Any
 
 import sympy as sp
 
-from calctool.core.expr.points import show_point
+from calctool.core.expr.points import show_coordinate, show_point
 from calctool.core.results.base import bmatrix, number
 from calctool.core.results.hessian import Curvature, HessianResult
 from calctool.render.report import Field, Report, TableView, err, function_label
@@ -49,11 +49,30 @@ def report(r: HessianResult) -> Report:
                 [[r.matrix[i, j] for j in range(n)] for i in range(n)])
         rep.primary = r.matrix
         rep.latex.append("H = " + bmatrix(r.matrix))
+    if not r.exists and r.point is not None:
+        where = ", ".join(f"{k}={show_coordinate(v)}" for k, v in r.point.items())
+        rep.fields.append(Field(f"H at {where}", "does not exist"))
+        if r.one_sided:
+            o = r.one_sided
+            a = f"{o['variable']} → {where_of(r, o)}"
+            rep.fields.append(Field(f"  from below ({a}⁻)", sp.sympify(o["left"])))
+            rep.fields.append(Field(f"  from above ({a}⁺)", sp.sympify(o["right"])))
+        rep.primary = "no Hessian at this point"
+        rep.notes.append(r.reason or "the Hessian does not exist here")
     if r.curvature is not None and r.values is not None:
         _at_point(r, rep)
     if r.critical_points is not None:
         _critical(r, rep)
     return rep
+
+
+def where_of(r: HessianResult, one_sided: dict[str, str]) -> str:
+    """The coordinate of the point along the variable the one-sided values approach."""
+    assert r.point is not None
+    for k, v in r.point.items():
+        if str(k) == one_sided["variable"]:
+            return show_coordinate(v)
+    return "a"
 
 
 def _matrix(rep: Report, label: str, names: tuple[str, ...], rows: list[list[Any]]) -> None:

@@ -6,13 +6,14 @@ from typing import Any
 
 import sympy as sp
 
+from calctool.core.expr.points import show_coordinate
 from calctool.core.results.limit import LimitResult, LimitRow
 from calctool.render.report import Field, Report, TableView, function_label
 
 
 def report(r: LimitResult) -> Report:
     x = r.variable
-    a = sp.sstr(r.target)
+    a = show_coordinate(r.target)
     arrow = f"{x} → {_target_text(r.target)}"
     side = "" if r.infinite_target else {"+-": "", "+": " from above", "-": " from below"}[
         r.direction]
@@ -105,8 +106,8 @@ def _target_text(a: sp.Expr) -> str:
     if a is sp.oo:
         return "∞"
     if a is sp.S.NegativeInfinity:
-        return "-∞"
-    return sp.sstr(a)
+        return "−∞"
+    return show_coordinate(a)  # 0.1 as typed, not 1/10
 
 
 def _side(value: sp.Expr | None, problem: str | None) -> tuple[Any, str | None]:
@@ -152,7 +153,7 @@ def _latex(r: LimitResult) -> str:
 
 
 def _table(r: LimitResult) -> TableView:
-    a = sp.sstr(r.target)
+    a = show_coordinate(r.target)
     if r.infinite_target:
         columns = [str(r.variable), f"f({r.variable})"]
         rows = [[_step(row), _cell(row.below if row.below is not None else row.above)]

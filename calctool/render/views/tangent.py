@@ -6,6 +6,7 @@ from typing import Any
 
 import sympy as sp
 
+from calctool.core.expr.points import show_coordinate
 from calctool.core.results.tangent import KIND_WORDS, TangentResult
 from calctool.render.report import Field, Report, TableView, function_label
 
@@ -16,7 +17,8 @@ def report(r: TangentResult) -> Report:
     what = "Tangent plane" if r.multivariable else "Tangent"
     rep = Report(title=f"{what} to {{f}} at {where}", subject=r.expression)
     rep.fields.append(Field(function_label(list(r.variables)), r.expression))
-    coords = sp.Tuple(*[r.point[v] for v in r.variables], r.value_expr)
+    coords = sp.Tuple(*[as_typed(c) for c in (*[r.point[v] for v in r.variables],
+                                               r.value_expr)])
     rep.fields.append(Field("point", coords, _approx_tuple(coords)))
     if r.multivariable:
         _plane(r, rep)
@@ -41,8 +43,8 @@ def _line(r: TangentResult, rep: Report) -> None:
     if r.vertical:
         rep.fields.append(Field(slope_label, r.slope))
     elif r.exists:
-        rep.fields.append(Field(slope_label, r.slope, _approx(r.slope)))
-        rep.fields.append(Field("y-intercept", r.intercept, _approx(r.intercept)))
+        rep.fields.append(Field(slope_label, as_typed(r.slope), _approx(r.slope)))
+        rep.fields.append(Field("y-intercept", as_typed(r.intercept), _approx(r.intercept)))
     if r.line is not None:
         vertical = " (vertical)" if r.vertical else ""
         rep.fields.append(Field(f"tangent line{vertical} {r.line.lhs}", r.line.rhs,
@@ -135,7 +137,8 @@ def _secants(r: TangentResult, rep: Report) -> None:
     if ref is not None:
         title += f" → f'({a}) = {ref}"
     rep.tables.append(TableView(["|h|", "h > 0", "error", "h < 0", "error"], rows,
-                                title=title, numeric_columns=frozenset(range(5))))
+                                title=title, numeric_columns=frozenset(range(5)),
+                                droppable=frozenset({2, 4})))
     rep.notes.append("secant slopes are computed in float64 on purpose, as a program would; "
                      "error = secant slope - the one-sided slope")
     turnover = r.secant_turnover or {}
@@ -155,9 +158,20 @@ def _secants(r: TangentResult, rep: Report) -> None:
 
 
 def coord(v: sp.Expr) -> str:
-    """A coordinate for a label or title: exact when short (pi/4), else 6 digits."""
-    text = sp.sstr(v)
+    """A coordinate for a label or title: as typed (0.3, not 3/10), exact when short
+    (pi/4), else 6 digits."""
+    text = show_coordinate(v)
     return text if len(text) <= 16 else sp.sstr(sp.N(v, 6))
+
+
+def as_typed(v: sp.Expr) -> sp.Expr:
+    """A number with a short exact decimal (3/10, 9/100) as that decimal, so that a point
+    typed as 0.3 reads (0.3, 0.09); 1/3 and pi/4 stay exact."""
+    if isinstance(v, sp.Rational) and not v.is_Integer:
+        shown = show_coordinate(v)
+        if shown != sp.sstr(v):
+            return sp.Float(shown, len(shown.lstrip("-").replace(".", "").lstrip("0")) or 1)
+    return v
 
 
 def _plain(v: sp.Expr | None) -> str:
