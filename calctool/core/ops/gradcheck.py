@@ -59,6 +59,7 @@ from calctool.core.budget import DEFAULT_TIMEOUT, bounded, time_limit
 from calctool.core.engines import finite_diff as fd
 from calctool.core.engines import usercode as uc
 from calctool.core.engines.numeric import compile_numpy, vector_function
+from calctool.core.engines.parameters import require_values
 from calctool.core.engines.pointwise import (
     derivative_value,
     switch_kind,
@@ -270,7 +271,10 @@ def gradcheck_expression(expr: str | sp.Expr, *, grad: HandGradient | None = Non
         listing = ",".join(f"{v}=..." for v in all_vars)
         raise UsageError(f"give the point to check at: {say.given('at', listing)}",
                          code="missing_variable")
-    point = resolve_point(at, all_vars, param="at", spelling=say)
+    point = resolve_point(at, all_vars, param="at", spelling=say,
+                          require_all=variables is None)
+    if variables is not None:
+        require_values(all_vars, chosen, point, at, spelling=say)
     hand = _hand_gradient(grad, chosen, order, all_vars, say) if grad is not None else None
     truth_exprs = [sp.diff(expr, v) for v in chosen]
     truth = np.array([_true_derivative(expr, v, point) for v in chosen])

@@ -41,6 +41,7 @@ from calctool.core.budget import DEFAULT_TIMEOUT, bounded, time_limit
 from calctool.core.engines import finite_diff as fd
 from calctool.core.engines.domain import require_inside
 from calctool.core.engines.numeric import vector_function
+from calctool.core.engines.parameters import require_values
 from calctool.core.engines.pointwise import is_smooth_at, one_sided_limit
 from calctool.core.engines.values import evaluate, substitute
 from calctool.core.errors import (
@@ -150,7 +151,9 @@ def hessian_expression(expr: str | sp.Expr, *,
         return HessianResult(input=text, expression=expr, variables=tuple(chosen), names=names,
                              matrix=matrix)
     point = resolve_point(at, all_vars, param="at", spelling=say,
-                          vanished=parsed.names)
+                          vanished=parsed.names, require_all=variables is None)
+    if variables is not None:
+        require_values(all_vars, chosen, point, at, spelling=say)
     require_inside(parsed.conditions, point, show_point(point))
     exact, floats, f_value = _at_point(expr, matrix, point)
     curvature = classify(exact, floats)
