@@ -233,5 +233,8 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         "def wrong_grad(w):\n    return np.cos(w) + w\n\n"
         "def boom(w):\n    raise ValueError('boom')\n")
     (tmp_path / "broken.py").write_text("def f(x:\n")
+    (tmp_path / "mapping.py").write_text(  # jacobian --func: a vector-valued function
+        "import numpy as np\n\n"
+        "def polar(v):\n    return [v[0] * np.cos(v[1]), v[0] * np.sin(v[1])]\n")
     monkeypatch.chdir(tmp_path)
     return tmp_path

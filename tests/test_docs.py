@@ -169,6 +169,12 @@ CASES: dict[str, list[list[str]]] = {
         ["sin(x) + y^2", "--critical"],
         ["a*x^2 + y^2", "--vars", "x,y", "--critical", "--at", "a=1"],
     ],
+    "jacobian": [
+        ["x*y, x+y, sin(x)", "--vars", "x,y", "--at", "x=1,y=2"],
+        ["r*cos(theta), r*sin(theta)", "--vars", "r,theta", "--at", "r=2,theta=pi/3"],
+        ["abs(x) + y, x*y", "--at", "x=0,y=2"],
+        ["--func", "mapping.py:polar", "--at", "2,0.5"],
+    ],
 }
 
 ERROR_CASES = [

@@ -65,6 +65,11 @@ CASES: dict[str, list[tuple[str, list[str]]]] = {
         ("critical", ["x^3 - 3*x + y^2", "--critical"]),
         ("numeric", ["x^4 + y^4", "--at", "x=0,y=0", "--numeric"]),
     ],
+    "jacobian": [
+        ("rectangular-at", ["x*y, x+y, sin(x)", "--vars", "x,y", "--at", "x=1,y=2"]),
+        ("polar-det", ["r*cos(theta), r*sin(theta)", "--vars", "r,theta"]),
+        ("kink", ["abs(x) + y, x*y", "--at", "x=0,y=2"]),
+    ],
 }
 
 RENDERERS = {
