@@ -29,6 +29,7 @@ _API = {
     "gradcheck": "calctool.core.ops.gradcheck",
     "hessian": "calctool.core.ops.hessian",
     "jacobian": "calctool.core.ops.jacobian",
+    "backprop": "calctool.core.ops.backprop",
 }
 # Names that are not operations: the error types a caller may catch.
 _OTHER = {
@@ -43,7 +44,7 @@ _OTHER = {
 __all__ = [  # noqa: RUF022 - operations first, then errors
     "__version__",
     "diff", "evaluate", "tangent", "limit", "gradcheck", "hessian",
-    "jacobian",
+    "jacobian", "backprop",
     "CalcError", "UsageError", "ParseError", "ComputeError", "DomainError",
     "ComputationTimeout",
 ]
@@ -57,6 +58,7 @@ if TYPE_CHECKING:
         ParseError,
         UsageError,
     )
+    from calctool.core.ops.backprop import backprop
     from calctool.core.ops.diff import diff
     from calctool.core.ops.eval import evaluate
     from calctool.core.ops.gradcheck import gradcheck

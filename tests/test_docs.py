@@ -175,6 +175,9 @@ CASES: dict[str, list[list[str]]] = {
         ["abs(x) + y, x*y", "--at", "x=0,y=2"],
         ["--func", "mapping.py:polar", "--at", "2,0.5"],
     ],
+    "backprop": [
+        ["(sigmoid(w*x+b) - t)^2", "--vars", "w,b", "--at", "w=0.5,b=0.1,x=2,t=0.8"],
+    ],
 }
 
 ERROR_CASES = [
