@@ -25,8 +25,10 @@ Examples:
   calctool gradcheck --func model.py:loss --grad wrong_grad --dim 100000 --fast
   calctool gradcheck --func model.py:loss --grad loss_grad --dim 100000 --points 200
 
-Exit status: 0 every component (or direction) passes, 1 one fails, 2 bad
-input, 3 no check possible (f undefined at the point, your code raised).
+Exit status: 0 every component (or direction) passes, 1 one fails or the
+check is INCONCLUSIVE (--func: nothing fails but the resolution is worse
+than --resolution, e.g. f computes in float32), 2 bad input, 3 no check
+possible (f undefined at the point, your code raised).
 """
 
 FUNC = "Python code (--func)"
@@ -34,7 +36,8 @@ NUMERICS = "Numerics"
 # How the core's messages name its parameters here: by these flags.
 FLAGS = Spelling({"at": "--at", "grad": "--grad", "variables": "--vars", "method": "--method",
                   "eps": "--eps", "rtol": "--rtol", "atol": "--atol", "fast": "--fast",
-                  "points": "--points", "dim": "--dim", "timeout": "--timeout"})
+                  "points": "--points", "dim": "--dim", "timeout": "--timeout",
+                  "resolution": "--resolution"})
 
 
 def gradcheck(
@@ -106,6 +109,14 @@ def gradcheck(
     atol: Annotated[float, typer.Option(
         "--atol", help="Add atol to each tolerance.",
         rich_help_panel=NUMERICS)] = 0.0,
+    resolution: Annotated[float, typer.Option(
+        "--resolution", metavar="R",
+        help="For --func: every check reports its resolution, the smallest relative error "
+             "per component it could have detected (tolerance / max(|gᵢ|, 1e-3·RMS(g)); "
+             "with --fast one component's error in units of RMS(g)). A pass whose "
+             "resolution is worse than R is INCONCLUSIVE (exit 1): f is too noisy (float32?) "
+             "to verify the gradient. Default 1e-3; a larger R loosens it.",
+        rich_help_panel=NUMERICS)] = 1e-3,
     json: opt.Json = False,
     latex: opt.Latex = False,
     ascii: opt.Ascii = False,
@@ -130,7 +141,8 @@ def gradcheck(
     def compute(text: str) -> object:
         from calctool.core.ops import gradcheck as op
 
-        options = op.CheckOptions(method, eps, rtol, atol, spelling=FLAGS)
+        options = op.CheckOptions(method, eps, rtol, atol, spelling=FLAGS,
+                                  resolution=resolution)
         sampling = op.Sampling(fast, points, seed).check(FLAGS)
         if func is None:
             _expression_flags(grad, fast=fast, x0=x0, dim=dim, points=points)

@@ -273,6 +273,7 @@ class UserFunction:
         self.roots = list(code.roots)
         self.complex_hint = complex_hint
         self.calls = 0
+        self.dtype: np.dtype[Any] | None = None  # what f returned, when not a Python float
 
     def _call(self, x: np.ndarray) -> Any:
         self.calls += 1
@@ -304,6 +305,8 @@ class UserFunction:
             arr = np.asarray(value)
         except Exception:  # noqa: BLE001 - anything unconvertible is a bad output
             arr = np.asarray(None)
+        if arr.dtype.kind == "f":
+            self.dtype = arr.dtype
         if arr.size != 1 or arr.dtype.kind not in ("fiuc" if complex_ok else "fiu"):
             kind = "a real number" if not complex_ok else "a number"
             raise UsageError(f"{self.label} returned {_describe(value)}; it must return "
