@@ -84,6 +84,13 @@ def gradcheck(
         help="With --fast: the number of random directions (default 8). Without: check K "
              "random components instead of all.", rich_help_panel=FUNC,
         show_default=False)] = None,
+    takes: Annotated[str | None, typer.Option(
+        "--as", metavar="numpy|torch|jax",
+        help="For --func: what your functions take. numpy (default): a float64 array. torch "
+             "or jax: that framework's array, made from it (imported from your environment "
+             "only then). What they return may be any of these whatever --as says: numpy "
+             "reads torch and JAX arrays (__array__, DLPack), detaching one that requires "
+             "grad.", rich_help_panel=FUNC, show_default=False)] = None,
     seed: Annotated[int, typer.Option(
         "--seed", help="Seed of the random point (--dim), directions (--fast) and sampled "
                        "components (--points).", rich_help_panel=FUNC)] = 0,
@@ -146,6 +153,9 @@ def gradcheck(
         sampling = op.Sampling(fast, points, seed).check(FLAGS)
         if func is None:
             _expression_flags(grad, fast=fast, x0=x0, dim=dim, points=points)
+            if takes is not None:
+                raise UsageError("--as is for --func (what your Python code takes)",
+                                 code="bad_option")
             return op.gradcheck_expression(text, grad=grad, at=at, variables=variables,
                                            options=options)
         if expression is not None:
@@ -155,6 +165,9 @@ def gradcheck(
             raise UsageError("--vars names an expression's variables; with --func the "
                              "parameters are the array's entries", code="bad_option")
         f, g, x = _user_code(func, grad, at=at, x0=x0, dim=dim, seed=seed)
+        from calctool.core.engines.usercode import converted
+
+        f, g = converted(f, takes), converted(g, takes)
         from calctool.render.progress import task_bar
 
         with task_bar(settings.output, "checking components") as progress:

@@ -197,7 +197,8 @@ def gradcheck(f: Any, grad: Any = None, *, at: Any = None, variables: Any = None
               method: str | None = None, eps: float | None = None, rtol: float = 0.0,
               atol: float = 0.0, fast: bool = False, points: int | None = None, seed: int = 0,
               dim: int | None = None, timeout: float | None = DEFAULT_TIMEOUT,
-              resolution: float = DEFAULT_RESOLUTION) -> GradcheckResult:
+              resolution: float = DEFAULT_RESOLUTION, takes: str | None = None
+              ) -> GradcheckResult:
     """Check a gradient against finite differences, component by component.
 
     `f` an expression (a string such as "(sigmoid(w*x+b) - t)^2", or a sympy
@@ -215,6 +216,9 @@ def gradcheck(f: Any, grad: Any = None, *, at: Any = None, variables: Any = None
     A check of a callable reports its resolution, the smallest relative
     error per component it could have detected; a pass whose resolution is
     worse than `resolution` (default 1e-3) is INCONCLUSIVE, not passed.
+    `takes` ("torch", "jax"): the callables are given that framework's array
+    instead of a numpy one; what they return may be a numpy, torch or JAX
+    array (or number) either way.
 
     `result.passed` is the verdict; `result.to_dict()` is the `--json`
     document. Raises a CalcError (UsageError, DomainError, ComputeError, ...)
@@ -226,7 +230,7 @@ def gradcheck(f: Any, grad: Any = None, *, at: Any = None, variables: Any = None
     with bounded(timeout):
         if isinstance(f, (str, sp.Basic)) or not callable(f):
             for name, given in (("fast", fast), ("points", points is not None),
-                                ("dim", dim is not None)):
+                                ("dim", dim is not None), ("takes", takes is not None)):
                 if given:
                     raise UsageError(f"{name} is for a Python function of many parameters; an "
                                      "expression's gradient is checked component by component "
@@ -251,8 +255,10 @@ def gradcheck(f: Any, grad: Any = None, *, at: Any = None, variables: Any = None
             assert dim is not None
             x = uc.UserPoint(uc.random_point(dim, seed), f"dim={dim}, seed={seed} "
                              "(standard normal)", seed)
-        return gradcheck_function(uc.from_callable(f, param="f"),
-                                  uc.from_callable(grad, param="grad"), x, options,
+        return gradcheck_function(uc.converted(uc.from_callable(f, param="f"), takes,
+                                               option="takes"),
+                                  uc.converted(uc.from_callable(grad, param="grad"), takes,
+                                               option="takes"), x, options,
                                   Sampling(fast, points, seed), budget=timeout)
 
 

@@ -331,10 +331,12 @@ class _VectorFunction:
     def __call__(self, x: np.ndarray) -> np.ndarray:
         import numpy as np
 
+        from calctool.core.engines.arraylike import to_numpy
+
         value = self.inner._call(x)
         try:
-            arr = np.asarray(value, dtype=np.float64)
-        except (TypeError, ValueError):
+            arr = np.asarray(to_numpy(value), dtype=np.float64)
+        except (TypeError, ValueError, RuntimeError, BufferError):
             raise UsageError(f"{self.label} returned {type(value).__name__}; it must return "
                              "real numbers (a list or an array: the function's outputs)",
                              code="bad_output") from None
