@@ -168,6 +168,7 @@ CASES: dict[str, list[list[str]]] = {
         ["x^2*y^2", "--critical"],
         ["sin(x) + y^2", "--critical"],
         ["a*x^2 + y^2", "--vars", "x,y", "--critical", "--at", "a=1"],
+        ["--func", "model.py:loss", "--grad", "loss_grad", "--hvp", "--dim", "40"],
     ],
     "jacobian": [
         ["x*y, x+y, sin(x)", "--vars", "x,y", "--at", "x=1,y=2"],

@@ -60,6 +60,7 @@ from calctool.core.expr.points import (
     show_point,
 )
 from calctool.core.results.hessian import CriticalPoint, Curvature, HessianResult, NumericHessian
+from calctool.core.results.hessian_hvp import HVPResult
 
 if TYPE_CHECKING:
     from calctool.core.engines.usercode import UserCode, UserPoint
@@ -663,3 +664,76 @@ def hessian_function(f: Callable[[np.ndarray], Any] | UserCode,
                          gradient=tuple(float(v) for v in g), critical=is_critical,
                          numeric=numeric_h, func=code.text, point_source=point.source,
                          f_value=float(f0))
+
+
+# --------------------------------------------------------------------------- --hvp
+
+
+HVP_TOL = 1e-10  # relative residual of the largest Ritz values
+HVP_MAX_ITER = 60
+
+
+def hessian_hvp(f: Callable[[np.ndarray], Any] | UserCode | None,
+                grad: Callable[[np.ndarray], Any] | UserCode,
+                x: UserPoint | np.ndarray | Sequence[float], *, k: int = 3,
+                max_iter: int = HVP_MAX_ITER, seed: int = 0,
+                spelling: Spelling = KEYWORDS) -> HVPResult:
+    """The extreme eigenvalues of the Hessian of Python code at `x`, for large n.
+
+    No matrix: Lanczos (engines.lanczos) on Hessian-vector products, each a
+    central difference of `grad` (2 evaluations), at most `max_iter` of them.
+    `f` (optional) gives f(x). The k largest eigenvalues converge to a
+    relative residual HVP_TOL; the smallest Ritz value is an upper bound of
+    the smallest eigenvalue, so a negative one (beyond its residual) proves
+    the point is not a minimum, and a positive one proves nothing unless it
+    converged.
+    """
+    from calctool.core.engines import lanczos
+    from calctool.core.engines import usercode as uc
+
+    say = spelling
+    if not 1 <= k <= 50:
+        raise UsageError(f"{say.name('top')} must be between 1 and 50", code="bad_value")
+    gcode = uc.from_callable(grad, param="grad")
+    point = uc.user_point(x, param="x")
+    values = point.values.reshape(-1)
+    n = values.size
+    g = uc.UserGradient(gcode)
+    f_value = None
+    with uc.redirected_stdout():
+        if f is not None:
+            fn = uc.UserFunction(uc.from_callable(f, param="f"), what="f")
+            f_value = uc.finite_or_raise(fn(point.values.copy()), "f(x)")
+        g0 = g(values.copy())
+        shape = point.values.shape
+        hvp, h = lanczos.fd_hvp(lambda v: g(v.reshape(shape)), values)
+        ext = lanczos.extremes(hvp, n, k=min(k, n), max_iter=max_iter, tol=HVP_TOL, seed=seed,
+                               step=h)
+    grad_norm = float(np.linalg.norm(g0))
+    low, low_res = ext.smallest[0], ext.smallest_residuals[0]
+    notes = []
+    if low + low_res < 0:
+        classification = "negative curvature: not a minimum"
+    elif low_res <= HVP_TOL * max(abs(v) for v in ext.largest + ext.smallest):
+        classification = ("positive definite" if low > 0 else "singular or negative curvature")
+    else:
+        classification = "no negative curvature found (not a proof: see notes)"
+        notes.append(f"the smallest Ritz value {low:.4g} (residual {low_res:.1g}) is an upper "
+                     f"bound of the smallest eigenvalue after {ext.iterations} products; "
+                     f"raise {say.name('max_iter')} to go on")
+    if grad_norm > 0:
+        notes.append(f"|∇f| = {grad_norm:.3g} here: a minimum, maximum or saddle needs ∇f = 0; "
+                     "the eigenvalues say how f curves at this point")
+    if not ext.converged:
+        notes.append(f"stopped after {ext.iterations} products ({say.name('max_iter')}) "
+                     "before every wanted Ritz value converged: the residuals say how far "
+                     "each may be")
+    return HVPResult(input=gcode.text, expression=None,
+                     func=(uc.from_callable(f, param="f").text if f is not None else ""),
+                     grad=gcode.text, point_source=point.source, n=n, largest=ext.largest,
+                     largest_residuals=ext.largest_residuals, smallest=ext.smallest,
+                     smallest_residuals=ext.smallest_residuals, iterations=ext.iterations,
+                     gradient_evaluations=g.inner.calls, converged=ext.converged, step=h,
+                     gradient_norm=grad_norm, f_value=f_value, classification=classification,
+                     notes=tuple(notes))
+
