@@ -17,19 +17,24 @@ def report(r: BackpropResult) -> Report:
     where = show_point(r.point)
     rep = Report(title=f"Backpropagation through {{f}} at {where}", subject=r.expression)
     params = {v.name for v in r.variables}
-    rows = []
+    forward = []
     for n in r.nodes:
         if n.is_input:
             computes: object = "parameter" if n.name in params else "constant (data)"
         else:
             computes = n.formula
-        local = ", ".join(f"{i}: {number(float(d), DIGITS)}" for i, d in zip(n.inputs, n.local))
-        rows.append([n.name, computes, number(float(n.value), DIGITS),
-                     local, number(float(n.adjoint), DIGITS)])
-    rep.tables.append(TableView(
-        ["node", "computes", "value", "local ∂node/∂input", "adjoint ∂f/∂node"], rows,
-        title="forward pass: top to bottom; backward pass: bottom to top",
-        numeric_columns=frozenset({2, 4})))
+        forward.append([n.name, computes, number(float(n.value), DIGITS)])
+    rep.tables.append(TableView(["node", "computes", "value"], forward,
+                                title="forward pass, top to bottom",
+                                numeric_columns=frozenset({2})))
+    backward = []
+    for n in reversed(r.nodes):
+        local = ", ".join(f"∂/∂{i} = {number(float(d), DIGITS)}"
+                          for i, d in zip(n.inputs, n.local))
+        backward.append([n.name, number(float(n.adjoint), DIGITS), local])
+    rep.tables.append(TableView(["node", "adjoint ∂f/∂node", "local derivatives"], backward,
+                                title="backward pass, output to inputs",
+                                numeric_columns=frozenset({1})))
     rep.fields.append(Field(f"f at {where}", number(float(r.output.value), 12)))
     grad = r.gradient()
     label = "∇f over (" + ", ".join(grad) + ")"
@@ -41,9 +46,9 @@ def report(r: BackpropResult) -> Report:
         rep.fields.append(Field("finite differences",
                                 f"{verdict}: max |difference| {err(c.max_abs_difference)}, "
                                 f"error estimate {err(c.max_error_estimate)}"))
-    rep.notes.append("each node's adjoint is the sum, over the nodes that read it, of their "
-                     "adjoint times the local derivative; the output's adjoint is 1, and "
-                     "the parameters' adjoints are the gradient")
+    rep.notes.append("the output's adjoint is 1; each node's adjoint is the sum, over the "
+                     "nodes that read it, of their adjoint times their local derivative by "
+                     "it; the parameters' adjoints are the gradient")
     rep.notes.extend(r.notes)
     rep.primary = shown
     rep.latex.append(_latex(r))
