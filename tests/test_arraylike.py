@@ -97,3 +97,21 @@ def test_jacobian_reads_a_list_of_tensors() -> None:
     d = jacobian(f, at=[2.0, 0.5]).to_dict()
     assert np.allclose(d["values"], [[np.cos(0.5), -2 * np.sin(0.5)],
                                      [np.sin(0.5), 2 * np.cos(0.5)]], atol=1e-9)
+
+
+@pytest.mark.usefixtures("fake_torch")
+def test_hessian_and_jacobian_take_tensors_with_as_torch(cli) -> None:
+    r = cli("hessian", "--func", f"{FAKE}:tensor_loss", "--at", "0.5,-1", "--as", "torch",
+            "--json")
+    assert r.code == 0, r.stderr
+    # f = sum(sin t + t^2): H = diag(2 - sin t)
+    assert np.allclose(r.json["numeric_values"], np.diag(2 - np.sin([0.5, -1.0])), atol=1e-6)
+    r = cli("hessian", "--func", f"{FAKE}:tensor_loss", "--grad", "tensor_grad", "--hvp",
+            "--dim", "20", "--as", "torch", "--json")
+    assert r.code == 0, r.stderr
+    w = uc.random_point(20, 0)
+    assert r.json["largest_eigenvalues"][0] <= float(np.max(2 - np.sin(w))) + 1e-9
+    r = cli("jacobian", "--func", f"{FAKE}:tensor_grad", "--at", "0.5,-1", "--as", "torch",
+            "--json")
+    assert r.code == 0, r.stderr
+    assert np.allclose(r.json["values"], np.diag(2 - np.sin([0.5, -1.0])), atol=1e-8)

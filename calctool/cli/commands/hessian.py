@@ -69,6 +69,12 @@ def hessian(
         "--x0", metavar="FILE.npy", help="For --func: the point as a .npy array or a text "
                                          "file of numbers.", rich_help_panel=FUNC,
         show_default=False)] = None,
+    takes: Annotated[str | None, typer.Option(
+        "--as", metavar="numpy|torch|jax",
+        help="For --func: what your code takes. numpy (default): a float64 array; torch or "
+             "jax: that framework's array (imported from your environment only then). It "
+             "may return torch or JAX arrays either way.", rich_help_panel=FUNC,
+        show_default=False)] = None,
     hvp: Annotated[bool, typer.Option(
         "--hvp", help="For --func with --grad, at large n: no matrix; the extreme eigenvalues "
                       "by Lanczos on Hessian-vector products (central differences of the "
@@ -113,9 +119,9 @@ def hessian(
         from calctool.core.ops import hessian as op
 
         if func is None:
-            if x0 is not None:
-                raise UsageError("--x0 is for --func; an expression's point is --at x=1,y=2",
-                                 code="bad_option")
+            if x0 is not None or takes is not None:
+                raise UsageError("--x0 and --as are for --func; an expression's point is --at "
+                                 "x=1,y=2", code="bad_option")
             options = op.HessianOptions(critical, numeric, solve_seconds=0.8 * settings.timeout,
                                         spelling=FLAGS)
             return op.hessian_expression(text, variables=variables, at=at, options=options)
@@ -130,12 +136,15 @@ def hessian(
                                  code="bad_option")
         if hvp:
             return _hvp(op, func, grad, at=at, x0=x0, dim=dim, seed=seed, top=top,
-                        max_iter=max_iter)
+                        max_iter=max_iter, takes=takes)
         if grad is not None or dim is not None:
             raise UsageError("--grad and --dim go with --hvp (the Hessian of a large model "
                              "from Hessian-vector products)", code="bad_option")
         f, x = _user_code(func, at=at, x0=x0)
-        return op.hessian_function(f, x, budget=settings.timeout, spelling=FLAGS)
+        from calctool.core.engines.usercode import converted
+
+        return op.hessian_function(converted(f, takes), x, budget=settings.timeout,
+                                   spelling=FLAGS)
 
     text = expression if expression is not None else func
     assert text is not None
@@ -143,7 +152,7 @@ def hessian(
 
 
 def _hvp(op: Any, func: str, grad: str | None, *, at: str | None, x0: str | None,
-         dim: int | None, seed: int, top: int, max_iter: int) -> object:
+         dim: int | None, seed: int, top: int, max_iter: int, takes: str | None) -> object:
     """--hvp: f and its gradient loaded, the point from --at, --x0 or --dim."""
     from calctool.core.engines import usercode as uc
 
@@ -165,7 +174,8 @@ def _hvp(op: Any, func: str, grad: str | None, *, at: str | None, x0: str | None
     else:
         raise UsageError("give the point: --dim N (random), --x0 FILE.npy or --at 1,2",
                          code="missing_point")
-    return op.hessian_hvp(uc.load_spec(fspec), uc.load_spec(gspec), x, k=top,
+    return op.hessian_hvp(uc.converted(uc.load_spec(fspec), takes),
+                          uc.converted(uc.load_spec(gspec), takes), x, k=top,
                           max_iter=max_iter, seed=seed, spelling=FLAGS)
 
 

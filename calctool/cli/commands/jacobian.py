@@ -57,6 +57,12 @@ def jacobian(
         "--x0", metavar="FILE.npy", help="For --func: the point as a .npy array or a text "
                                          "file of numbers.", rich_help_panel=FUNC,
         show_default=False)] = None,
+    takes: Annotated[str | None, typer.Option(
+        "--as", metavar="numpy|torch|jax",
+        help="For --func: what your code takes. numpy (default): a float64 array; torch or "
+             "jax: that framework's array (imported from your environment only then). It "
+             "may return torch or JAX arrays either way.", rich_help_panel=FUNC,
+        show_default=False)] = None,
     json: opt.Json = False,
     latex: opt.Latex = False,
     ascii: opt.Ascii = False,
@@ -79,9 +85,9 @@ def jacobian(
         from calctool.core.ops import jacobian as op
 
         if func is None:
-            if x0 is not None:
-                raise UsageError("--x0 is for --func; the functions' point is --at x=1,y=2",
-                                 code="bad_option")
+            if x0 is not None or takes is not None:
+                raise UsageError("--x0 and --as are for --func; the functions' point is --at "
+                                 "x=1,y=2", code="bad_option")
             return op.jacobian_expression(text, variables=variables, at=at, spelling=FLAGS)
         if expression is not None:
             raise UsageError("give either the functions or --func FILE.py:NAME, not both",
@@ -102,7 +108,8 @@ def jacobian(
         else:
             raise UsageError("give the point: --at 1,2 (one number per parameter) or --x0 "
                              "FILE.npy", code="missing_point")
-        return op.jacobian_function(uc.load_spec(spec), point, spelling=FLAGS)
+        return op.jacobian_function(uc.converted(uc.load_spec(spec), takes), point,
+                                    spelling=FLAGS)
 
     text = expression if expression is not None else func
     assert text is not None
