@@ -92,3 +92,14 @@ def test_cli(cli) -> None:
     assert cli("hessian", "--func", "model.py:loss", "--hvp", "--dim", "3").code == 2
     assert cli("hessian", "--func", "model.py:loss", "--grad", "loss_grad", "--dim", "3").code \
         == 2
+
+
+def test_api_with_a_matrix_shaped_point() -> None:
+    import calctool
+
+    d = np.array([[5.0, 3.0], [-1.0, 0.5]])
+    r = calctool.hessian(lambda x: 0.5 * float(np.sum(x * d * x)), grad=lambda x: d * x,
+                         at=np.ones((2, 2)), hvp=True, top=2)
+    assert r.largest == pytest.approx((5.0, 3.0), rel=1e-8)
+    assert r.smallest[0] == pytest.approx(-1.0, rel=1e-8)
+    assert r.to_dict()["gradient_norm"] == pytest.approx(float(np.linalg.norm(d)), rel=1e-12)

@@ -71,6 +71,8 @@ MAX_EXACT_EIGENVALUES = 3  # closed-form eigenvalues shown up to this size
 EIGEN_SECONDS = 2.0
 MAX_CRITICAL_POINTS = 100
 MAX_FUNC_DIM = 2000
+HVP_TOL = 1e-10  # --hvp: relative residual of the largest Ritz values
+HVP_MAX_ITER = 60
 DEFAULT_SOLVE_SECONDS = 8.0
 
 MINIMUM, MAXIMUM, SADDLE, INCONCLUSIVE = ("local minimum", "local maximum", "saddle point",
@@ -91,7 +93,9 @@ class HessianOptions:
 
 
 def hessian(f: Any, *, variables: Any = None, at: Any = None, critical: bool = False,
-            numeric: bool = False, timeout: float | None = DEFAULT_TIMEOUT) -> HessianResult:
+            numeric: bool = False, timeout: float | None = DEFAULT_TIMEOUT,
+            grad: Any = None, hvp: bool = False, top: int = 3,
+            max_iter: int = HVP_MAX_ITER) -> HessianResult | HVPResult:
     """The Hessian matrix, and what it says about a point.
 
     `f` an expression (a string such as "x^3 - 3*x + y^2", or a sympy
@@ -103,7 +107,10 @@ def hessian(f: Any, *, variables: Any = None, at: Any = None, critical: bool = F
     beside it.
 
     `f` a Python callable taking a numpy array and returning a number: its
-    finite-difference Hessian at `at` (an array), classified.
+    finite-difference Hessian at `at` (an array), classified. With `hvp` and
+    `grad` (the gradient callable), for large n: no matrix, the `top` largest
+    and the smallest eigenvalues by Lanczos on Hessian-vector products
+    (at most `max_iter`), an HVPResult (see `hessian_hvp`).
 
     `result.to_dict()` is the `--json` document. Raises a CalcError when there
     is no Hessian to give; the work stops after `timeout` seconds (None: no limit).
@@ -123,6 +130,12 @@ def hessian(f: Any, *, variables: Any = None, at: Any = None, critical: bool = F
             raise UsageError("give the point: at, an array with one number per parameter",
                              code="missing_point")
         from calctool.core.engines import usercode as uc
+
+        if hvp:
+            if grad is None:
+                raise UsageError("hvp needs grad, the gradient function: each Hessian-vector "
+                                 "product is a central difference of it", code="missing_argument")
+            return hessian_hvp(f, grad, at, k=top, max_iter=max_iter)
 
         return hessian_function(uc.from_callable(f, param="f"), uc.user_point(at, param="at"),
                                 budget=timeout)
@@ -669,10 +682,6 @@ def hessian_function(f: Callable[[np.ndarray], Any] | UserCode,
 # --------------------------------------------------------------------------- --hvp
 
 
-HVP_TOL = 1e-10  # relative residual of the largest Ritz values
-HVP_MAX_ITER = 60
-
-
 def hessian_hvp(f: Callable[[np.ndarray], Any] | UserCode | None,
                 grad: Callable[[np.ndarray], Any] | UserCode,
                 x: UserPoint | np.ndarray | Sequence[float], *, k: int = 3,
@@ -704,7 +713,7 @@ def hessian_hvp(f: Callable[[np.ndarray], Any] | UserCode | None,
         if f is not None:
             fn = uc.UserFunction(uc.from_callable(f, param="f"), what="f")
             f_value = uc.finite_or_raise(fn(point.values.copy()), "f(x)")
-        g0 = g(values.copy())
+        g0 = g(point.values.copy())
         shape = point.values.shape
         hvp, h = lanczos.fd_hvp(lambda v: g(v.reshape(shape)), values)
         ext = lanczos.extremes(hvp, n, k=min(k, n), max_iter=max_iter, tol=HVP_TOL, seed=seed,
