@@ -158,6 +158,7 @@ CASES: dict[str, list[list[str]]] = {
         ["--func", "model.py:loss", "--grad", "model.py:wrong_grad", "--dim", "1000", "--fast"],
         ["--func", "model.py:loss", "--grad", "model.py:wrong_grad", "--dim", "50",
          "--points", "5"],
+        ["--func", "mapping.py:polar", "--vjp", "mapping.py:polar_vjp", "--at", "2,0.5"],
     ],
     "hessian": [
         ["x*y*z"],

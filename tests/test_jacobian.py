@@ -144,3 +144,29 @@ def test_func_errors_are_theirs(cli) -> None:
     assert "boom" in r.stderr
     r = cli("jacobian", "--func", "mapping.py:polar", "--vars", "x", "--at", "1,2")
     assert r.code == 2
+
+
+@pytest.mark.usefixtures("workdir")
+def test_gradcheck_of_a_vector_jacobian_product(cli, tmp_path) -> None:
+    r = cli("gradcheck", "--func", "mapping.py:polar", "--vjp", "mapping.py:polar_vjp", "--at",
+            "2,0.5", "--json")
+    assert r.code == 0, r.stderr
+    assert r.json["vjp"] is True and r.json["passed"] is True
+    # J^T u against the Jacobian computed here, for the u the check drew (seed 0, unit)
+    u = np.random.default_rng([0, 4]).standard_normal(2)
+    u /= np.linalg.norm(u)
+    jac = np.array([[math.cos(0.5), -2 * math.sin(0.5)], [math.sin(0.5), 2 * math.cos(0.5)]])
+    assert [c["analytic"] for c in r.json["components"]] == pytest.approx(list(jac.T @ u))
+    wrong = tmp_path / "wrong.py"
+    wrong.write_text("import numpy as np\n\ndef polar(v):\n"
+                     "    return [v[0] * np.cos(v[1]), v[0] * np.sin(v[1])]\n\n"
+                     "def vjp(v, u):  # sign error in the second column\n"
+                     "    c, s = np.cos(v[1]), np.sin(v[1])\n"
+                     "    return np.array([c * u[0] + s * u[1], v[0] * (c * u[1] + s * u[0])])\n")
+    for extra in ([], ["--fast"]):
+        bad = cli("gradcheck", "--func", f"{wrong}:polar", "--vjp", "vjp", "--at", "2,0.5",
+                  *extra, "--json")
+        assert bad.code == 1 and bad.json["passed"] is False
+    both = cli("gradcheck", "--func", "mapping.py:polar", "--vjp", "polar_vjp", "--grad",
+               "polar_vjp", "--at", "1,2")
+    assert both.code == 2

@@ -24,6 +24,7 @@ Examples:
   calctool gradcheck --func model.py:loss --grad model.py:loss_grad --dim 1000
   calctool gradcheck --func model.py:loss --grad wrong_grad --dim 100000 --fast
   calctool gradcheck --func model.py:loss --grad loss_grad --dim 100000 --points 200
+  calctool gradcheck --func mapping.py:polar --vjp mapping.py:polar_vjp --at 2,0.5
 
 Exit status: 0 every component (or direction) passes, 1 one fails or the
 check is INCONCLUSIVE (--func: nothing fails but the resolution is worse
@@ -61,6 +62,13 @@ def gradcheck(
         "--func", metavar="FILE.py:NAME",
         help="Check Python code: NAME(x) takes a numpy array and returns a number. The file is "
              "loaded from that path; errors in it are shown with your traceback (exit 3).",
+        rich_help_panel=FUNC, show_default=False)] = None,
+    vjp: Annotated[str | None, typer.Option(
+        "--vjp", metavar="FILE.py:NAME",
+        help="Instead of --grad: check a vector-Jacobian product, the product backprop "
+             "computes. --func returns m numbers; NAME(x, u) returns J(x)^T u. One random unit "
+             "cotangent u (--seed) makes it the gradient of u·f(x), checked as --grad is "
+             "(every component, --points, or --fast directions).",
         rich_help_panel=FUNC, show_default=False)] = None,
     x0: Annotated[str | None, typer.Option(
         "--x0", metavar="FILE.npy",
@@ -153,6 +161,9 @@ def gradcheck(
         sampling = op.Sampling(fast, points, seed).check(FLAGS)
         if func is None:
             _expression_flags(grad, fast=fast, x0=x0, dim=dim, points=points)
+            if vjp is not None:
+                raise UsageError("--vjp is for --func (Python code returning m outputs)",
+                                 code="bad_option")
             if takes is not None:
                 raise UsageError("--as is for --func (what your Python code takes)",
                                  code="bad_option")
@@ -164,13 +175,22 @@ def gradcheck(
         if variables is not None:
             raise UsageError("--vars names an expression's variables; with --func the "
                              "parameters are the array's entries", code="bad_option")
-        f, g, x = _user_code(func, grad, at=at, x0=x0, dim=dim, seed=seed)
+        grad_spec: str | None = grad
+        if vjp is not None:
+            if grad is not None:
+                raise UsageError("give --grad (a gradient) or --vjp (a vector-Jacobian "
+                                 "product), not both", code="bad_option")
+            grad_spec = vjp
+        f, g, x = _user_code(func, grad_spec, at=at, x0=x0, dim=dim, seed=seed)
         from calctool.core.engines.usercode import converted
 
         f, g = converted(f, takes), converted(g, takes)
         from calctool.render.progress import task_bar
 
         with task_bar(settings.output, "checking components") as progress:
+            if vjp is not None:
+                return op.gradcheck_vjp(f, g, x, options, sampling, progress=progress,
+                                        budget=settings.timeout)
             return op.gradcheck_function(f, g, x, options, sampling, progress=progress,
                                          budget=settings.timeout)
 

@@ -197,8 +197,8 @@ def gradcheck(f: Any, grad: Any = None, *, at: Any = None, variables: Any = None
               method: str | None = None, eps: float | None = None, rtol: float = 0.0,
               atol: float = 0.0, fast: bool = False, points: int | None = None, seed: int = 0,
               dim: int | None = None, timeout: float | None = DEFAULT_TIMEOUT,
-              resolution: float = DEFAULT_RESOLUTION, takes: str | None = None
-              ) -> GradcheckResult:
+              resolution: float = DEFAULT_RESOLUTION, takes: str | None = None,
+              vjp: Any = None) -> GradcheckResult:
     """Check a gradient against finite differences, component by component.
 
     `f` an expression (a string such as "(sigmoid(w*x+b) - t)^2", or a sympy
@@ -216,6 +216,9 @@ def gradcheck(f: Any, grad: Any = None, *, at: Any = None, variables: Any = None
     A check of a callable reports its resolution, the smallest relative
     error per component it could have detected; a pass whose resolution is
     worse than `resolution` (default 1e-3) is INCONCLUSIVE, not passed.
+    `vjp` instead of `grad`: `f` returns m numbers and vjp(x, u) returns
+    J(x)^T u, checked as the gradient of u·f for a random unit u (see
+    `gradcheck_vjp`).
     `takes` ("torch", "jax"): the callables are given that framework's array
     instead of a numpy one; what they return may be a numpy, torch or JAX
     array (or number) either way.
@@ -240,9 +243,12 @@ def gradcheck(f: Any, grad: Any = None, *, at: Any = None, variables: Any = None
         if variables is not None:
             raise UsageError("variables names an expression's variables; a Python function's "
                              "parameters are the entries of its array", code="bad_option")
-        if grad is None:
+        if grad is None and vjp is None:
             raise UsageError("grad is missing: the function returning the gradient to check",
                              code="missing_argument")
+        if grad is not None and vjp is not None:
+            raise UsageError("give grad (a gradient) or vjp (a vector-Jacobian product), not "
+                             "both", code="bad_option")
         if at is not None and dim is not None:
             raise UsageError("give the point one way: at or dim", code="bad_option")
         if at is None and dim is None:
@@ -255,6 +261,9 @@ def gradcheck(f: Any, grad: Any = None, *, at: Any = None, variables: Any = None
             assert dim is not None
             x = uc.UserPoint(uc.random_point(dim, seed), f"dim={dim}, seed={seed} "
                              "(standard normal)", seed)
+        if vjp is not None:
+            return gradcheck_vjp(f, vjp, x, options, Sampling(fast, points, seed),
+                                 budget=timeout)
         return gradcheck_function(uc.converted(uc.from_callable(f, param="f"), takes,
                                                option="takes"),
                                   uc.converted(uc.from_callable(grad, param="grad"), takes,
@@ -643,6 +652,55 @@ def gradcheck_function(f: Callable[[np.ndarray], Any] | uc.UserCode,
     loss = uc.UserFunction(code, what="the loss", complex_hint=complex_hint)
     g = uc.UserGradient(uc.from_callable(grad, param="grad"))
     return _check_function(loss, g, point, options, sampling, progress=progress, budget=budget)
+
+
+def gradcheck_vjp(f: Callable[[np.ndarray], Any] | uc.UserCode,
+                  vjp: Callable[[np.ndarray, np.ndarray], Any] | uc.UserCode,
+                  x: uc.UserPoint | np.ndarray | Sequence[float],
+                  options: CheckOptions = CheckOptions(), sampling: Sampling = Sampling(), *,
+                  progress: Progress | None = None,
+                  budget: float | None = None) -> GradcheckResult:
+    """A vector-Jacobian product against finite differences: `f` takes the point and
+    returns m numbers, `vjp(x, u)` returns J(x)^T u (one number per parameter), the
+    product backprop computes. One random unit cotangent u (from `sampling.seed`) turns
+    it into a gradient check of phi(x) = u . f(x), whose gradient is J^T u: every
+    component, `points` of them, or with `fast` random directions v, comparing
+    (J^T u) . v with the derivative of u . f along v. A wrong row or column of J
+    changes J^T u for almost every u, so one u suffices (its components have size
+    ~1/sqrt(m): the resolution accounts for it, measured on phi)."""
+    from calctool.core.engines.arraylike import to_numpy
+
+    fcode = uc.from_callable(f, param="f")
+    vcode = uc.from_callable(vjp, param="vjp")
+    point = uc.user_point(x, param="x")
+    with uc.redirected_stdout():
+        probe = uc.UserFunction(fcode, what="f")._call(point.values.copy())
+    try:
+        m = int(np.asarray(to_numpy(probe), dtype=np.float64).size)
+    except (TypeError, ValueError):
+        raise UsageError(f"{fcode.label} returned {type(probe).__name__}; with a VJP it must "
+                         "return its m outputs (numbers)", code="bad_output") from None
+    u = np.random.default_rng([sampling.seed, 4]).standard_normal(m)
+    u /= np.linalg.norm(u)
+    ffn, vfn = fcode.fn, vcode.fn
+
+    def phi(z: np.ndarray) -> Any:
+        out = np.asarray(to_numpy(ffn(z)))
+        if np.iscomplexobj(z):
+            return complex(u @ out.reshape(-1))
+        return float(u @ np.asarray(out, dtype=np.float64).reshape(-1))
+
+    def phi_grad(z: np.ndarray) -> Any:
+        return vfn(z, u.copy())
+
+    phi.__wrapped__ = ffn  # type: ignore[attr-defined]  # names the parameters as f does
+    loss = uc.UserFunction(dataclasses.replace(fcode, fn=phi), what="u·f(x)")
+    g = uc.UserGradient(dataclasses.replace(vcode, fn=phi_grad))
+    result = _check_function(loss, g, point, options, sampling, progress=progress,
+                             budget=budget)
+    note = (f"checked J^T u (your {vcode.label}) as the gradient of u·f(x) for one random "
+            f"unit cotangent u of the {m} outputs (seed {sampling.seed})")
+    return dataclasses.replace(result, vjp=True, notes=(note, *result.notes))
 
 
 def _check_function(f: uc.UserFunction, g: uc.UserGradient, point: uc.UserPoint,

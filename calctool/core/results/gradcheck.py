@@ -145,6 +145,7 @@ class GradcheckResult(Result):
     weak: int = 0  # components (directions) that passed with a weak resolution
     precision: str | None = None  # f returns a low-precision float: "float32"
     notes: tuple[str, ...] = ()
+    vjp: bool = False  # --vjp: a vector-Jacobian product checked as the gradient of u·f
 
     MAX_FAILING: ClassVar[int] = 1000
 
@@ -196,6 +197,8 @@ class GradcheckResult(Result):
             out["weak"] = self.weak
             out["precision"] = self.precision or "float64"
             out["notes"] = list(self.notes)
+        if self.vjp:
+            out["vjp"] = True
         return out
 
 

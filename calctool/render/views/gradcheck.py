@@ -206,7 +206,7 @@ def _primary(r: GradcheckResult) -> str:
 def _function_report(r: GradcheckResult) -> Report:
     rep = Report(title=f"Gradient check: {r.grad} against finite differences of {r.func}")
     rep.fields.append(Field("function", r.func or ""))
-    rep.fields.append(Field("gradient", r.grad or ""))
+    rep.fields.append(Field("VJP, J^T u" if r.vjp else "gradient", r.grad or ""))
     rep.fields.append(Field("point", f"{r.point_source}; {_count(r.n, 'parameter')}"
                             + (f", shape {r.shape}" if len(r.shape) > 1 else "")))
     if r.fast:
