@@ -29,6 +29,8 @@ _API = {
     "gradcheck": "calctool.core.ops.gradcheck",
     "hessian": "calctool.core.ops.hessian",
     "series": "calctool.core.ops.series",
+    "jacobian": "calctool.core.ops.jacobian",
+    "backprop": "calctool.core.ops.backprop",
 }
 # Names that are not operations: the error types a caller may catch.
 _OTHER = {
@@ -44,7 +46,7 @@ _OTHER = {
 __all__ = [  # noqa: RUF022 - operations first, then errors
     "__version__",
     "diff", "evaluate", "tangent", "limit", "gradcheck", "hessian",
-    "series",
+    "series", "jacobian", "backprop",
     "CalcError", "UsageError", "ParseError", "ComputeError", "DomainError",
     "ComputationTimeout",
     "input_syntax",
@@ -60,10 +62,12 @@ if TYPE_CHECKING:
         UsageError,
     )
     from calctool.core.expr.syntax import input_syntax
+    from calctool.core.ops.backprop import backprop
     from calctool.core.ops.diff import diff
     from calctool.core.ops.eval import evaluate
     from calctool.core.ops.gradcheck import gradcheck
     from calctool.core.ops.hessian import hessian
+    from calctool.core.ops.jacobian import jacobian
     from calctool.core.ops.limit import limit
     from calctool.core.ops.series import series
     from calctool.core.ops.tangent import tangent

@@ -236,5 +236,11 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "broken.py").write_text("def f(x:\n")
     # The files README and --help examples use, as shipped in examples/.
     shutil.copytree(Path(__file__).resolve().parent.parent / "examples", tmp_path / "examples")
+    (tmp_path / "mapping.py").write_text(  # jacobian --func: a vector-valued function
+        "import numpy as np\n\n"
+        "def polar(v):\n    return [v[0] * np.cos(v[1]), v[0] * np.sin(v[1])]\n\n"
+        "def polar_vjp(v, u):  # J(v)^T u\n"
+        "    c, s = np.cos(v[1]), np.sin(v[1])\n"
+        "    return np.array([c * u[0] + s * u[1], v[0] * (c * u[1] - s * u[0])])\n")
     monkeypatch.chdir(tmp_path)
     return tmp_path

@@ -164,6 +164,7 @@ CASES: dict[str, list[list[str]]] = {
         ["--func", "model.py:loss", "--grad", "model.py:wrong_grad", "--dim", "1000", "--fast"],
         ["--func", "model.py:loss", "--grad", "model.py:wrong_grad", "--dim", "50",
          "--points", "5"],
+        ["--func", "mapping.py:polar", "--vjp", "mapping.py:polar_vjp", "--at", "2,0.5"],
     ],
     "hessian": [
         ["x*y*z"],
@@ -175,6 +176,7 @@ CASES: dict[str, list[list[str]]] = {
         ["sin(x) + y^2", "--critical"],
         ["a*x^2 + y^2", "--vars", "x,y", "--critical", "--at", "a=1"],
         ["x*abs(x)", "--at", "x=0"],  # exists: false, the one-sided values
+        ["--func", "model.py:loss", "--grad", "loss_grad", "--hvp", "--dim", "40"],
     ],
     "series": [
         ["sin(x)", "--order", "7"],
@@ -184,6 +186,15 @@ CASES: dict[str, list[list[str]]] = {
         ["exp(x)*cos(y)", "--at", "x=0,y=0", "--order", "2"],
         ["exp(a*x)", "--at", "x=0", "--order", "3"],
         ["sin(x)", "--order", "7", "--plot", "--range", "-6:6"],
+    ],
+    "jacobian": [
+        ["x*y, x+y, sin(x)", "--vars", "x,y", "--at", "x=1,y=2"],
+        ["r*cos(theta), r*sin(theta)", "--vars", "r,theta", "--at", "r=2,theta=pi/3"],
+        ["abs(x) + y, x*y", "--at", "x=0,y=2"],
+        ["--func", "mapping.py:polar", "--at", "2,0.5"],
+    ],
+    "backprop": [
+        ["(sigmoid(w*x+b) - t)^2", "--vars", "w,b", "--at", "w=0.5,b=0.1,x=2,t=0.8"],
     ],
 }
 

@@ -76,6 +76,15 @@ CASES: dict[str, list[tuple[str, list[str]]]] = {
         ("steps", ["log(x)", "--at", "1", "--order", "3", "--steps"]),
         ("two-variables", ["exp(x)*cos(y)", "--at", "x=0,y=0", "--order", "2"]),
     ],
+    "jacobian": [
+        ("rectangular-at", ["x*y, x+y, sin(x)", "--vars", "x,y", "--at", "x=1,y=2"]),
+        ("polar-det", ["r*cos(theta), r*sin(theta)", "--vars", "r,theta"]),
+        ("kink", ["abs(x) + y, x*y", "--at", "x=0,y=2"]),
+    ],
+    "backprop": [  # the notebook's single neuron (week 2, 2.4)
+        ("neuron", ["(sigmoid(w*x+b) - t)^2", "--vars", "w,b", "--at",
+                    "w=0.5,b=0.1,x=2,t=0.8"]),
+    ],
 }
 
 RENDERERS = {

@@ -30,7 +30,10 @@ FLAGS: dict[str, Flag] = {
          "hessian": "its help also says what is computed at the point, and that with --func "
                     "the point is a list of numbers",
          "gradcheck": "with --func the point is a list of numbers (one per parameter)",
-         "series": "the point is the series' centre a, which defaults to 0 (Maclaurin)"}),
+         "series": "the point is the series' centre a, which defaults to 0 (Maclaurin)",
+         "backprop": "every symbol needs a value: the forward sweep evaluates each node",
+         "jacobian": "its help also says what is computed at the point, and that with --func "
+                     "the point is a list of numbers"}),
     "--grid": Flag("eval's sampling grid X=A:B:N, N points from A to B (repeat for several "
                    "variables; one range per variable)"),
     "--range": Flag("the x window of a plot, A:B; only with --plot (else a usage error)"),
@@ -48,7 +51,12 @@ FLAGS: dict[str, Flag] = {
         "the variables worked over (the parameters), in this order; other names are "
         "constants",
         {"gradcheck": "the others are constants whose values come from --at",
-         "hessian": "the others stay symbolic (or take values from --at with --critical)"}),
+         "hessian": "the others stay symbolic (or take values from --at with --critical)",
+         "diff": "the answer is the gradient over them (not with --wrt, the differentiation "
+                 "sequence)",
+         "tangent": "the graph is over them: a line over one, a plane over several",
+         "jacobian": "they are the Jacobian's columns",
+         "backprop": "their adjoints are the gradient"}),
     "--order": Flag("the order of the derivative",
                     {"series": "the same idea for a polynomial: the Taylor polynomial's "
                                "degree, the terms below (x - a)^(N+1)"}),
@@ -83,21 +91,35 @@ FLAGS: dict[str, Flag] = {
     "--x0": Flag(
         "for --func: the point as a .npy array or a text file of numbers",
         {"gradcheck": "also names the other ways to give the point (--at, --dim)"}),
-    "--grad": Flag("gradcheck: the gradient to check, formulas or FILE.py:NAME"),
+    "--grad": Flag("gradcheck: the gradient to check, formulas or FILE.py:NAME",
+        {"hessian": "with --hvp: the gradient whose differences give Hessian-vector "
+                    "products (not a gradient to check)"}),
     "--method": Flag("gradcheck: the finite-difference formula (central, forward, "
                      "richardson, complex)"),
     "--eps": Flag("gradcheck: the finite-difference step"),
     "--rtol": Flag("gradcheck: loosen each tolerance by rtol times the gradient's size"),
     "--atol": Flag("gradcheck: loosen each tolerance by atol"),
-    "--dim": Flag("gradcheck --func: a random point of N parameters"),
+    "--dim": Flag("gradcheck --func: a random point of N parameters",
+        {"hessian": "with --hvp: the same random point, for the Lanczos run"}),
     "--fast": Flag("gradcheck --func: random directional derivatives instead of every "
                    "component"),
     "--points": Flag("gradcheck: how many random directions (--fast) or components"),
-    "--seed": Flag("gradcheck: the seed of everything random"),
+    "--seed": Flag("gradcheck: the seed of everything random",
+        {"hessian": "with --hvp: also the Lanczos start vector"}),
     "--implicit": Flag("diff: the expression is a curve's equation defining this variable as a "
                        "function of the other; the answer is its derivative on the curve"),
     "--input": Flag("how to read the expression: auto (LaTeX when it has a backslash, a brace "
                     "or $), latex, or plain"),
+    "--as": Flag("--func: what the user's code takes (numpy, torch or jax arrays)",
+                 {"gradcheck": "its help also says the gradient function takes the same"}),
+    "--hvp": Flag("hessian --func at large n: extreme eigenvalues by Lanczos on "
+                  "Hessian-vector products, no matrix"),
+    "--max-iter": Flag("hessian --hvp: at most this many Hessian-vector products"),
+    "--top": Flag("hessian --hvp: how many of the largest (and smallest) eigenvalues"),
+    "--resolution": Flag("gradcheck --func: a pass whose resolution (the smallest relative "
+                         "error it could detect) is worse than this is INCONCLUSIVE"),
+    "--vjp": Flag("gradcheck --func: check a vector-Jacobian product function along random "
+                  "vectors"),
     "--x": Flag("series: compare the approximation with f's true value at this point"),
 }
 

@@ -20,6 +20,8 @@ Examples:
   calctool diff "sin(x)" --order 3
   calctool diff "x^2*y + y^3" --wrt x,y
   calctool diff "x^2 + 3*x*y" --at x=1,y=2
+  calctool diff "(sigmoid(w*x+b) - t)^2" --vars w,b
+  calctool diff "(sigmoid(w*x+b) - t)^2" --vars w,b --at w=0.5,b=0.1,x=2,t=0.8
   calctool diff "f(g(x))"
   calctool diff "abs(x)" --at 0          # does not exist: slopes -1 and 1 (exit 0)
   calctool diff "f(x) = x^2 + 3x - 4"
@@ -35,14 +37,22 @@ Examples:
 # How the core's messages name its parameters here: by these flags.
 FLAGS = Spelling({"wrt": "--wrt", "order": "--order", "at": "--at", "simplify": "--simplify",
                   "steps": "--steps", "plot": "--plot", "plot_range": "--range",
-                  "digits": "--digits", "timeout": "--timeout", "implicit": "--implicit"})
+                  "digits": "--digits", "timeout": "--timeout", "implicit": "--implicit",
+                  "variables": "--vars"})
 
 
 def diff(
     expression: opt.Expression,
     wrt: Annotated[str | None, typer.Option(
         "--wrt", metavar="VAR[,VAR...]",
-        help="Differentiate by this variable; x,y gives the mixed partial d/dy(d/dx f).",
+        help="The differentiation sequence: differentiate by this variable; x,y gives the "
+             "mixed partial d/dy(d/dx f). For the gradient over some variables use --vars.",
+        show_default=False)] = None,
+    variables: Annotated[str | None, typer.Option(
+        "--vars", metavar="W,B,...",
+        help="The parameters: the answer is the gradient over these variables, in this "
+             "order; the other symbols are constants (data), which need values in --at when "
+             "a number is asked for. Not with --wrt.",
         show_default=False)] = None,
     order: Annotated[int, typer.Option("--order", "-n", min=1, max=100,
                                        help="The order of the derivative.")] = 1,
@@ -68,7 +78,8 @@ def diff(
 ) -> None:
     """Differentiate an expression: derivatives of any order, partials, gradients.
 
-    With several variables and no --wrt the answer is the gradient. With --at
+    With several variables and no --wrt the answer is the gradient; --vars w,b
+    makes it the gradient over those parameters only. With --at
     the derivative's value there is given too; at a kink or jump (abs(x) at 0)
     it is reported as not existing, with both one-sided values.
     """
@@ -80,7 +91,7 @@ def diff(
         from calctool.core.ops.diff import diff as differentiate
 
         return differentiate(text, wrt=wrt, order=order, at=at, simplify=simplify,
-                             digits=digits or 15,
+                             digits=digits or 15, variables=variables,
                              plot=plot, plot_range=range_, steps=steps,
                              timeout=settings.timeout, spelling=FLAGS, implicit=implicit)
     settings = with_syntax(settings, input_syntax)

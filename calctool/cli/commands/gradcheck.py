@@ -23,10 +23,13 @@ Examples:
   calctool gradcheck "x^3*cos(x)" --at 2 --method richardson --json
   calctool gradcheck --func examples/model.py:loss --grad loss_grad --dim 1000
   calctool gradcheck --func examples/model.py:loss --grad wrong_grad --dim 50000 --fast  # exit 1
-  calctool gradcheck --func examples/model.py:loss --grad loss_grad --dim 100000 --points 200
+  calctool gradcheck --func examples/model.py:loss --grad loss_grad --dim 20000 --points 200
+  calctool gradcheck --func examples/mapping.py:polar --vjp polar_vjp --at 2,0.5
 
-Exit status: 0 every component (or direction) passes, 1 one fails, 2 bad
-input, 3 no check possible (f undefined at the point, your code raised).
+Exit status: 0 every component (or direction) passes, 1 one fails or the
+check is INCONCLUSIVE (--func: nothing fails but the resolution is worse
+than --resolution, e.g. f computes in float32), 2 bad input, 3 no check
+possible (f undefined at the point, your code raised).
 """
 
 FUNC = "Python code (--func)"
@@ -34,7 +37,8 @@ NUMERICS = "Numerics"
 # How the core's messages name its parameters here: by these flags.
 FLAGS = Spelling({"at": "--at", "grad": "--grad", "variables": "--vars", "method": "--method",
                   "eps": "--eps", "rtol": "--rtol", "atol": "--atol", "fast": "--fast",
-                  "points": "--points", "dim": "--dim", "timeout": "--timeout"})
+                  "points": "--points", "dim": "--dim", "timeout": "--timeout",
+                  "resolution": "--resolution"})
 
 
 def gradcheck(
@@ -59,6 +63,13 @@ def gradcheck(
         help="Check Python code: NAME(x) takes a numpy array and returns a number. The file is "
              "loaded from that path; errors in it are shown with your traceback (exit 3).",
         rich_help_panel=FUNC, show_default=False)] = None,
+    vjp: Annotated[str | None, typer.Option(
+        "--vjp", metavar="FILE.py:NAME",
+        help="Instead of --grad: check a vector-Jacobian product, the product backprop "
+             "computes. --func returns m numbers; NAME(x, u) returns J(x)^T u. One random unit "
+             "cotangent u (--seed) makes it the gradient of u·f(x), checked as --grad is "
+             "(every component, --points, or --fast directions).",
+        rich_help_panel=FUNC, show_default=False)] = None,
     x0: Annotated[str | None, typer.Option(
         "--x0", metavar="FILE.npy",
         help="The point for --func: a .npy array (any shape) or a text file of numbers. "
@@ -81,6 +92,13 @@ def gradcheck(
         help="With --fast: the number of random directions (default 8). Without: check K "
              "random components instead of all.", rich_help_panel=FUNC,
         show_default=False)] = None,
+    takes: Annotated[str | None, typer.Option(
+        "--as", metavar="numpy|torch|jax",
+        help="For --func: what your functions take. numpy (default): a float64 array. torch "
+             "or jax: that framework's array, made from it (imported from your environment "
+             "only then). What they return may be any of these whatever --as says: numpy "
+             "reads torch and JAX arrays (__array__, DLPack), detaching one that requires "
+             "grad.", rich_help_panel=FUNC, show_default=False)] = None,
     seed: Annotated[int, typer.Option(
         "--seed", help="Seed of the random point (--dim), directions (--fast) and sampled "
                        "components (--points).", rich_help_panel=FUNC)] = 0,
@@ -108,6 +126,14 @@ def gradcheck(
         "--atol", help="Add atol to each tolerance.",
         rich_help_panel=NUMERICS)] = 0.0,
     digits: opt.Digits = None,
+    resolution: Annotated[float, typer.Option(
+        "--resolution", metavar="R",
+        help="For --func: every check reports its resolution, the smallest relative error "
+             "per component it could have detected (tolerance / max(|gᵢ|, 1e-2·RMS(g)); "
+             "with --fast one component's error in units of RMS(g)). A pass whose "
+             "resolution is worse than R is INCONCLUSIVE (exit 1): f is too noisy (float32?) "
+             "to verify the gradient. Default 1e-3; a larger R loosens it.",
+        rich_help_panel=NUMERICS)] = 1e-3,
     json: opt.Json = False,
     latex: opt.Latex = False,
     latex_style: opt.LatexStyle = "display",
@@ -136,10 +162,17 @@ def gradcheck(
     def compute(text: str) -> object:
         from calctool.core.ops import gradcheck as op
 
-        options = op.CheckOptions(method, eps, rtol, atol, spelling=FLAGS)
+        options = op.CheckOptions(method, eps, rtol, atol, spelling=FLAGS,
+                                  resolution=resolution)
         sampling = op.Sampling(fast, points, seed).check(FLAGS)
         if func is None:
             _expression_flags(grad, fast=fast, x0=x0, dim=dim, points=points)
+            if vjp is not None:
+                raise UsageError("--vjp is for --func (Python code returning m outputs)",
+                                 code="bad_option")
+            if takes is not None:
+                raise UsageError("--as is for --func (what your Python code takes)",
+                                 code="bad_option")
             return op.gradcheck_expression(text, grad=grad, at=at, variables=variables,
                                            options=options)
         if expression is not None:
@@ -148,10 +181,22 @@ def gradcheck(
         if variables is not None:
             raise UsageError("--vars names an expression's variables; with --func the "
                              "parameters are the array's entries", code="bad_option")
-        f, g, x = _user_code(func, grad, at=at, x0=x0, dim=dim, seed=seed)
+        grad_spec: str | None = grad
+        if vjp is not None:
+            if grad is not None:
+                raise UsageError("give --grad (a gradient) or --vjp (a vector-Jacobian "
+                                 "product), not both", code="bad_option")
+            grad_spec = vjp
+        f, g, x = _user_code(func, grad_spec, at=at, x0=x0, dim=dim, seed=seed)
+        from calctool.core.engines.usercode import converted
+
+        f, g = converted(f, takes), converted(g, takes)
         from calctool.render.progress import task_bar
 
         with task_bar(settings.output, "checking components") as progress:
+            if vjp is not None:
+                return op.gradcheck_vjp(f, g, x, options, sampling, progress=progress,
+                                        budget=settings.timeout)
             return op.gradcheck_function(f, g, x, options, sampling, progress=progress,
                                          budget=settings.timeout)
 

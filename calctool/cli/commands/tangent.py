@@ -21,18 +21,25 @@ Examples:
   calctool tangent "abs(x)" --at 0
   calctool tangent "cbrt(x)" --at 0
   calctool tangent "x^2 + y^2" --at x=1,y=2
+  calctool tangent "a*x^2 + c" --vars x --at x=1,a=2,c=3
   calctool tangent "x^3" --at=-1 --json
   calctool tangent "x^2 + y^2 = 25" --at x=3,y=4
 """
 
 # How the core's messages name its parameters here: by these flags.
 FLAGS = Spelling({"at": "--at", "secants": "--secants", "k_max": "--k-max", "plot": "--plot",
-                  "plot_range": "--range", "timeout": "--timeout"})
+                  "plot_range": "--range", "timeout": "--timeout",
+                  "variables": "--vars"})
 
 
 def tangent(
     expression: opt.Expression,
     at: opt.At = None,
+    variables: Annotated[str | None, typer.Option(
+        "--vars", metavar="X[,Y]",
+        help="The variables of the graph (a line over one, a plane over several); the other "
+             "symbols are constants, fixed at their values in --at.",
+        show_default=False)] = None,
     secants: Annotated[bool, typer.Option(
         "--secants", help="A table of secant slopes (f(a+h) - f(a))/h for h = ±10^-k, "
                           "k = 0..K, computed in float64.")] = False,
@@ -63,7 +70,8 @@ def tangent(
         from calctool.core.ops.tangent import tangent as tangent_op
 
         return tangent_op(text, at=at, secants=secants, k_max=k_max, plot=plot,
-                          plot_range=range_, timeout=settings.timeout, spelling=FLAGS)
+                          plot_range=range_, timeout=settings.timeout, spelling=FLAGS,
+                          variables=variables)
     settings = with_syntax(settings, input_syntax)
 
     raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]

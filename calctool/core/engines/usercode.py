@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from calctool.core.engines.arraylike import to_numpy
 from calctool.core.errors import CalcError, ComputeError, UsageError
 from calctool.core.expr.points import parse_value, split_top_level
 
@@ -98,6 +99,18 @@ class UserCode:
     text: str
     label: str
     roots: tuple[Path, ...] = ()
+
+
+def converted(code: UserCode, kind: str | None, *, option: str = "--as") -> UserCode:
+    """The same code, given its point as `kind` ("torch", "jax"; None or "numpy": a numpy
+    array, unchanged); see engines.arraylike."""
+    if kind is None or kind == "numpy":
+        return code
+    from dataclasses import replace
+
+    from calctool.core.engines.arraylike import input_converter, taking
+
+    return replace(code, fn=taking(code.fn, input_converter(kind, option=option)))
 
 
 def load_spec(spec: FunctionSpec) -> UserCode:
@@ -273,6 +286,7 @@ class UserFunction:
         self.roots = list(code.roots)
         self.complex_hint = complex_hint
         self.calls = 0
+        self.dtype: np.dtype[Any] | None = None  # what f returned, when not a Python float
 
     def _call(self, x: np.ndarray) -> Any:
         self.calls += 1
@@ -301,9 +315,11 @@ class UserFunction:
             return value
         complex_ok = np.iscomplexobj(x)
         try:
-            arr = np.asarray(value)
+            arr = to_numpy(value)  # numpy, or a torch/JAX array-like (engines.arraylike)
         except Exception:  # noqa: BLE001 - anything unconvertible is a bad output
             arr = np.asarray(None)
+        if arr.dtype.kind == "f":
+            self.dtype = arr.dtype
         if arr.size != 1 or arr.dtype.kind not in ("fiuc" if complex_ok else "fiu"):
             kind = "a real number" if not complex_ok else "a number"
             raise UsageError(f"{self.label} returned {_describe(value)}; it must return "
@@ -323,7 +339,7 @@ class UserGradient:
     def __call__(self, x: np.ndarray) -> np.ndarray:
         value = self.inner._call(x)
         try:
-            arr = np.asarray(value)
+            arr = to_numpy(value)  # numpy, or a torch/JAX array-like (engines.arraylike)
         except Exception:  # noqa: BLE001 - anything unconvertible is a bad output
             arr = np.asarray(None)
         if arr.dtype.kind not in "fiu":

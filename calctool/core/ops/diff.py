@@ -27,11 +27,18 @@ MAX_ORDER = 100
 
 
 def differentiation_sequence(expr: sp.Expr, wrt: str | Sequence[str | sp.Symbol] | None,
-                             order: int, *, spelling: Spelling = KEYWORDS
+                             order: int, *, spelling: Spelling = KEYWORDS,
+                             parameters: str | Sequence[str | sp.Symbol] | None = None
                              ) -> tuple[list[sp.Symbol], bool]:
     """The variables to differentiate by, in turn, and whether the answer is a gradient.
-    Messages name `order` and `wrt` as `spelling` does."""
+
+    `parameters` (--vars w,b) names the parameters: the answer is the gradient
+    over them, in that order, even for one; the other symbols are constants.
+    `wrt` is the differentiation sequence; the two are exclusive.
+    Messages name `order`, `wrt` and `variables` as `spelling` does."""
     say = spelling
+    if parameters is not None:
+        return _parameters(expr, wrt, order, parameters, say), True
     if not isinstance(order, int) or isinstance(order, bool):
         from calctool.core.expr.points import whole_number
 
@@ -63,8 +70,27 @@ def differentiation_sequence(expr: sp.Expr, wrt: str | Sequence[str | sp.Symbol]
     return list(variables), True
 
 
+def _parameters(expr: sp.Expr, wrt: object, order: object,
+                variables: str | Sequence[str | sp.Symbol], say: Spelling) -> list[sp.Symbol]:
+    """The gradient's variables named by --vars, in that order (a name that is not a
+    variable of f is an error, as in hessian and gradcheck: a typo is likelier)."""
+    if wrt:
+        raise UsageError(f"give {say.name('wrt')} (the differentiation sequence: x,y is the "
+                         f"mixed partial) or {say.name('variables')} (the gradient's "
+                         "variables; the other symbols are constants), not both",
+                         code="bad_option")
+    if order != 1:
+        raise UsageError(f"{say.name('order')} applies to a single {say.name('wrt')} "
+                         f"variable, not to the gradient over {say.name('variables')}",
+                         code="bad_value")
+    from calctool.core.expr.points import select_variables
+
+    return select_variables(free_variables(expr), variables, param="variables", spelling=say)
+
+
 @noting
 def diff(f: str | sp.Expr, *, wrt: str | Sequence[str | sp.Symbol] | None = None,
+         variables: str | Sequence[str | sp.Symbol] | None = None,
          order: int = 1, at: PointLike | None = None, simplify: bool = False,
          digits: int = 15, plot: bool = False, plot_range: RangeLike | None = None,
          steps: bool = False, timeout: float | None = DEFAULT_TIMEOUT,
@@ -84,6 +110,9 @@ def diff(f: str | sp.Expr, *, wrt: str | Sequence[str | sp.Symbol] | None = None
     `implicit`: `f` is an equation ("x^2 + y^2 = 1") defining this variable as a
     function of the other (or of `wrt`): the answer is d^n y/dx^n on the curve,
     with `at` a point on it (`calctool.core.engines.implicit`).
+    `variables` ("w,b" or ["w", "b"]): the gradient over these parameters
+    only, in this order (not with `wrt`); the other symbols are constants
+    (data), and need a value in `at` when a number is asked for.
     """
     if implicit is not None:
         with bounded(timeout, spelling=spelling):
@@ -99,10 +128,12 @@ def diff(f: str | sp.Expr, *, wrt: str | Sequence[str | sp.Symbol] | None = None
         digits = whole_number(digits, what=spelling.name("digits"))
     with bounded(timeout, spelling=spelling):
         return _diff(f, wrt=wrt, order=order, at=at, simplify=simplify, digits=digits,
-                     plot=plot, plot_range=plot_range, steps=steps, say=spelling)
+                     variables=variables, plot=plot, plot_range=plot_range, steps=steps,
+                     say=spelling)
 
 
-def _diff(text: str, *, wrt: str | Sequence[str | sp.Symbol] | None, order: int,
+def _diff(text: str, *, wrt: str | Sequence[str | sp.Symbol] | None,
+          variables: str | Sequence[str | sp.Symbol] | None, order: int,
           at: PointLike | None, simplify: bool, digits: int, plot: bool,
           plot_range: RangeLike | None, steps: bool, say: Spelling) -> DiffResult:
     parsed = parse_input(text, derivative=True)
@@ -112,7 +143,8 @@ def _diff(text: str, *, wrt: str | Sequence[str | sp.Symbol] | None, order: int,
                           "derivative; ∞ belongs in limit --to", code="undefined")
     if parsed.leibniz is not None:
         wrt, order = _leibniz_sequence(parsed.leibniz, wrt, order, say)
-    sequence, is_gradient = differentiation_sequence(expr, wrt, order, spelling=say)
+    sequence, is_gradient = differentiation_sequence(expr, wrt, order, spelling=say,
+                                                     parameters=variables)
     _note_absent(expr, parsed.names, sequence)
     values: tuple[Value, ...] = ()
     missing: tuple[OneSided | None, ...] = ()
@@ -124,7 +156,12 @@ def _diff(text: str, *, wrt: str | Sequence[str | sp.Symbol] | None, order: int,
 
         # the variables of --wrt may be absent from f (d/dy x^2 = 0): their values are fine
         point = resolve_point(at, free_variables(expr), param="at", spelling=say,
-                              vanished=parsed.names | {str(v) for v in sequence})
+                              vanished=parsed.names | {str(v) for v in sequence},
+                              require_all=variables is None)
+        if variables is not None:
+            from calctool.core.engines.parameters import require_values
+
+            require_values(free_variables(expr), sequence, point, at, spelling=say)
         require_inside(parsed.conditions, point, show_point(point))
     if is_gradient:
         components = tuple(tidy(sp.diff(expr, v)) for v in sequence)

@@ -46,6 +46,7 @@ keywords for Python, flags when the CLI passes its own.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -59,6 +60,7 @@ from calctool.core.budget import DEFAULT_TIMEOUT, bounded, time_limit
 from calctool.core.engines import finite_diff as fd
 from calctool.core.engines import usercode as uc
 from calctool.core.engines.numeric import compile_numpy, vector_function
+from calctool.core.engines.parameters import require_values
 from calctool.core.engines.pointwise import (
     derivative_value,
     switch_kind,
@@ -103,6 +105,15 @@ MAX_POINTS = 10_000
 EPS = fd.EPS
 # Evaluations of f per component of a full check (with the error estimate).
 PER_COMPONENT = {"forward": 2, "central": 4, "richardson": 6, "complex": 1}
+# Resolution (--func): the smallest relative error of a component the check is sure
+# to detect, (1 + 1/KAPPA) x tolerance / max(|g_i|, RESOLUTION_FLOOR x RMS(g)): an
+# error that large exceeds the tolerance even after the finite difference's own
+# error (its estimate is tolerance / KAPPA) is taken off (components far
+# below the gradient's RMS are judged against that floor, where a relative error
+# means little). A PASS whose worst resolution is above the threshold is
+# INCONCLUSIVE (exit 1): noise (float32 code) hid what the check should see.
+DEFAULT_RESOLUTION = 1e-3
+RESOLUTION_FLOOR = 1e-2
 # Seconds allowed for each diagnosis of a wrong hand-written component.
 DIAGNOSIS_SECONDS = 1.0
 
@@ -118,6 +129,8 @@ class CheckOptions:
     `method` None is central differences, or richardson for fast mode (see
     DEFAULT_FAST_METHOD); `eps` None is the engine's scaled step; `rtol` and
     `atol` only loosen the tolerance. `spelling` is how messages name these.
+    `resolution`: the weakest resolution (--func) a PASS may have; worse is
+    INCONCLUSIVE (see DEFAULT_RESOLUTION).
     """
 
     method: str | None = None
@@ -125,6 +138,7 @@ class CheckOptions:
     rtol: float = 0.0
     atol: float = 0.0
     spelling: Spelling = KEYWORDS
+    resolution: float = DEFAULT_RESOLUTION
 
     def __post_init__(self) -> None:
         say = self.spelling
@@ -134,6 +148,9 @@ class CheckOptions:
         if self.eps is not None and not (self.eps > 0 and math.isfinite(self.eps)):
             raise UsageError(f"{say.name('eps')} must be a positive number (the "
                              "finite-difference step)", code="bad_value")
+        if not self.resolution > 0:
+            raise UsageError(f"{say.name('resolution')} must be a positive number (a relative "
+                             "error, e.g. 1e-3; inf accepts any)", code="bad_value")
         for name, value in (("rtol", self.rtol), ("atol", self.atol)):
             if not (value >= 0 and math.isfinite(value)):
                 raise UsageError(f"{say.name(name)} must be a number >= 0", code="bad_value")
@@ -180,7 +197,9 @@ class Sampling:
 def gradcheck(f: Any, grad: Any = None, *, at: Any = None, variables: Any = None,
               method: str | None = None, eps: float | None = None, rtol: float = 0.0,
               atol: float = 0.0, fast: bool = False, points: int | None = None, seed: int = 0,
-              dim: int | None = None, timeout: float | None = DEFAULT_TIMEOUT) -> GradcheckResult:
+              dim: int | None = None, timeout: float | None = DEFAULT_TIMEOUT,
+              resolution: float = DEFAULT_RESOLUTION, takes: str | None = None,
+              vjp: Any = None) -> GradcheckResult:
     """Check a gradient against finite differences, component by component.
 
     `f` an expression (a string such as "(sigmoid(w*x+b) - t)^2", or a sympy
@@ -195,17 +214,27 @@ def gradcheck(f: Any, grad: Any = None, *, at: Any = None, variables: Any = None
     components, `points` random ones, or with `fast` random directional
     derivatives (n up to 10^6).
 
+    A check of a callable reports its resolution, the smallest relative
+    error per component it could have detected; a pass whose resolution is
+    worse than `resolution` (default 1e-3) is INCONCLUSIVE, not passed.
+    `vjp` instead of `grad`: `f` returns m numbers and vjp(x, u) returns
+    J(x)^T u, checked as the gradient of u·f for a random unit u (see
+    `gradcheck_vjp`).
+    `takes` ("torch", "jax"): the callables are given that framework's array
+    instead of a numpy one; what they return may be a numpy, torch or JAX
+    array (or number) either way.
+
     `result.passed` is the verdict; `result.to_dict()` is the `--json`
     document. Raises a CalcError (UsageError, DomainError, ComputeError, ...)
     when no check can be made; the work stops after `timeout` seconds (None:
     no limit), and a full check of a callable that would clearly take longer
     is refused before it starts.
     """
-    options = CheckOptions(method, eps, rtol, atol)
+    options = CheckOptions(method, eps, rtol, atol, resolution=resolution)
     with bounded(timeout):
         if isinstance(f, (str, sp.Basic)) or not callable(f):
             for name, given in (("fast", fast), ("points", points is not None),
-                                ("dim", dim is not None)):
+                                ("dim", dim is not None), ("takes", takes is not None)):
                 if given:
                     raise UsageError(f"{name} is for a Python function of many parameters; an "
                                      "expression's gradient is checked component by component "
@@ -215,9 +244,12 @@ def gradcheck(f: Any, grad: Any = None, *, at: Any = None, variables: Any = None
         if variables is not None:
             raise UsageError("variables names an expression's variables; a Python function's "
                              "parameters are the entries of its array", code="bad_option")
-        if grad is None:
+        if grad is None and vjp is None:
             raise UsageError("grad is missing: the function returning the gradient to check",
                              code="missing_argument")
+        if grad is not None and vjp is not None:
+            raise UsageError("give grad (a gradient) or vjp (a vector-Jacobian product), not "
+                             "both", code="bad_option")
         if at is not None and dim is not None:
             raise UsageError("give the point one way: at or dim", code="bad_option")
         if at is None and dim is None:
@@ -230,8 +262,13 @@ def gradcheck(f: Any, grad: Any = None, *, at: Any = None, variables: Any = None
             assert dim is not None
             x = uc.UserPoint(uc.random_point(dim, seed), f"dim={dim}, seed={seed} "
                              "(standard normal)", seed)
-        return gradcheck_function(uc.from_callable(f, param="f"),
-                                  uc.from_callable(grad, param="grad"), x, options,
+        if vjp is not None:
+            return gradcheck_vjp(f, vjp, x, options, Sampling(fast, points, seed),
+                                 budget=timeout)
+        return gradcheck_function(uc.converted(uc.from_callable(f, param="f"), takes,
+                                               option="takes"),
+                                  uc.converted(uc.from_callable(grad, param="grad"), takes,
+                                               option="takes"), x, options,
                                   Sampling(fast, points, seed), budget=timeout)
 
 
@@ -272,7 +309,10 @@ def gradcheck_expression(expr: str | sp.Expr, *, grad: HandGradient | None = Non
         listing = ",".join(f"{v}=..." for v in all_vars)
         raise UsageError(f"give the point to check at: {say.given('at', listing)}",
                          code="missing_variable")
-    point = resolve_point(at, all_vars, param="at", spelling=say)
+    point = resolve_point(at, all_vars, param="at", spelling=say,
+                          require_all=variables is None)
+    if variables is not None:
+        require_values(all_vars, chosen, point, at, spelling=say)
     hand = _hand_gradient(grad, chosen, order, all_vars, say) if grad is not None else None
     truth_exprs = [sp.diff(expr, v) for v in chosen]
     truth = np.array([_true_derivative(expr, v, point) for v in chosen])
@@ -617,6 +657,55 @@ def gradcheck_function(f: Callable[[np.ndarray], Any] | uc.UserCode,
     return _check_function(loss, g, point, options, sampling, progress=progress, budget=budget)
 
 
+def gradcheck_vjp(f: Callable[[np.ndarray], Any] | uc.UserCode,
+                  vjp: Callable[[np.ndarray, np.ndarray], Any] | uc.UserCode,
+                  x: uc.UserPoint | np.ndarray | Sequence[float],
+                  options: CheckOptions = CheckOptions(), sampling: Sampling = Sampling(), *,
+                  progress: Progress | None = None,
+                  budget: float | None = None) -> GradcheckResult:
+    """A vector-Jacobian product against finite differences: `f` takes the point and
+    returns m numbers, `vjp(x, u)` returns J(x)^T u (one number per parameter), the
+    product backprop computes. One random unit cotangent u (from `sampling.seed`) turns
+    it into a gradient check of phi(x) = u . f(x), whose gradient is J^T u: every
+    component, `points` of them, or with `fast` random directions v, comparing
+    (J^T u) . v with the derivative of u . f along v. A wrong row or column of J
+    changes J^T u for almost every u, so one u suffices (its components have size
+    ~1/sqrt(m): the resolution accounts for it, measured on phi)."""
+    from calctool.core.engines.arraylike import to_numpy
+
+    fcode = uc.from_callable(f, param="f")
+    vcode = uc.from_callable(vjp, param="vjp")
+    point = uc.user_point(x, param="x")
+    with uc.redirected_stdout():
+        probe = uc.UserFunction(fcode, what="f")._call(point.values.copy())
+    try:
+        m = int(np.asarray(to_numpy(probe), dtype=np.float64).size)
+    except (TypeError, ValueError):
+        raise UsageError(f"{fcode.label} returned {type(probe).__name__}; with a VJP it must "
+                         "return its m outputs (numbers)", code="bad_output") from None
+    u = np.random.default_rng([sampling.seed, 4]).standard_normal(m)
+    u /= np.linalg.norm(u)
+    ffn, vfn = fcode.fn, vcode.fn
+
+    def phi(z: np.ndarray) -> Any:
+        out = np.asarray(to_numpy(ffn(z)))
+        if np.iscomplexobj(z):
+            return complex(u @ out.reshape(-1))
+        return float(u @ np.asarray(out, dtype=np.float64).reshape(-1))
+
+    def phi_grad(z: np.ndarray) -> Any:
+        return vfn(z, u.copy())
+
+    phi.__wrapped__ = ffn  # type: ignore[attr-defined]  # names the parameters as f does
+    loss = uc.UserFunction(dataclasses.replace(fcode, fn=phi), what="u·f(x)")
+    g = uc.UserGradient(dataclasses.replace(vcode, fn=phi_grad))
+    result = _check_function(loss, g, point, options, sampling, progress=progress,
+                             budget=budget)
+    note = (f"checked J^T u (your {vcode.label}) as the gradient of u·f(x) for one random "
+            f"unit cotangent u of the {m} outputs (seed {sampling.seed})")
+    return dataclasses.replace(result, vjp=True, notes=(note, *result.notes))
+
+
 def _check_function(f: uc.UserFunction, g: uc.UserGradient, point: uc.UserPoint,
                     options: CheckOptions, sampling: Sampling, *, progress: Progress | None,
                     budget: float | None) -> GradcheckResult:
@@ -645,9 +734,21 @@ def _check_function(f: uc.UserFunction, g: uc.UserGradient, point: uc.UserPoint,
             tolerance = float(np.median([d.tolerance for d in check.directions]))
             # One component off by delta moves u.g by u_i delta, |u_i| ~ 1/sqrt(n).
             resolution = tolerance * math.sqrt(x.size) / rms if rms > 0 else None
+            per = [(1 + 1 / KAPPA) * d.tolerance * math.sqrt(x.size) / rms if rms > 0
+                   else math.inf for d in check.directions]
+            components = tuple(dataclasses.replace(c, resolution=r, weak=c.passed and r >
+                                                   options.resolution)
+                               for c, r in zip(components, per))
+            n_weak = sum(1 for c in components if c.weak)
+            weak = check.passed and (n_weak > 0 or rms == 0)
+            worst = max(per, default=math.inf)
+            notes = _precision_notes(f, worst, "RMS(∇f)", options, weak, weak=n_weak)
             return GradcheckResult(
                 input=code.text, expression=None, mode="function", fast=True,
-                passed=check.passed, components=components, max_abs_error=check.max_abs_error,
+                passed=check.passed and not weak, inconclusive=weak,
+                resolution_threshold=options.resolution, precision=_low_precision(f),
+                notes=notes, weak=n_weak,
+                components=components, max_abs_error=check.max_abs_error,
                 max_rel_error=check.max_rel_error, method=method, eps=options.eps,
                 rtol=options.rtol, atol=options.atol, kappa=KAPPA, n=x.size, checked=k,
                 failed=len(failing), failing=failing, shown="all",
@@ -675,6 +776,14 @@ def _check_function(f: uc.UserFunction, g: uc.UserGradient, point: uc.UserPoint,
     rel_err = _rel(abs_err, analytic, numeric)
     ok = abs_err <= tol
     failing_pos = np.flatnonzero(~ok)
+    scale = np.maximum(np.maximum(np.abs(analytic), np.abs(numeric)), RESOLUTION_FLOOR * rms)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        res = np.where(scale > 0, (1 + 1 / KAPPA) * tol / np.where(scale > 0, scale, 1.0),
+                       np.inf)
+    res = np.where(np.isnan(res), np.inf, res)
+    weak_mask = ok & (res > options.resolution)
+    inconclusive = not failing_pos.size and bool(np.any(weak_mask))
+    worst = int(np.argmax(res)) if res.size else 0
     if len(idx) <= SHOW_ALL_UP_TO:
         shown_pos = np.arange(len(idx))
         shown = "all"
@@ -689,11 +798,19 @@ def _check_function(f: uc.UserFunction, g: uc.UserGradient, point: uc.UserPoint,
                   analytic=float(analytic[p]),
                   numeric=float(numeric[p]), abs_error=float(abs_err[p]),
                   rel_error=float(rel_err[p]), passed=bool(ok[p]), tolerance=float(tol[p]),
-                  index=int(idx[p]), step=float(steps[p]))
+                  index=int(idx[p]), step=float(steps[p]), resolution=float(res[p]),
+                  weak=bool(weak_mask[p]))
         for p in shown_pos)
+    worst_name = uc.component_name(base, int(idx[worst]), x.shape) if res.size else ""
+    worst_res = float(res[worst]) if res.size else None
+    notes = _precision_notes(f, worst_res, worst_name, options,
+                             inconclusive, weak=int(np.count_nonzero(weak_mask)))
     return GradcheckResult(
         input=code.text, expression=None, mode="function", fast=False,
-        passed=not failing_pos.size, components=components, max_abs_error=_max(abs_err),
+        passed=not failing_pos.size and not inconclusive, inconclusive=inconclusive,
+        resolution=worst_res, resolution_threshold=options.resolution,
+        precision=_low_precision(f), notes=notes, weak=int(np.count_nonzero(weak_mask)),
+        components=components, max_abs_error=_max(abs_err),
         max_rel_error=_max(rel_err), method=method, eps=options.eps, rtol=options.rtol,
         atol=options.atol, kappa=KAPPA, n=n, checked=len(idx), failed=int(failing_pos.size),
         failing=tuple(int(idx[p]) for p in failing_pos[:GradcheckResult.MAX_FAILING]),
@@ -702,6 +819,48 @@ def _check_function(f: uc.UserFunction, g: uc.UserGradient, point: uc.UserPoint,
         point_source=point.source, shape=x.shape,
         seed=seed if (point.seed is not None or len(idx) < n) else None,
         seconds=time.perf_counter() - start)
+
+
+def _low_precision(f: uc.UserFunction) -> str | None:
+    """The dtype f returns when it is a float narrower than float64 (float32, float16)."""
+    dtype = getattr(f, "dtype", None)
+    if dtype is not None and dtype.kind == "f" and dtype.itemsize < 8:
+        return str(dtype)
+    return None
+
+
+def _precision_notes(f: uc.UserFunction, resolution: float | None, where: str,
+                     options: CheckOptions, inconclusive: bool, *,
+                     weak: int = 0) -> tuple[str, ...]:
+    """What the resolution says, in words: the worst one, whether it makes the verdict
+    INCONCLUSIVE, and float32 when f returns it."""
+    notes = []
+    low = _low_precision(f)
+    if low is not None:
+        notes.append(f"f returns {low}: its rounding (~{float(np.finfo(low).eps):.0e} relative) "
+                     "is what the finite differences see; evaluate it in float64 if it "
+                     "accepts it (cast the parameters and data with .astype(np.float64))")
+    if resolution is None:
+        return tuple(notes)
+    threshold = f"{options.resolution:g}"
+    say = options.spelling
+    fast = where == "RMS(∇f)"
+    if fast:
+        seen = (f"this check cannot see one component off by less than ~{resolution:.0e} × "
+                "RMS(∇f)")
+    else:
+        seen = f"this check cannot see relative errors below {resolution:.1e} on {where}"
+    if fast and not inconclusive:
+        return tuple(notes)  # the view says the fast mode's resolution with its noise
+    if inconclusive:
+        noisy = f"f is noisy ({low})" if low else "the rounding noise of f is too large here"
+        many = (f"; {weak:,} {'directions' if fast else 'components'} have a resolution "
+                "worse than" if weak > 1 else ", worse than")
+        notes.append(f"INCONCLUSIVE: {noisy}: {seen}{many} the threshold {threshold} "
+                     f"(loosen it with {say.usage('resolution', 'R')} to accept this)")
+    else:
+        notes.append(f"resolution: {seen}")
+    return tuple(notes)
 
 
 def _direction(j: int, d: fd.DirectionRecord) -> Component:

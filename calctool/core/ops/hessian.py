@@ -41,6 +41,7 @@ from calctool.core.budget import DEFAULT_TIMEOUT, bounded, time_limit
 from calctool.core.engines import finite_diff as fd
 from calctool.core.engines.domain import require_inside
 from calctool.core.engines.numeric import vector_function
+from calctool.core.engines.parameters import require_values
 from calctool.core.engines.pointwise import is_smooth_at, one_sided_limit
 from calctool.core.engines.values import evaluate, substitute
 from calctool.core.errors import (
@@ -60,6 +61,7 @@ from calctool.core.expr.points import (
 )
 from calctool.core.results.base import noting
 from calctool.core.results.hessian import CriticalPoint, Curvature, HessianResult, NumericHessian
+from calctool.core.results.hessian_hvp import HVPResult
 
 if TYPE_CHECKING:
     from calctool.core.engines.usercode import UserCode, UserPoint
@@ -70,6 +72,8 @@ MAX_EXACT_EIGENVALUES = 3  # closed-form eigenvalues shown up to this size
 EIGEN_SECONDS = 2.0
 MAX_CRITICAL_POINTS = 100
 MAX_FUNC_DIM = 2000
+HVP_TOL = 1e-10  # --hvp: relative residual of the largest Ritz values
+HVP_MAX_ITER = 60
 DEFAULT_SOLVE_SECONDS = 8.0
 
 MINIMUM, MAXIMUM, SADDLE, INCONCLUSIVE = ("local minimum", "local maximum", "saddle point",
@@ -91,7 +95,9 @@ class HessianOptions:
 
 @noting
 def hessian(f: Any, *, variables: Any = None, at: Any = None, critical: bool = False,
-            numeric: bool = False, timeout: float | None = DEFAULT_TIMEOUT) -> HessianResult:
+            numeric: bool = False, timeout: float | None = DEFAULT_TIMEOUT,
+            grad: Any = None, hvp: bool = False, top: int = 3,
+            max_iter: int = HVP_MAX_ITER) -> HessianResult | HVPResult:
     """The Hessian matrix, and what it says about a point.
 
     `f` an expression (a string such as "x^3 - 3*x + y^2", or a sympy
@@ -103,7 +109,10 @@ def hessian(f: Any, *, variables: Any = None, at: Any = None, critical: bool = F
     beside it.
 
     `f` a Python callable taking a numpy array and returning a number: its
-    finite-difference Hessian at `at` (an array), classified.
+    finite-difference Hessian at `at` (an array), classified. With `hvp` and
+    `grad` (the gradient callable), for large n: no matrix, the `top` largest
+    and the smallest eigenvalues by Lanczos on Hessian-vector products
+    (at most `max_iter`), an HVPResult (see `hessian_hvp`).
 
     `result.to_dict()` is the `--json` document. Raises a CalcError when there
     is no Hessian to give; the work stops after `timeout` seconds (None: no limit).
@@ -123,6 +132,12 @@ def hessian(f: Any, *, variables: Any = None, at: Any = None, critical: bool = F
             raise UsageError("give the point: at, an array with one number per parameter",
                              code="missing_point")
         from calctool.core.engines import usercode as uc
+
+        if hvp:
+            if grad is None:
+                raise UsageError("hvp needs grad, the gradient function: each Hessian-vector "
+                                 "product is a central difference of it", code="missing_argument")
+            return hessian_hvp(f, grad, at, k=top, max_iter=max_iter)
 
         return hessian_function(uc.from_callable(f, param="f"), uc.user_point(at, param="at"),
                                 budget=timeout)
@@ -153,7 +168,9 @@ def hessian_expression(expr: str | sp.Expr, *,
         return HessianResult(input=text, expression=expr, variables=tuple(chosen), names=names,
                              matrix=matrix)
     point = resolve_point(at, all_vars, param="at", spelling=say,
-                          vanished=parsed.names)
+                          vanished=parsed.names, require_all=variables is None)
+    if variables is not None:
+        require_values(all_vars, chosen, point, at, spelling=say)
     require_inside(parsed.conditions, point, show_point(point))
     try:
         exact, floats, f_value = _at_point(expr, matrix, point)
@@ -674,3 +691,72 @@ def hessian_function(f: Callable[[np.ndarray], Any] | UserCode,
                          gradient=tuple(float(v) for v in g), critical=is_critical,
                          numeric=numeric_h, func=code.text, point_source=point.source,
                          f_value=float(f0))
+
+
+# --------------------------------------------------------------------------- --hvp
+
+
+def hessian_hvp(f: Callable[[np.ndarray], Any] | UserCode | None,
+                grad: Callable[[np.ndarray], Any] | UserCode,
+                x: UserPoint | np.ndarray | Sequence[float], *, k: int = 3,
+                max_iter: int = HVP_MAX_ITER, seed: int = 0,
+                spelling: Spelling = KEYWORDS) -> HVPResult:
+    """The extreme eigenvalues of the Hessian of Python code at `x`, for large n.
+
+    No matrix: Lanczos (engines.lanczos) on Hessian-vector products, each a
+    central difference of `grad` (2 evaluations), at most `max_iter` of them.
+    `f` (optional) gives f(x). The k largest eigenvalues converge to a
+    relative residual HVP_TOL; the smallest Ritz value is an upper bound of
+    the smallest eigenvalue, so a negative one (beyond its residual) proves
+    the point is not a minimum, and a positive one proves nothing unless it
+    converged.
+    """
+    from calctool.core.engines import lanczos
+    from calctool.core.engines import usercode as uc
+
+    say = spelling
+    if not 1 <= k <= 50:
+        raise UsageError(f"{say.name('top')} must be between 1 and 50", code="bad_value")
+    gcode = uc.from_callable(grad, param="grad")
+    point = uc.user_point(x, param="x")
+    values = point.values.reshape(-1)
+    n = values.size
+    g = uc.UserGradient(gcode)
+    f_value = None
+    with uc.redirected_stdout():
+        if f is not None:
+            fn = uc.UserFunction(uc.from_callable(f, param="f"), what="f")
+            f_value = uc.finite_or_raise(fn(point.values.copy()), "f(x)")
+        g0 = g(point.values.copy())
+        shape = point.values.shape
+        hvp, h = lanczos.fd_hvp(lambda v: g(v.reshape(shape)), values)
+        ext = lanczos.extremes(hvp, n, k=min(k, n), max_iter=max_iter, tol=HVP_TOL, seed=seed,
+                               step=h)
+    grad_norm = float(np.linalg.norm(g0))
+    low, low_res = ext.smallest[0], ext.smallest_residuals[0]
+    notes = []
+    if low + low_res < 0:
+        classification = "negative curvature: not a minimum"
+    elif low_res <= HVP_TOL * max(abs(v) for v in ext.largest + ext.smallest):
+        classification = ("positive definite" if low > 0 else "singular or negative curvature")
+    else:
+        classification = "no negative curvature found (not a proof: see notes)"
+        notes.append(f"the smallest Ritz value {low:.4g} (residual {low_res:.1g}) is an upper "
+                     f"bound of the smallest eigenvalue after {ext.iterations} products; "
+                     f"raise {say.name('max_iter')} to go on")
+    if grad_norm > 0:
+        notes.append(f"|∇f| = {grad_norm:.3g} here: a minimum, maximum or saddle needs ∇f = 0; "
+                     "the eigenvalues say how f curves at this point")
+    if not ext.converged:
+        notes.append(f"stopped after {ext.iterations} products ({say.name('max_iter')}) "
+                     "before every wanted Ritz value converged: the residuals say how far "
+                     "each may be")
+    return HVPResult(input=gcode.text, expression=None,
+                     func=(uc.from_callable(f, param="f").text if f is not None else ""),
+                     grad=gcode.text, point_source=point.source, n=n, largest=ext.largest,
+                     largest_residuals=ext.largest_residuals, smallest=ext.smallest,
+                     smallest_residuals=ext.smallest_residuals, iterations=ext.iterations,
+                     gradient_evaluations=g.inner.calls, converged=ext.converged, step=h,
+                     gradient_norm=grad_norm, f_value=f_value, classification=classification,
+                     notes=tuple(notes))
+

@@ -50,7 +50,8 @@ MAX_K = 20  # h = 1e-20: far past where float64 has anything left to say
 def tangent(f: str | sp.Expr, *, at: PointLike | None, secants: bool = False,
             k_max: int = DEFAULT_K_MAX, plot: bool = False,
             plot_range: RangeLike | None = None,
-            timeout: float | None = DEFAULT_TIMEOUT, spelling: Spelling = KEYWORDS
+            timeout: float | None = DEFAULT_TIMEOUT, spelling: Spelling = KEYWORDS,
+            variables: str | Sequence[str | sp.Symbol] | None = None
             ) -> TangentResult | CurveTangentResult:
     """The tangent to the graph of `f` (text or a sympy expression) at the point `at`.
 
@@ -58,7 +59,10 @@ def tangent(f: str | sp.Expr, *, at: PointLike | None, secants: bool = False,
     variables give the tangent plane; an equation ("x^2 + y^2 = 25", with `at`
     a point on it) gives the tangent line to that curve, by implicit
     differentiation. `secants`: the table of secant slopes
-    for h = ±10^-k, k = 0..k_max. `plot_range`: "a:b" or (a, b). The work
+    for h = ±10^-k, k = 0..k_max. `variables` ("x" or "x,y"): the variables of
+    the graph (the tangent line or plane is over these); the other symbols are
+    constants, fixed at their values in `at` (a*x^2 with a=2 is the curve
+    2*x^2). `plot_range`: "a:b" or (a, b). The work
     stops after `timeout` seconds (None: no limit). Messages name the
     parameters as `spelling` does (the CLI passes its flags).
     """
@@ -66,11 +70,13 @@ def tangent(f: str | sp.Expr, *, at: PointLike | None, secants: bool = False,
     k_max = whole_number(k_max, what=spelling.name("k_max"))
     with bounded(timeout, spelling=spelling):
         return _tangent(text, at=at, secants=secants, k_max=k_max, plot=plot,
-                        plot_range=plot_range, say=spelling)
+                        plot_range=plot_range, say=spelling, chosen=variables)
 
 
 def _tangent(text: str, *, at: PointLike | None, secants: bool, k_max: int, plot: bool,
-             plot_range: RangeLike | None, say: Spelling) -> TangentResult | CurveTangentResult:
+             plot_range: RangeLike | None, say: Spelling,
+             chosen: str | Sequence[str | sp.Symbol] | None = None
+             ) -> TangentResult | CurveTangentResult:
     from calctool.core.expr.curve import is_curve
 
     if is_curve(text):
@@ -94,6 +100,15 @@ def _tangent(text: str, *, at: PointLike | None, secants: bool, k_max: int, plot
         variables = [symbol(items[0].name or "x")]
     point = resolve_point(at, variables, param="at", spelling=say, vanished=parsed.names)
     require_inside(parsed.conditions, point, show_point(point))
+    if chosen is not None:
+        # --vars: the graph is over these; the constants take their values from --at
+        from calctool.core.expr.points import select_variables
+
+        picked = select_variables(variables, chosen, param="variables", spelling=say)
+        constants = {v: point[v] for v in variables if v not in picked}
+        expr = expr.xreplace(constants)
+        point = {v: point[v] for v in picked}
+        variables = picked
     if len(variables) > 1:
         if secants:
             raise UsageError(f"{say.name('secants')} needs a function of one variable (the "

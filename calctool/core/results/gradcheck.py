@@ -51,6 +51,11 @@ class Component:
     diagnosis: str | None = None
     step: float | None = None
     noise_floor: float | None = None  # fast mode: the estimated error of `numeric`
+    # --func: the smallest relative error this check could have detected (see
+    # ops.gradcheck.RESOLUTION_FLOOR); `weak`: passed, but with a resolution worse than
+    # the threshold, so the pass says little
+    resolution: float | None = None
+    weak: bool | None = None
 
     @property
     def ratio(self) -> float:
@@ -80,6 +85,8 @@ class Component:
             "diagnosis": self.diagnosis,
             "step": json_number(self.step),
             "noise_floor": json_number(self.noise_floor),
+            "resolution": json_number(self.resolution),
+            "weak": self.weak,
         }
         out.update({k: v for k, v in extras.items() if v is not None})
         return out
@@ -132,6 +139,13 @@ class GradcheckResult(Result):
     seconds: float | None = None
     # components the default step was too coarse for, checked again with smaller steps
     refined: tuple[str, ...] = ()
+    # --func: no component failed, but the resolution is worse than the threshold
+    inconclusive: bool = False
+    resolution_threshold: float | None = None
+    weak: int = 0  # components (directions) that passed with a weak resolution
+    precision: str | None = None  # f returns a low-precision float: "float32"
+    notes: tuple[str, ...] = ()
+    vjp: bool = False  # --vjp: a vector-Jacobian product checked as the gradient of u·f
 
     MAX_FAILING: ClassVar[int] = 1000
 
@@ -177,6 +191,14 @@ class GradcheckResult(Result):
             out["noise_level"] = json_number(self.noise_level)
         if self.resolution is not None:
             out["resolution"] = json_number(self.resolution)
+        if self.resolution_threshold is not None:
+            out["resolution_threshold"] = json_number(self.resolution_threshold)
+            out["inconclusive"] = self.inconclusive
+            out["weak"] = self.weak
+            out["precision"] = self.precision or "float64"
+            out["notes"] = list(self.notes)
+        if self.vjp:
+            out["vjp"] = True
         return out
 
 
@@ -190,6 +212,8 @@ class GradcheckResult(Result):
         """PASS; FAIL; INCONCLUSIVE when only components that cannot be checked failed."""
         if self.passed:
             return "PASS"
+        if self.inconclusive:
+            return "INCONCLUSIVE"
         wrong = [c for c in self.components
                  if not c.passed and not isinstance(c, KinkComponent)]
         return "FAIL" if wrong or self.mode == "function" else "INCONCLUSIVE"
@@ -242,6 +266,7 @@ class GradcheckResult(Result):
         tables = (table(columns, rows, title=title_rows),) if rows else ()
         notes = [f"{c.name}: {c.diagnosis}" for c in self.components if c.diagnosis]
         notes.extend(self.refined)
+        notes.extend(self.notes)
         if self.failed > len([c for c in self.components if not c.passed]):
             notes.append(f"{self.failed:,} components fail in all; to_dict()['failing'] lists "
                          "their indices")

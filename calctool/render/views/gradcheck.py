@@ -155,7 +155,16 @@ def _verdict(r: GradcheckResult) -> str:
             parts.append(f"{names} cannot be checked at this point: the finite-difference "
                          f"step straddles {what}")
         return f"{r.outcome}: {'; '.join(parts)} ({r.failed} of {r.checked})"
+    if r.inconclusive:
+        return _inconclusive(r)
     return f"FAIL: {r.failed:,} of {_count(r.checked, unit)} disagree"
+
+
+def _inconclusive(r: GradcheckResult) -> str:
+    unit = "direction" if r.fast else "component"
+    return (f"INCONCLUSIVE: none of {_count(r.checked, unit)} disagrees, but "
+            f"{r.weak:,} pass{'es' if r.weak == 1 else ''} with a resolution worse than "
+            f"{r.resolution_threshold:g}: the check could not have seen an error that small")
 
 
 def _agreement(r: GradcheckResult) -> str:
@@ -186,6 +195,8 @@ def _primary(r: GradcheckResult) -> str:
         parts += [f"{_label(c)} cannot be checked here ({c.kind} within the step)"
                   for c in r.components if isinstance(c, KinkComponent)]
         return f"{r.outcome}: " + "; ".join(parts)
+    if r.inconclusive:
+        return _inconclusive(r)
     return f"FAIL: {r.failed:,} of {_count(r.checked, 'direction' if r.fast else 'component')}"
 
 
@@ -195,7 +206,7 @@ def _primary(r: GradcheckResult) -> str:
 def _function_report(r: GradcheckResult) -> Report:
     rep = Report(title=f"Gradient check: {r.grad} against finite differences of {r.func}")
     rep.fields.append(Field("function", r.func or ""))
-    rep.fields.append(Field("gradient", r.grad or ""))
+    rep.fields.append(Field("VJP, J^T u" if r.vjp else "gradient", r.grad or ""))
     rep.fields.append(Field("point", f"{r.point_source}; {_count(r.n, 'parameter')}"
                             + (f", shape {r.shape}" if len(r.shape) > 1 else "")))
     if r.fast:
@@ -211,30 +222,46 @@ def _function_report(r: GradcheckResult) -> Report:
     rep.fields.append(Field("result", _verdict(r)))
     if r.fast:
         rows = [[c.name.split()[-1], number(c.analytic, 7), number(c.numeric, 7), err(c.abs_error),
-                 err(c.tolerance), "PASS" if c.passed else "FAIL"] for c in r.components]
+                 err(c.tolerance), _function_check(c)] for c in r.components]
         rep.tables.append(TableView(["u", "u·∇f (yours)", "numeric", "error",
                                      "tol.", "check"], rows,
                                     numeric_columns=frozenset({0, 1, 2, 3, 4})))
     else:
-        rows = [[c.name, number(c.analytic, 7), number(c.numeric, 7), err(c.rel_error),
-                 "PASS" if c.passed else "FAIL"] for c in r.components]
+        # The resolution column when some pass says little (WEAK); digits beyond the
+        # noise of such an f mean nothing, and the table keeps within 60 columns.
+        weak = any(c.weak for c in r.components)
+        digits = 5 if weak else 7
+        rows = [[c.name, number(c.analytic, digits), number(c.numeric, digits),
+                 err(c.rel_error)]
+                + ([err(c.resolution) if c.resolution is not None else ""] if weak else [])
+                + [_function_check(c)] for c in r.components]
         title = None
         if r.shown == "worst":
             title = (f"the {len(r.components)} worst of {r.checked:,} components "
                      "(by error / tolerance)")
-        rep.tables.append(TableView(["component", "yours", "numeric", "rel. error",
-                                     "check"], rows, title=title,
-                                    numeric_columns=frozenset({1, 2, 3})))
-    if not r.passed:
+        columns = ["component", "yours", "numeric", "rel. error"] + \
+            (["resolution"] if weak else []) + ["check"]
+        rep.tables.append(TableView(columns, rows, title=title,
+                                    numeric_columns=frozenset(range(1, len(columns) - 1))))
+    if not r.passed and not r.inconclusive:
         rep.notes.extend(_failure_notes(r))
-    if r.fast and r.resolution is not None:
+    rep.notes.extend(r.notes)
+    if r.fast and r.resolution is not None and not r.inconclusive:
         rep.notes.append(f"resolution: one component off by more than ~{r.resolution:.0e} × "
                          f"RMS(∇f) would show (the measured noise of f is "
                          f"{err(r.noise_level or 0.0)})")
     rep.primary = _primary(r)
     rep.latex.append(r"\text{gradient check of %s: %s}"
-                     % (_tex(r.grad or ""), "PASS" if r.passed else "FAIL"))
+                     % (_tex(r.grad or ""), r.outcome))
     return rep
+
+
+def _function_check(c: Component) -> str:
+    """PASS, FAIL, or WEAK: passed, but the check could not have seen an error below its
+    resolution, which is worse than the threshold."""
+    if not c.passed:
+        return "FAIL"
+    return "WEAK" if c.weak else "PASS"
 
 
 def _failure_notes(r: GradcheckResult) -> list[str]:

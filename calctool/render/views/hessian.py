@@ -34,6 +34,10 @@ WHY = {
 
 
 def report(r: HessianResult) -> Report:
+    if not isinstance(r, HessianResult):  # --hvp: its own result and view
+        from calctool.render.views.hessian_hvp import report as hvp_report
+
+        return hvp_report(r)
     if r.function_mode:
         rep = Report(title=f"Hessian of {r.func} by finite differences")
         rep.fields.append(Field("function", r.func or ""))
