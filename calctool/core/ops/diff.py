@@ -156,7 +156,8 @@ def _plot(expr: sp.Expr, derivative: sp.Expr, sequence: Sequence[sp.Symbol],
     lo, hi = parse_plot_range(plot_range, center, spelling=say)
     order = len(sequence)
     marks = "'" * order if order <= 3 else f"^({order})"
-    return sample([(f"f({var})", f), (f"f{marks}({var})", d)], var, lo, hi,
+    # f' is drawn only where f is defined: 1/x is not log(x)'s derivative for x < 0.
+    return sample([(f"f({var})", f), (f"f{marks}({var})", d, f)], var, lo, hi,
                   title="f = {f} and its derivative", subject=expr, spelling=say)
 
 

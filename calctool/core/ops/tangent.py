@@ -288,10 +288,11 @@ def _plot(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, value: Value, info: PointDe
         extra.append(ray("tangent", float(sp.N(slope, 17)), everywhere))
     else:
         left, right = _finite_float(info.left), _finite_float(info.right)
+        # Whole lines through the point (an X at a corner), so that they show beside f.
         if left is not None:
-            extra.append(ray("slope from below", left, xs <= a_f))
+            extra.append(ray("slope from below", left, everywhere))
         if right is not None:
-            extra.append(ray("slope from above", right, xs >= a_f))
+            extra.append(ray("slope from above", right, everywhere))
     return replace(data, series=data.series + tuple(extra))
 
 
