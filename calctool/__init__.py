@@ -28,6 +28,7 @@ _API = {
     "limit": "calctool.core.ops.limit",
     "gradcheck": "calctool.core.ops.gradcheck",
     "hessian": "calctool.core.ops.hessian",
+    "plot": "calctool.core.ops.plot",
 }
 # Names that are not operations: the error types a caller may catch.
 _OTHER = {
@@ -41,7 +42,7 @@ _OTHER = {
 
 __all__ = [  # noqa: RUF022 - operations first, then errors
     "__version__",
-    "diff", "evaluate", "tangent", "limit", "gradcheck", "hessian",
+    "diff", "evaluate", "tangent", "limit", "gradcheck", "hessian", "plot",
     "CalcError", "UsageError", "ParseError", "ComputeError", "DomainError",
     "ComputationTimeout",
 ]
@@ -60,6 +61,7 @@ if TYPE_CHECKING:
     from calctool.core.ops.gradcheck import gradcheck
     from calctool.core.ops.hessian import hessian
     from calctool.core.ops.limit import limit
+    from calctool.core.ops.plot import plot
     from calctool.core.ops.tangent import tangent
 
 

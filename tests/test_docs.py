@@ -169,6 +169,10 @@ CASES: dict[str, list[list[str]]] = {
         ["sin(x) + y^2", "--critical"],
         ["a*x^2 + y^2", "--vars", "x,y", "--critical", "--at", "a=1"],
     ],
+    "plot": [
+        ["sin(x)", "cos(x)", "--range", "-pi:pi"],
+        ["x^2", "--derivative", "--tangent-at", "1", "--range", "-1:3"],
+    ],
 }
 
 ERROR_CASES = [
