@@ -212,3 +212,81 @@ def test_plot_cli_errors(cli, args: list[str], code: int, words: str) -> None:
 def test_timeout_covers_the_whole_command(cli) -> None:
     r = cli("diff", "tan(x)", "--plot", "--timeout", "0.001")
     assert r.code == 3 and "--timeout" in r.stderr
+
+
+# ---------------------------------------------------------------------------
+# --save: pictures through matplotlib (the `figures` extra)
+
+def _has_matplotlib() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("matplotlib") is not None
+
+
+needs_matplotlib = pytest.mark.skipif(not _has_matplotlib(),
+                                      reason="matplotlib (the figures extra) is not installed")
+
+
+@needs_matplotlib
+def test_save_svg_has_one_path_per_curve(cli, tmp_path) -> None:
+    import xml.etree.ElementTree as ET
+
+    out = tmp_path / "trig.svg"
+    r = cli("plot", "sin(x)", "cos(x)", "--range", "-pi:pi", "--save", str(out))
+    assert r.code == 0, r.stderr
+    assert f"wrote {out}" in r.stderr
+    root = ET.parse(out).getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    # matplotlib gives each line a group id line2d_N; the curves are those with labels
+    groups = {g.get("id"): g for g in root.iter("{http://www.w3.org/2000/svg}g")}
+    curves = [g for gid, g in groups.items() if gid and gid.startswith("line2d_")
+              and len(g.findall("{http://www.w3.org/2000/svg}path")) == 1
+              and len(g.find("{http://www.w3.org/2000/svg}path").get("d", "")) > 500]
+    assert len(curves) == 2
+
+
+@needs_matplotlib
+def test_save_keeps_the_breaks(tmp_path) -> None:
+    """The picture is drawn from the same samples: a pole is a gap (nan), not a line."""
+    from calctool.render.figure import save
+
+    r = calctool.plot("1/x", plot_range="-1:1")
+    assert r.plot is not None
+    out = tmp_path / "pole.svg"
+    save(r.plot, str(out))
+    text = out.read_text(encoding="utf-8")
+    # matplotlib starts a new subpath (M) after each nan: the curve has two pieces
+    import re
+
+    curve = max(re.findall(r'<path d="([^"]+)"', text), key=len)
+    assert curve.count("M") == 2
+
+
+@pytest.mark.parametrize("suffix", ["png", "pdf"])
+@needs_matplotlib
+def test_save_png_and_pdf(cli, tmp_path, suffix: str) -> None:
+    out = tmp_path / f"f.{suffix}"
+    assert cli("plot", "x^2", "--save", str(out)).code == 0
+    head = out.read_bytes()[:8]
+    assert head.startswith(b"\x89PNG" if suffix == "png" else b"%PDF")
+
+
+def test_save_without_matplotlib_says_how_to_install(cli, monkeypatch, tmp_path) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "matplotlib" else real(name, *a))
+    r = cli("plot", "sin(x)", "--save", str(tmp_path / "f.svg"))
+    assert r.code == 2
+    assert "pip install 'calctool[figures]'" in r.stderr
+    assert not (tmp_path / "f.svg").exists()
+
+
+@pytest.mark.parametrize(("args", "code"), [
+    (["--save", "f.txt"], 2), (["--save", "/no/such/dir/f.svg"], 74)])
+def test_save_errors(cli, args: list[str], code: int) -> None:
+    if code == 74 and not _has_matplotlib():
+        pytest.skip("matplotlib (the figures extra) is not installed")
+    r = cli("plot", "x^2", *args)
+    assert r.code == code and "Traceback" not in r.stderr

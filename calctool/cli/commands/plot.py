@@ -21,6 +21,7 @@ Examples:
   calctool plot "x^2" --tangent-at 1 --range -1:3
   calctool plot "1/x^2" --ylim 0:10
   calctool plot "log(x)" --json
+  calctool plot "sin(x)" "cos(x)" --range -pi:pi --save trig.svg
 """
 
 # How the core's messages name its parameters here: by these flags.
@@ -44,6 +45,9 @@ def plot(
     tangent_at: Annotated[str | None, typer.Option(
         "--tangent-at", metavar="A", help="Draw the tangent to the first function at x = A.",
         show_default=False)] = None,
+    save: Annotated[str | None, typer.Option(
+        "--save", metavar="FILE", help="Also write the picture to FILE (.svg, .png or .pdf) "
+        "with matplotlib: pip install 'calctool[figures]'.", show_default=False)] = None,
     json: opt.Json = False,
     latex: opt.Latex = False,
     ascii: opt.Ascii = False,
@@ -58,13 +62,27 @@ def plot(
     """
     settings = make_settings("plot", json=json, latex=latex, timeout=timeout, ascii=ascii)
     batch = expressions == ["-"]
+    text = "-" if batch else "; ".join(expressions)
+    done: list[object] = []
+    if save is not None:
+        from calctool.cli.figures import refuse_early
+
+        status = refuse_early(settings, save, text, batch)
+        if status is not None:
+            raise typer.Exit(status)
 
     def compute(text: str) -> object:
         from calctool.core.ops.plot import plot as plot_op
 
-        return plot_op(text if batch else expressions, plot_range=range_, ylim=ylim,
-                       derivative=derivative, tangent_at=tangent_at,
-                       timeout=settings.timeout, spelling=FLAGS)
+        result = plot_op(text if batch else expressions, plot_range=range_, ylim=ylim,
+                         derivative=derivative, tangent_at=tangent_at,
+                         timeout=settings.timeout, spelling=FLAGS)
+        done.append(result)
+        return result
 
-    text = "-" if batch else "; ".join(expressions)
-    raise typer.Exit(run(settings, text, compute))  # type: ignore[arg-type]
+    status = run(settings, text, compute)  # type: ignore[arg-type]
+    if save is not None and status == 0 and done:
+        from calctool.cli.figures import write_figure
+
+        status = write_figure(settings, done[-1], save, text)
+    raise typer.Exit(status)
