@@ -65,6 +65,10 @@ CASES: dict[str, list[tuple[str, list[str]]]] = {
         ("critical", ["x^3 - 3*x + y^2", "--critical"]),
         ("numeric", ["x^4 + y^4", "--at", "x=0,y=0", "--numeric"]),
     ],
+    "plot": [  # the terminal plot is part of the answer (no colour: deterministic)
+        ("two-curves", ["sin(x)", "cos(x)", "--range", "-pi:pi"]),
+        ("tangent", ["x^2", "--tangent-at", "1", "--derivative", "--range", "-1:3"]),
+    ],
 }
 
 RENDERERS = {

@@ -3,11 +3,11 @@
 Each case samples one or more curves with the plotting engine and draws them
 with `calctool.render.plot.build` at a fixed size (80 x 24), without colour, in
 unicode (and one case in ASCII); the text is compared with
-tests/golden/plot/<case>.txt. A change in sampling or drawing shows as a diff
+tests/golden_plot/<case>.txt. A change in sampling or drawing shows as a diff
 to review:
 
     python -m pytest tests/test_golden_plot.py --update-golden
-    git diff tests/golden/plot
+    git diff tests/golden_plot
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from calctool.core.engines.plotdata import PlotData, sample
 from calctool.core.expr.parse import parse
 from calctool.render.plot import build
 
-GOLDEN = Path(__file__).resolve().parent / "golden" / "plot"
+GOLDEN = Path(__file__).resolve().parent / "golden_plot"
 X = sp.Symbol("x")
 
 

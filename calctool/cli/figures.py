@@ -2,8 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from calctool.cli.settings import Settings
 from calctool.core.errors import CalcError, UsageError
+
+
+def run_saving(settings: Settings, text: str, compute: Callable[[str], object],
+               save: str | None) -> int:
+    """`run` the command; with `save`, then write the picture of its plot to that file."""
+    from calctool.cli.runner import run
+
+    if save is None:
+        return run(settings, text, compute)  # type: ignore[arg-type]
+    status = refuse_early(settings, save, text, text == "-")
+    if status is not None:
+        return status
+    done: list[object] = []
+
+    def capture(line: str) -> object:
+        result = compute(line)
+        done.append(result)
+        return result
+
+    status = run(settings, text, capture)  # type: ignore[arg-type]
+    if status == 0 and done:
+        status = write_figure(settings, done[-1], save, text)
+    return status
 
 
 def refuse_early(settings: Settings, path: str, text: str, batch: bool) -> int | None:

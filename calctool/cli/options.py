@@ -32,5 +32,12 @@ At = Annotated[str | None, typer.Option(
 Plot = Annotated[bool, typer.Option("--plot", help="Draw a terminal plot.")]
 Range = Annotated[str | None, typer.Option(
     "--range", metavar="A:B", help="The plot's x range, e.g. -2:2.", show_default=False)]
+Ylim = Annotated[str | None, typer.Option(
+    "--ylim", metavar="A:B", help="The plot's y range (default: chosen from the values, "
+                                  "spikes near poles left out).", show_default=False)]
+Save = Annotated[str | None, typer.Option(
+    "--save", metavar="FILE", help="Also write the plot to FILE (.svg, .png or .pdf) with "
+                                   "matplotlib: pip install 'calctool[figures]'.",
+    show_default=False)]
 
 DEFAULT_TIMEOUT_SECONDS = DEFAULT_TIMEOUT

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from calctool.cli import options as opt
-from calctool.cli.runner import run
+from calctool.cli.figures import run_saving
 from calctool.cli.settings import make_settings
 from calctool.core.errors import Spelling
 
@@ -28,7 +28,7 @@ Examples:
 
 # How the core's messages name its parameters here: by these flags.
 FLAGS = Spelling({"wrt": "--wrt", "order": "--order", "at": "--at", "simplify": "--simplify",
-                  "steps": "--steps", "plot": "--plot", "plot_range": "--range",
+                  "steps": "--steps", "plot": "--plot", "plot_range": "--range", "ylim": "--ylim",
                   "timeout": "--timeout"})
 
 
@@ -47,6 +47,8 @@ def diff(
                         "quotient, chain, table derivatives).")] = False,
     plot: opt.Plot = False,
     range_: opt.Range = None,
+    ylim: opt.Ylim = None,
+    save: opt.Save = None,
     json: opt.Json = False,
     latex: opt.Latex = False,
     ascii: opt.Ascii = False,
@@ -64,7 +66,7 @@ def diff(
         from calctool.core.ops.diff import diff as differentiate
 
         return differentiate(text, wrt=wrt, order=order, at=at, simplify=simplify,
-                             plot=plot, plot_range=range_, steps=steps,
-                             timeout=settings.timeout, spelling=FLAGS)
+                             plot=plot or save is not None, plot_range=range_, steps=steps,
+                             timeout=settings.timeout, spelling=FLAGS, ylim=ylim)
 
-    raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]
+    raise typer.Exit(run_saving(settings, expression, compute, save))

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from calctool.cli import options as opt
-from calctool.cli.runner import run
+from calctool.cli.figures import run_saving
 from calctool.cli.settings import make_settings
 from calctool.core.errors import Spelling
 
@@ -36,18 +36,14 @@ def plot(
                                 "\"cos(x)\"; - reads one expression a line from stdin.",
         show_default=False)],
     range_: opt.Range = None,
-    ylim: Annotated[str | None, typer.Option(
-        "--ylim", metavar="A:B", help="The plot's y range (default: chosen from the values, "
-                                      "spikes near poles left out).", show_default=False)] = None,
+    ylim: opt.Ylim = None,
     derivative: Annotated[bool, typer.Option(
         "--derivative", help="Draw each function's derivative too (where the function "
                              "is defined).")] = False,
     tangent_at: Annotated[str | None, typer.Option(
         "--tangent-at", metavar="A", help="Draw the tangent to the first function at x = A.",
         show_default=False)] = None,
-    save: Annotated[str | None, typer.Option(
-        "--save", metavar="FILE", help="Also write the picture to FILE (.svg, .png or .pdf) "
-        "with matplotlib: pip install 'calctool[figures]'.", show_default=False)] = None,
+    save: opt.Save = None,
     json: opt.Json = False,
     latex: opt.Latex = False,
     ascii: opt.Ascii = False,
@@ -63,26 +59,12 @@ def plot(
     settings = make_settings("plot", json=json, latex=latex, timeout=timeout, ascii=ascii)
     batch = expressions == ["-"]
     text = "-" if batch else "; ".join(expressions)
-    done: list[object] = []
-    if save is not None:
-        from calctool.cli.figures import refuse_early
-
-        status = refuse_early(settings, save, text, batch)
-        if status is not None:
-            raise typer.Exit(status)
 
     def compute(text: str) -> object:
         from calctool.core.ops.plot import plot as plot_op
 
-        result = plot_op(text if batch else expressions, plot_range=range_, ylim=ylim,
-                         derivative=derivative, tangent_at=tangent_at,
-                         timeout=settings.timeout, spelling=FLAGS)
-        done.append(result)
-        return result
+        return plot_op(text if batch else expressions, plot_range=range_, ylim=ylim,
+                       derivative=derivative, tangent_at=tangent_at,
+                       timeout=settings.timeout, spelling=FLAGS)
 
-    status = run(settings, text, compute)  # type: ignore[arg-type]
-    if save is not None and status == 0 and done:
-        from calctool.cli.figures import write_figure
-
-        status = write_figure(settings, done[-1], save, text)
-    raise typer.Exit(status)
+    raise typer.Exit(run_saving(settings, text, compute, save))

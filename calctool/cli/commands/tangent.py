@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from calctool.cli import options as opt
-from calctool.cli.runner import run
+from calctool.cli.figures import run_saving
 from calctool.cli.settings import make_settings
 from calctool.core.errors import Spelling
 
@@ -26,7 +26,7 @@ Examples:
 
 # How the core's messages name its parameters here: by these flags.
 FLAGS = Spelling({"at": "--at", "secants": "--secants", "k_max": "--k-max", "plot": "--plot",
-                  "plot_range": "--range", "timeout": "--timeout"})
+                  "plot_range": "--range", "timeout": "--timeout", "ylim": "--ylim"})
 
 
 def tangent(
@@ -40,6 +40,8 @@ def tangent(
         help="The smallest step of --secants is 10^-K.")] = 8,
     plot: opt.Plot = False,
     range_: opt.Range = None,
+    ylim: opt.Ylim = None,
+    save: opt.Save = None,
     json: opt.Json = False,
     latex: opt.Latex = False,
     ascii: opt.Ascii = False,
@@ -56,7 +58,8 @@ def tangent(
     def compute(text: str) -> object:
         from calctool.core.ops.tangent import tangent as tangent_op
 
-        return tangent_op(text, at=at, secants=secants, k_max=k_max, plot=plot,
-                          plot_range=range_, timeout=settings.timeout, spelling=FLAGS)
+        return tangent_op(text, at=at, secants=secants, k_max=k_max,
+                          plot=plot or save is not None, plot_range=range_,
+                          timeout=settings.timeout, spelling=FLAGS, ylim=ylim)
 
-    raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]
+    raise typer.Exit(run_saving(settings, expression, compute, save))

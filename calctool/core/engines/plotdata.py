@@ -467,6 +467,17 @@ def robust_window(values: Sequence[Any], must_show: Sequence[float] = ()) -> tup
     return (lo - pad, hi + pad)
 
 
+def with_ylim(data: PlotData | None, ylim: str | Sequence[Any] | None, *,
+               spelling: Spelling = KEYWORDS) -> PlotData | None:
+    """The plot with the caller's y-window (`ylim` "a:b" or (a, b)), when one is given."""
+    window = parse_ylim(ylim, spelling=spelling)
+    if data is None or window is None:
+        return data
+    from dataclasses import replace
+
+    return replace(data, ylim=window)
+
+
 def break_at(series: Series, x0: float) -> Series:
     """The series with a gap at x0 (the plot draws no line across it)."""
     if not series.x[0] < x0 < series.x[-1]:

@@ -66,7 +66,7 @@ def diff(f: str | sp.Expr, *, wrt: str | Sequence[str | sp.Symbol] | None = None
          order: int = 1, at: PointLike | None = None, simplify: bool = False,
          digits: int = 15, plot: bool = False, plot_range: RangeLike | None = None,
          steps: bool = False, timeout: float | None = DEFAULT_TIMEOUT,
-         spelling: Spelling = KEYWORDS) -> DiffResult:
+         spelling: Spelling = KEYWORDS, ylim: RangeLike | None = None) -> DiffResult:
     """Differentiate `f` (text such as "x^3*cos(x)", or a sympy expression).
 
     `wrt`: the variables to differentiate by, in turn ("x,y" or ["x", "y"]:
@@ -87,8 +87,15 @@ def diff(f: str | sp.Expr, *, wrt: str | Sequence[str | sp.Symbol] | None = None
 
         digits = whole_number(digits, what=spelling.name("digits"))
     with bounded(timeout, spelling=spelling):
-        return _diff(f, wrt=wrt, order=order, at=at, simplify=simplify, digits=digits,
-                     plot=plot, plot_range=plot_range, steps=steps, say=spelling)
+        result = _diff(f, wrt=wrt, order=order, at=at, simplify=simplify, digits=digits,
+                       plot=plot, plot_range=plot_range, steps=steps, say=spelling)
+    if ylim is not None and result.plot is not None:  # `ylim`: the plot's y-window
+        from dataclasses import replace
+
+        from calctool.core.engines.plotdata import with_ylim
+
+        result = replace(result, plot=with_ylim(result.plot, ylim, spelling=spelling))
+    return result
 
 
 def _diff(text: str, *, wrt: str | Sequence[str | sp.Symbol] | None, order: int,

@@ -92,7 +92,7 @@ def limit(f: str | sp.Expr, *, to: PointLike | tuple[object, object] | None,
           direction: str | None = None, table: bool = False, k_max: int = DEFAULT_K_MAX,
           plot: bool = False, plot_range: RangeLike | None = None, numeric_only: bool = False,
           assume: object = None, timeout: float | None = DEFAULT_TIMEOUT,
-          spelling: Spelling = KEYWORDS) -> LimitResult:
+          spelling: Spelling = KEYWORDS, ylim: RangeLike | None = None) -> LimitResult:
     """lim f(x) as x -> a, for `f` text or a sympy expression.
 
     `to`: "x=0", "0", "oo", "x=pi/2", a number, sympy.oo, a pair ("x", 0) or
@@ -114,9 +114,16 @@ def limit(f: str | sp.Expr, *, to: PointLike | tuple[object, object] | None,
                          code="bad_value")
     facts = parse_assumptions(assume)
     with bounded(timeout, spelling=spelling):
-        return _limit(text, to=to, direction=direction, table=table, k_max=k_max, plot=plot,
-                      plot_range=plot_range, numeric_only=numeric_only, facts=facts,
-                      timeout=timeout, say=spelling)
+        result = _limit(text, to=to, direction=direction, table=table, k_max=k_max,
+                        plot=plot, plot_range=plot_range, numeric_only=numeric_only,
+                        facts=facts, timeout=timeout, say=spelling)
+    if ylim is not None and result.plot is not None:  # `ylim`: the plot's y-window
+        from dataclasses import replace
+
+        from calctool.core.engines.plotdata import with_ylim
+
+        result = replace(result, plot=with_ylim(result.plot, ylim, spelling=spelling))
+    return result
 
 
 def _limit(text: str, *, to: object, direction: str | None, table: bool, k_max: int,

@@ -44,8 +44,8 @@ MAX_K = 20  # h = 1e-20: far past where float64 has anything left to say
 def tangent(f: str | sp.Expr, *, at: PointLike | None, secants: bool = False,
             k_max: int = DEFAULT_K_MAX, plot: bool = False,
             plot_range: RangeLike | None = None,
-            timeout: float | None = DEFAULT_TIMEOUT, spelling: Spelling = KEYWORDS
-            ) -> TangentResult:
+            timeout: float | None = DEFAULT_TIMEOUT, spelling: Spelling = KEYWORDS,
+            ylim: RangeLike | None = None) -> TangentResult:
     """The tangent to the graph of `f` (text or a sympy expression) at the point `at`.
 
     `at`: "x=1", "3", "x=1,y=2", {"x": 1, "y": 2} or a bare number. Several
@@ -57,8 +57,13 @@ def tangent(f: str | sp.Expr, *, at: PointLike | None, secants: bool = False,
     text = expression_text(f)
     k_max = whole_number(k_max, what=spelling.name("k_max"))
     with bounded(timeout, spelling=spelling):
-        return _tangent(text, at=at, secants=secants, k_max=k_max, plot=plot,
-                        plot_range=plot_range, say=spelling)
+        result = _tangent(text, at=at, secants=secants, k_max=k_max, plot=plot,
+                          plot_range=plot_range, say=spelling)
+    if ylim is not None and result.plot is not None:  # `ylim`: the plot's y-window
+        from calctool.core.engines.plotdata import with_ylim
+
+        result = replace(result, plot=with_ylim(result.plot, ylim, spelling=spelling))
+    return result
 
 
 def _tangent(text: str, *, at: PointLike | None, secants: bool, k_max: int, plot: bool,
@@ -271,6 +276,10 @@ def _plot(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, value: Value, info: PointDe
         data = replace(data, series=(break_at(data.series[0], a_f),))
     xs = np.array(data.series[0].x)
     ylo, yhi = data.ylim if data.ylim else (fa - 1.0, fa + 1.0)
+    if not info.exists and not info.vertical:
+        # Room on the other side of the point, where the one-sided lines part from f.
+        ylo, yhi = min(ylo, fa - (yhi - fa) / 2), max(yhi, fa + (fa - ylo) / 2)
+        data = replace(data, ylim=(ylo, yhi))
     extra: list[Series] = []
 
     def ray(label: str, m: float, keep: np.ndarray) -> Series:
