@@ -290,3 +290,27 @@ def test_save_errors(cli, args: list[str], code: int) -> None:
         pytest.skip("matplotlib (the figures extra) is not installed")
     r = cli("plot", "x^2", *args)
     assert r.code == code and "Traceback" not in r.stderr
+
+
+def test_ylim_on_diff_tangent_and_limit() -> None:
+    assert calctool.diff("1/x^2", plot=True, ylim="0:10").plot.ylim == (0.0, 10.0)
+    assert calctool.tangent("x^2", at=1, plot=True, ylim=(-1, 5)).plot.ylim == (-1.0, 5.0)
+    assert calctool.limit("sin(x)/x", to="0", plot=True, ylim="0:2").plot.ylim == (0.0, 2.0)
+
+
+def test_a_corner_shows_both_one_sided_lines_below_the_point() -> None:
+    r = calctool.tangent("abs(x)", at=0, plot=True)
+    assert r.plot is not None and r.plot.ylim is not None
+    assert r.plot.ylim[0] < -0.5  # room under (0, 0), where y = -x and y = x part from |x|
+
+
+@needs_matplotlib
+@pytest.mark.parametrize("args", [["diff", "tan(x)", "--range", "-3:3"],
+                                  ["tangent", "abs(x)", "--at", "0"],
+                                  ["limit", "(1-cos(x))/x^2", "--to", "0"]])
+def test_save_on_the_other_plotting_commands(cli, tmp_path, args: list[str]) -> None:
+    out = tmp_path / "f.svg"
+    r = cli(*args, "--save", str(out), "--json")
+    assert r.code == 0, r.stderr
+    assert r.json["plot"]["series"]  # --save implies --plot: the data is in the document
+    assert out.read_text(encoding="utf-8").lstrip().startswith("<?xml")
