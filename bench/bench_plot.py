@@ -4,8 +4,9 @@
 
 Each hard case runs as a whole command (`python -m calctool ...`) inside
 `script` (a real pty, so calctool draws in colour, as in a terminal), with and
-without `--plot`, at each width; the median wall time of each and the time the
-plot adds are printed. Also, in this process: sampling alone (the core) and
+without `--plot`, at each width; the median time of each (CPU time of the process
+tree: on a shared machine wall time measures the other jobs) and the time
+the plot adds are printed. Also, in this process: sampling alone (the core) and
 drawing alone (plotext, colour) for the same cases, so the two halves of the
 plot's cost can be told apart. The target (issue #13): the plot adds at most
 0.5 s at 80 and at 200 columns.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shlex
 import shutil
 import statistics
@@ -36,15 +38,18 @@ CASES = [
 
 
 def in_pty(args: list[str], width: int, height: int = 50) -> float:
-    """Wall time of `python -m calctool args` in a pty of width x height."""
+    """CPU time (user + system, of the command and its children) of `python -m calctool
+    args` in a pty of width x height. CPU time, not wall time: on a shared machine the
+    wall time mostly measures the other jobs."""
     cmd = " ".join(shlex.quote(a) for a in [sys.executable, "-m", "calctool", *args])
     inner = f"stty cols {width} rows {height}; {cmd} > /dev/null"
     env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS", "LINES")}
     env["TERM"] = "xterm-256color"
-    start = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(["script", "-qec", inner, "/dev/null"], env=env,
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    took = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    took = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if done.returncode not in (0, 3):
         raise SystemExit(f"{args}: exit {done.returncode}")
     return took
@@ -102,7 +107,7 @@ def main() -> None:
     widths = [int(w) for w in a.widths.split(",")]
     if shutil.which("script") is None:
         raise SystemExit("needs `script` (util-linux) for a pseudo-terminal")
-    print("Whole command in a colour pty (medians of", a.runs, "runs, s)")
+    print("Whole command in a colour pty (CPU seconds, medians of", a.runs, "runs)")
     print(f"{'case':10} {'cols':>4} {'no plot':>8} {'--plot':>8} {'adds':>7}")
     worst = 0.0
     for name, args in CASES:
