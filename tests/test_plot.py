@@ -314,3 +314,13 @@ def test_save_on_the_other_plotting_commands(cli, tmp_path, args: list[str]) -> 
     assert r.code == 0, r.stderr
     assert r.json["plot"]["series"]  # --save implies --plot: the data is in the document
     assert out.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
+def test_diff_plot_respects_the_domain_as_written() -> None:
+    # sqrt(x)^2 is read as x, but only for x >= 0; x/x is 1 except at 0.
+    r = calctool.diff("sqrt(x)^2", plot=True, plot_range="-2:2")
+    assert r.plot is not None
+    for s in r.plot.series:
+        assert min(x for x, _ in finite(s)) >= 0, s.label
+    r = calctool.diff("sqrt(y)^2*x", wrt="x", at="x=1,y=4", plot=True)  # y fixed by at
+    assert r.plot is not None and finite(r.plot.series[0])

@@ -138,7 +138,8 @@ def _diff(text: str, *, wrt: str | Sequence[str | sp.Symbol] | None, order: int,
         derivative = sp.diff(derivative, var)
     derivative = tidy(derivative)
     values = (_value_at(expr, sequence, point, digits),) if point is not None else ()
-    plot_data = _plot(expr, derivative, sequence, point, plot_range, say) if plot else None
+    plot_data = _plot(expr, derivative, sequence, point, plot_range, say,
+                      parsed.conditions) if plot else None
     derivation = None
     if steps:
         from calctool.core.engines.steps import explain
@@ -150,8 +151,8 @@ def _diff(text: str, *, wrt: str | Sequence[str | sp.Symbol] | None, order: int,
 
 def _plot(expr: sp.Expr, derivative: sp.Expr, sequence: Sequence[sp.Symbol],
           point: dict[sp.Symbol, sp.Expr] | None, plot_range: RangeLike | None,
-          say: Spelling) -> PlotData:
-    from calctool.core.engines.plotdata import parse_plot_range, sample
+          say: Spelling, conditions: Sequence[object] = ()) -> PlotData:
+    from calctool.core.engines.plotdata import parse_plot_range, sample, written_domain
 
     var = sequence[-1]
     if len(set(sequence)) > 1:
@@ -163,8 +164,12 @@ def _plot(expr: sp.Expr, derivative: sp.Expr, sequence: Sequence[sp.Symbol],
     lo, hi = parse_plot_range(plot_range, center, spelling=say)
     order = len(sequence)
     marks = "'" * order if order <= 3 else f"^({order})"
-    # f' is drawn only where f is defined: 1/x is not log(x)'s derivative for x < 0.
-    return sample([(f"f({var})", f), (f"f{marks}({var})", d, f)], var, lo, hi,
+    # Each is drawn only where f is defined as written (sqrt(x)^2: x >= 0), and f' only
+    # where f is: 1/x is not log(x)'s derivative for x < 0.
+    written = written_domain(conditions)
+    domain = written.xreplace(fixed) if written is not None else None
+    return sample([(f"f({var})", f, domain), (f"f{marks}({var})", d,
+                   written_domain([], domain, f))], var, lo, hi,
                   title="f = {f} and its derivative", subject=expr, spelling=say)
 
 
