@@ -31,6 +31,7 @@ _API = {
     "series": "calctool.core.ops.series",
     "jacobian": "calctool.core.ops.jacobian",
     "backprop": "calctool.core.ops.backprop",
+    "plot": "calctool.core.ops.plot",
 }
 # Names that are not operations: the error types a caller may catch.
 _OTHER = {
@@ -46,7 +47,7 @@ _OTHER = {
 __all__ = [  # noqa: RUF022 - operations first, then errors
     "__version__",
     "diff", "evaluate", "tangent", "limit", "gradcheck", "hessian",
-    "series", "jacobian", "backprop",
+    "series", "jacobian", "backprop", "plot",
     "CalcError", "UsageError", "ParseError", "ComputeError", "DomainError",
     "ComputationTimeout",
     "input_syntax",
@@ -69,6 +70,7 @@ if TYPE_CHECKING:
     from calctool.core.ops.hessian import hessian
     from calctool.core.ops.jacobian import jacobian
     from calctool.core.ops.limit import limit
+    from calctool.core.ops.plot import plot
     from calctool.core.ops.series import series
     from calctool.core.ops.tangent import tangent
 

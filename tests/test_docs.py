@@ -196,6 +196,10 @@ CASES: dict[str, list[list[str]]] = {
     "backprop": [
         ["(sigmoid(w*x+b) - t)^2", "--vars", "w,b", "--at", "w=0.5,b=0.1,x=2,t=0.8"],
     ],
+    "plot": [
+        ["sin(x)", "cos(x)", "--range", "-pi:pi"],
+        ["x^2", "--derivative", "--tangent-at", "1", "--range", "-1:3"],
+    ],
 }
 
 ERROR_CASES = [

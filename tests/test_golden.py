@@ -85,6 +85,10 @@ CASES: dict[str, list[tuple[str, list[str]]]] = {
         ("neuron", ["(sigmoid(w*x+b) - t)^2", "--vars", "w,b", "--at",
                     "w=0.5,b=0.1,x=2,t=0.8"]),
     ],
+    "plot": [  # the terminal plot is part of the answer (no colour: deterministic)
+        ("two-curves", ["sin(x)", "cos(x)", "--range", "-pi:pi"]),
+        ("tangent", ["x^2", "--tangent-at", "1", "--derivative", "--range", "-1:3"]),
+    ],
 }
 
 RENDERERS = {

@@ -317,7 +317,7 @@ def test_plot_shows_curve_tangent_and_point() -> None:
     assert r.plot is not None
     labels = [s.label for s in r.plot.series]
     assert labels == ["f(x)", "tangent"]
-    assert r.plot.points == (("(3, 9)", 3.0, 9.0),)
+    assert r.plot.points == (("(3, 9)", 3.0, 9.0, False),)  # a filled point: f(3) = 9
     text = build(r.plot, width=80, height=24, color=False)
     assert "●" in text
     assert "f(x)" in text and "tangent" in text and "(3, 9)" in text

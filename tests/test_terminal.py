@@ -83,9 +83,10 @@ def test_without_colour_each_series_has_its_own_marker(ascii: bool) -> None:
 
     result = diff("sin(x)", plot=True)
     text = build(result.plot, width=80, height=20, color=False, ascii=ascii)
-    legend = [line for line in text.splitlines() if "f(x)" in line or "f'(x)" in line]
-    marks = [line.split(" f")[0].split()[-1][-2:] for line in legend[:2]]  # "┤ ⢕⢕ f(x)" -> ⢕⢕
-    assert len(marks) == 2 and marks[0] != marks[1]
+    # The legend, under the plot: "─── f(x)   ╌╌╌ f'(x)" (ASCII: "... f(x)   xxx f'(x)")
+    legend = text.splitlines()[-1]
+    marks = [part.split()[-1] for part in legend.split(" f")[:2]]
+    assert len(marks) == 2 and marks[0] != marks[1], legend
 
 
 def test_rounding_keeps_numbers_that_differ_different() -> None:

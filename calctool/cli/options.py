@@ -63,6 +63,13 @@ At = Annotated[str | None, typer.Option(
 Plot = Annotated[bool, typer.Option("--plot", help="Draw a terminal plot.")]
 Range = Annotated[str | None, typer.Option(
     "--range", metavar="A:B", help="The plot's x range, e.g. -2:2.", show_default=False)]
+Ylim = Annotated[str | None, typer.Option(
+    "--ylim", metavar="A:B", help="The plot's y range (default: chosen from the values, "
+                                  "spikes near poles left out).", show_default=False)]
+Save = Annotated[str | None, typer.Option(
+    "--save", metavar="FILE", help="Also write the plot to FILE (.svg, .png or .pdf) with "
+                                   "matplotlib: pip install 'calctool[figures]'.",
+    show_default=False)]
 
 Digits = Annotated[int | None, typer.Option(
     "--digits", "-d", metavar="N", min=1, max=10_000,
@@ -83,10 +90,13 @@ def deprecated(old: str, new: str) -> None:
     sys.stderr.write(f"calctool: note: {old} is deprecated: use {new} (same meaning)\n")
 
 
-def plot_window(range_: str | None, plot: bool) -> None:
-    """--range is the window of a plot: without --plot it would be ignored, so it is an error."""
-    if range_ is not None and not plot:
-        from calctool.core.errors import UsageError
+def plot_window(range_: str | None, plot: bool, ylim: str | None = None) -> None:
+    """--range and --ylim are the windows of a plot: without --plot (or --save) they would be
+    ignored, so they are an error."""
+    for flag, given in (("--range", range_), ("--ylim", ylim)):
+        if given is not None and not plot:
+            from calctool.core.errors import UsageError
 
-        raise UsageError("--range sets the x window of a plot: add --plot (or drop --range)",
-                         code="bad_option")
+            axis = "x" if flag == "--range" else "y"
+            raise UsageError(f"{flag} sets the {axis} window of a plot: add --plot or --save "
+                             f"(or drop {flag})", code="bad_option")

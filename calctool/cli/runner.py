@@ -49,9 +49,12 @@ def _run(settings: Settings, text: str, compute: Compute) -> int:
 
         warm(settings)
         return run_batch(settings, compute, sys.stdin)
-    from calctool.render.output import emit, emit_error, lookalike_notes
+    import time
+
+    from calctool.render.output import emit_error, lookalike_notes
 
     output = settings.output
+    started = time.monotonic()
     with watchdog(settings, text), cpu_backstop(settings.timeout + 2 * HARD_GRACE_SECONDS), \
             stdout_to_stderr():
         outcome = attempt(settings, compute, text)
@@ -59,8 +62,28 @@ def _run(settings: Settings, text: str, compute: Compute) -> int:
         emit_error(output, outcome, text, settings.command)
         return int(outcome.exit_status)
     lookalike_notes(output, outcome)
-    emit(output, outcome)
+    # --timeout covers the whole command: drawing a plot is part of it.
+    rendered = render_within(settings, outcome, settings.timeout - (time.monotonic() - started))
+    if isinstance(rendered, CalcError):
+        emit_error(output, rendered, text, settings.command)
+        return int(rendered.exit_status)
     return int(getattr(outcome, "exit_status", ExitStatus.OK))
+
+
+def render_within(settings: Settings, outcome: Result, seconds: float) -> CalcError | None:
+    """Print the result within the time left, or return the timeout."""
+    from calctool.core.budget import time_limit
+    from calctool.render.output import emit
+
+    if settings.timeout and seconds <= 0:
+        seconds = 0.01
+    try:
+        with time_limit(seconds if settings.timeout else None, "the command",
+                        spelling=TIMEOUT_FLAG):
+            emit(settings.output, outcome)
+    except CalcError as exc:
+        return exc
+    return None
 
 
 def warm(settings: Settings) -> None:

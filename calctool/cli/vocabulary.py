@@ -38,6 +38,12 @@ FLAGS: dict[str, Flag] = {
                    "variables; one range per variable)"),
     "--range": Flag("the x window of a plot, A:B; only with --plot (else a usage error)"),
     "--plot": Flag("draw a terminal plot"),
+    "--ylim": Flag("the y window of a plot, A:B; only with --plot or --save (else a usage "
+                   "error)"),
+    "--save": Flag("write the plot as a picture, FILE.svg, .png or .pdf (needs the figures "
+                   "extra: pip install 'calctool[figures]')"),
+    "--derivative": Flag("plot: draw each function's derivative too"),
+    "--tangent-at": Flag("plot: draw the tangent line to the first function at x = A"),
     "--digits": Flag("significant digits of the decimals shown; --json keeps full precision "
                      "(eval and diff also compute the value to N digits, beyond 15 if asked)"),
     "--json": Flag("one JSON document (JSON Lines when reading stdin); docs/json.md"),

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from calctool.cli import options as opt
-from calctool.cli.runner import run
+from calctool.cli.figures import run_saving
 from calctool.cli.settings import make_settings, with_syntax
 from calctool.core.errors import Spelling
 
@@ -37,6 +37,7 @@ Examples:
 # How the core's messages name its parameters here: by these flags.
 FLAGS = Spelling({"wrt": "--wrt", "order": "--order", "at": "--at", "simplify": "--simplify",
                   "steps": "--steps", "plot": "--plot", "plot_range": "--range",
+                  "ylim": "--ylim",
                   "digits": "--digits", "timeout": "--timeout", "implicit": "--implicit",
                   "variables": "--vars"})
 
@@ -64,6 +65,8 @@ def diff(
     plot: opt.Plot = False,
     range_: opt.Range = None,
     digits: opt.Digits = None,
+    ylim: opt.Ylim = None,
+    save: opt.Save = None,
     json: opt.Json = False,
     latex: opt.Latex = False,
     latex_style: opt.LatexStyle = "display",
@@ -85,15 +88,16 @@ def diff(
     """
     settings = make_settings("diff", json=json, latex=latex, timeout=timeout, ascii=ascii,
                              digits=digits, latex_style=latex_style)
-    opt.plot_window(range_, plot)
+    opt.plot_window(range_, plot or save is not None, ylim)
 
     def compute(text: str) -> object:
         from calctool.core.ops.diff import diff as differentiate
 
         return differentiate(text, wrt=wrt, order=order, at=at, simplify=simplify,
                              digits=digits or 15, variables=variables,
-                             plot=plot, plot_range=range_, steps=steps,
-                             timeout=settings.timeout, spelling=FLAGS, implicit=implicit)
+                             plot=plot or save is not None, plot_range=range_, steps=steps,
+                             timeout=settings.timeout, spelling=FLAGS, implicit=implicit,
+                             ylim=ylim)
     settings = with_syntax(settings, input_syntax)
 
-    raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]
+    raise typer.Exit(run_saving(settings, expression, compute, save))

@@ -7,13 +7,13 @@ from typing import Annotated
 import typer
 
 from calctool.cli import options as opt
-from calctool.cli.runner import run
+from calctool.cli.figures import run_saving
 from calctool.cli.settings import make_settings, with_syntax
 from calctool.core.errors import Spelling
 
 FLAGS = Spelling({"to": "--to", "direction": "--dir", "k_max": "--k-max", "table": "--table",
                   "numeric_only": "--numeric", "plot": "--plot", "plot_range": "--range",
-                  "assume": "--assume", "timeout": "--timeout"})
+                  "assume": "--assume", "timeout": "--timeout", "ylim": "--ylim"})
 
 EXAMPLES = """\
 Examples:
@@ -58,6 +58,8 @@ def limit(
     plot: opt.Plot = False,
     range_: opt.Range = None,
     digits: opt.Digits = None,
+    ylim: opt.Ylim = None,
+    save: opt.Save = None,
     json: opt.Json = False,
     latex: opt.Latex = False,
     latex_style: opt.LatexStyle = "display",
@@ -74,14 +76,15 @@ def limit(
     """
     settings = make_settings("limit", json=json, latex=latex, timeout=timeout, ascii=ascii,
                              digits=digits, latex_style=latex_style)
-    opt.plot_window(range_, plot)
+    opt.plot_window(range_, plot or save is not None, ylim)
 
     def compute(text: str) -> object:
         from calctool.core.ops.limit import limit as limit_op
 
         return limit_op(text, to=to, direction=direction, table=table, k_max=k_max,
-                        plot=plot, plot_range=range_, numeric_only=numeric, assume=assume,
-                        timeout=settings.timeout, spelling=FLAGS)
+                        plot=plot or save is not None, plot_range=range_,
+                        numeric_only=numeric, assume=assume,
+                        timeout=settings.timeout, spelling=FLAGS, ylim=ylim)
     settings = with_syntax(settings, input_syntax)
 
-    raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]
+    raise typer.Exit(run_saving(settings, expression, compute, save))

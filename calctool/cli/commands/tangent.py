@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from calctool.cli import options as opt
-from calctool.cli.runner import run
+from calctool.cli.figures import run_saving
 from calctool.cli.settings import make_settings, with_syntax
 from calctool.core.errors import Spelling
 
@@ -28,7 +28,7 @@ Examples:
 
 # How the core's messages name its parameters here: by these flags.
 FLAGS = Spelling({"at": "--at", "secants": "--secants", "k_max": "--k-max", "plot": "--plot",
-                  "plot_range": "--range", "timeout": "--timeout",
+                  "plot_range": "--range", "timeout": "--timeout", "ylim": "--ylim",
                   "variables": "--vars"})
 
 
@@ -49,6 +49,8 @@ def tangent(
     plot: opt.Plot = False,
     range_: opt.Range = None,
     digits: opt.Digits = None,
+    ylim: opt.Ylim = None,
+    save: opt.Save = None,
     json: opt.Json = False,
     latex: opt.Latex = False,
     latex_style: opt.LatexStyle = "display",
@@ -64,14 +66,15 @@ def tangent(
     """
     settings = make_settings("tangent", json=json, latex=latex, timeout=timeout, ascii=ascii,
                              digits=digits, latex_style=latex_style)
-    opt.plot_window(range_, plot)
+    opt.plot_window(range_, plot or save is not None, ylim)
 
     def compute(text: str) -> object:
         from calctool.core.ops.tangent import tangent as tangent_op
 
-        return tangent_op(text, at=at, secants=secants, k_max=k_max, plot=plot,
-                          plot_range=range_, timeout=settings.timeout, spelling=FLAGS,
-                          variables=variables)
+        return tangent_op(text, at=at, secants=secants, k_max=k_max,
+                          plot=plot or save is not None, plot_range=range_,
+                          timeout=settings.timeout, spelling=FLAGS, variables=variables,
+                          ylim=ylim)
     settings = with_syntax(settings, input_syntax)
 
-    raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]
+    raise typer.Exit(run_saving(settings, expression, compute, save))

@@ -95,7 +95,8 @@ def diff(f: str | sp.Expr, *, wrt: str | Sequence[str | sp.Symbol] | None = None
          digits: int = 15, plot: bool = False, plot_range: RangeLike | None = None,
          steps: bool = False, timeout: float | None = DEFAULT_TIMEOUT,
          spelling: Spelling = KEYWORDS,
-         implicit: str | sp.Symbol | None = None) -> DiffResult | ImplicitDiffResult:
+         implicit: str | sp.Symbol | None = None,
+         ylim: RangeLike | None = None) -> DiffResult | ImplicitDiffResult:
     """Differentiate `f` (text such as "x^3*cos(x)", or a sympy expression).
 
     `wrt`: the variables to differentiate by, in turn ("x,y" or ["x", "y"]:
@@ -127,9 +128,16 @@ def diff(f: str | sp.Expr, *, wrt: str | Sequence[str | sp.Symbol] | None = None
 
         digits = whole_number(digits, what=spelling.name("digits"))
     with bounded(timeout, spelling=spelling):
-        return _diff(f, wrt=wrt, order=order, at=at, simplify=simplify, digits=digits,
-                     variables=variables, plot=plot, plot_range=plot_range, steps=steps,
-                     say=spelling)
+        result = _diff(f, wrt=wrt, order=order, at=at, simplify=simplify, digits=digits,
+                       variables=variables, plot=plot, plot_range=plot_range, steps=steps,
+                       say=spelling)
+    if ylim is not None and result.plot is not None:  # `ylim`: the plot's y-window
+        from dataclasses import replace
+
+        from calctool.core.engines.plotdata import with_ylim
+
+        result = replace(result, plot=with_ylim(result.plot, ylim, spelling=spelling))
+    return result
 
 
 def _diff(text: str, *, wrt: str | Sequence[str | sp.Symbol] | None,
@@ -190,7 +198,8 @@ def _diff(text: str, *, wrt: str | Sequence[str | sp.Symbol] | None,
     if point is not None:
         value, why = _value_at(expr, sequence, point, digits)
         values, missing = (value,), (why,)
-    plot_data = _plot(expr, derivative, sequence, point, plot_range, say) if plot else None
+    plot_data = _plot(expr, derivative, sequence, point, plot_range, say,
+                      parsed.conditions) if plot else None
     derivation = None
     if steps:
         from calctool.core.engines.steps import explain
@@ -257,8 +266,8 @@ def _implicit(f: str | sp.Expr, implicit: str | sp.Symbol, *,
 
 def _plot(expr: sp.Expr, derivative: sp.Expr, sequence: Sequence[sp.Symbol],
           point: dict[sp.Symbol, sp.Expr] | None, plot_range: RangeLike | None,
-          say: Spelling) -> PlotData:
-    from calctool.core.engines.plotdata import parse_plot_range, sample
+          say: Spelling, conditions: Sequence[object] = ()) -> PlotData:
+    from calctool.core.engines.plotdata import parse_plot_range, sample, written_domain
 
     var = sequence[-1]
     if len(set(sequence)) > 1:
@@ -270,7 +279,12 @@ def _plot(expr: sp.Expr, derivative: sp.Expr, sequence: Sequence[sp.Symbol],
     lo, hi = parse_plot_range(plot_range, center, spelling=say)
     order = len(sequence)
     marks = "'" * order if order <= 3 else f"^({order})"
-    return sample([(f"f({var})", f), (f"f{marks}({var})", d)], var, lo, hi,
+    # Each is drawn only where f is defined as written (sqrt(x)^2: x >= 0), and f' only
+    # where f is: 1/x is not log(x)'s derivative for x < 0.
+    written = written_domain(conditions)
+    domain = written.xreplace(fixed) if written is not None else None
+    return sample([(f"f({var})", f, domain), (f"f{marks}({var})", d,
+                   written_domain([], domain, f))], var, lo, hi,
                   title="f = {f} and its derivative", subject=expr, spelling=say)
 
 

@@ -95,7 +95,7 @@ def limit(f: str | sp.Expr, *, to: PointLike | tuple[object, object] | None,
           direction: str | None = None, table: bool = False, k_max: int = DEFAULT_K_MAX,
           plot: bool = False, plot_range: RangeLike | None = None, numeric_only: bool = False,
           assume: object = None, timeout: float | None = DEFAULT_TIMEOUT,
-          spelling: Spelling = KEYWORDS) -> LimitResult:
+          spelling: Spelling = KEYWORDS, ylim: RangeLike | None = None) -> LimitResult:
     """lim f(x) as x -> a, for `f` text or a sympy expression.
 
     `to`: "x=0", "0", "oo", "x=pi/2", a number, sympy.oo, a pair ("x", 0) or
@@ -117,9 +117,16 @@ def limit(f: str | sp.Expr, *, to: PointLike | tuple[object, object] | None,
                          code="bad_value")
     facts = parse_assumptions(assume)
     with bounded(timeout, spelling=spelling):
-        return _limit(text, to=to, direction=direction, table=table, k_max=k_max, plot=plot,
-                      plot_range=plot_range, numeric_only=numeric_only, facts=facts,
-                      timeout=timeout, say=spelling)
+        result = _limit(text, to=to, direction=direction, table=table, k_max=k_max,
+                        plot=plot, plot_range=plot_range, numeric_only=numeric_only,
+                        facts=facts, timeout=timeout, say=spelling)
+    if ylim is not None and result.plot is not None:  # `ylim`: the plot's y-window
+        from dataclasses import replace
+
+        from calctool.core.engines.plotdata import with_ylim
+
+        result = replace(result, plot=with_ylim(result.plot, ylim, spelling=spelling))
+    return result
 
 
 def _limit(text: str, *, to: object, direction: str | None, table: bool, k_max: int,
@@ -639,19 +646,27 @@ def _plot(f: sp.Expr, var: sp.Symbol, a: sp.Expr, found: dict[str, Side],
     else:
         a_f = float(sp.N(a, 17))
         lo, hi = parse_plot_range(plot_range, a_f, max(2.0, abs(a_f) / 2), spelling=say)
-    marks: list[tuple[str, float, float]] = []
+    marks: list[tuple[str, float, float, bool]] = []
     value = result.value
     infinite_target = a in (sp.oo, sp.S.NegativeInfinity)
     if not infinite_target:
         a_f = float(sp.N(a, 17))
         if result.exists and _finite(value):
-            marks.append((f"limit {_label(value)}", a_f, float(sp.N(value, 17))))
+            level = float(sp.N(value, 17))
+            at_a = _value_at(f, var, a)
+            # A hole (open circle) unless f(a) is the limit; f(a) itself, filled, if other.
+            same = at_a is not None and abs(at_a - level) <= 1e-9 * max(1.0, abs(level))
+            marks.append((f"limit {_label(value)}", a_f, level, not same))
+            if at_a is not None and not same:
+                marks.append((f"f({_words(a)}) = {at_a:.6g}", a_f, at_a, False))
         else:
             for s, side in found.items():
                 if side.value is not None and _finite(side.value):
                     words = "from below" if s == "-" else "from above"
-                    marks.append((f"{words}: {_label(side.value)}", a_f,
-                                  float(sp.N(side.value, 17))))
+                    level = float(sp.N(side.value, 17))
+                    at_a = _value_at(f, var, a)
+                    same = at_a is not None and abs(at_a - level) <= 1e-9 * max(1.0, abs(level))
+                    marks.append((f"{words}: {_label(side.value)}", a_f, level, not same))
     arrow = f"{var} → {_words(a)}"
     data = sample([(f"f({var})", f)], var, lo, hi, title=f"{{f}} as {arrow}",
                   points=marks, subject=f, spelling=say)
@@ -672,6 +687,16 @@ def _plot(f: sp.Expr, var: sp.Symbol, a: sp.Expr, found: dict[str, Side],
         data = replace(data, series=data.series + (line,), ylim=ylim)
     return data
 
+
+
+def _value_at(f: sp.Expr, var: sp.Symbol, a: sp.Expr) -> float | None:
+    """f(a) as a float when f is defined (and real) there, else None."""
+    import numpy as np
+
+    from calctool.core.engines.numeric import evaluate_many
+
+    y = evaluate_many(f, [var], [np.array([float(sp.N(a, 17))])])[0]
+    return float(y) if np.isfinite(y) else None
 
 
 def _label(v: sp.Expr) -> str:

@@ -51,8 +51,8 @@ def tangent(f: str | sp.Expr, *, at: PointLike | None, secants: bool = False,
             k_max: int = DEFAULT_K_MAX, plot: bool = False,
             plot_range: RangeLike | None = None,
             timeout: float | None = DEFAULT_TIMEOUT, spelling: Spelling = KEYWORDS,
-            variables: str | Sequence[str | sp.Symbol] | None = None
-            ) -> TangentResult | CurveTangentResult:
+            variables: str | Sequence[str | sp.Symbol] | None = None,
+            ylim: RangeLike | None = None) -> TangentResult | CurveTangentResult:
     """The tangent to the graph of `f` (text or a sympy expression) at the point `at`.
 
     `at`: "x=1", "3", "x=1,y=2", {"x": 1, "y": 2} or a bare number. Several
@@ -69,8 +69,13 @@ def tangent(f: str | sp.Expr, *, at: PointLike | None, secants: bool = False,
     text = expression_text(f)
     k_max = whole_number(k_max, what=spelling.name("k_max"))
     with bounded(timeout, spelling=spelling):
-        return _tangent(text, at=at, secants=secants, k_max=k_max, plot=plot,
-                        plot_range=plot_range, say=spelling, chosen=variables)
+        result = _tangent(text, at=at, secants=secants, k_max=k_max, plot=plot,
+                          plot_range=plot_range, say=spelling, chosen=variables)
+    if ylim is not None and isinstance(result, TangentResult) and result.plot is not None:
+        from calctool.core.engines.plotdata import with_ylim
+
+        result = replace(result, plot=with_ylim(result.plot, ylim, spelling=spelling))
+    return result
 
 
 def _tangent(text: str, *, at: PointLike | None, secants: bool, k_max: int, plot: bool,
@@ -338,6 +343,10 @@ def _plot(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, value: Value, info: PointDe
         data = replace(data, series=(break_at(data.series[0], a_f),))
     xs = np.array(data.series[0].x)
     ylo, yhi = data.ylim if data.ylim else (fa - 1.0, fa + 1.0)
+    if not info.exists and not info.vertical:
+        # Room on the other side of the point, where the one-sided lines part from f.
+        ylo, yhi = min(ylo, fa - (yhi - fa) / 2), max(yhi, fa + (fa - ylo) / 2)
+        data = replace(data, ylim=(ylo, yhi))
     extra: list[Series] = []
 
     def ray(label: str, m: float, keep: np.ndarray) -> Series:
@@ -355,10 +364,11 @@ def _plot(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, value: Value, info: PointDe
         extra.append(ray("tangent", float(sp.N(slope, 17)), everywhere))
     else:
         left, right = _finite_float(info.left), _finite_float(info.right)
+        # Whole lines through the point (an X at a corner), so that they show beside f.
         if left is not None:
-            extra.append(ray("slope from below", left, xs <= a_f))
+            extra.append(ray("slope from below", left, everywhere))
         if right is not None:
-            extra.append(ray("slope from above", right, xs >= a_f))
+            extra.append(ray("slope from above", right, everywhere))
     return replace(data, series=data.series + tuple(extra))
 
 
