@@ -28,6 +28,7 @@ _API = {
     "limit": "calctool.core.ops.limit",
     "gradcheck": "calctool.core.ops.gradcheck",
     "hessian": "calctool.core.ops.hessian",
+    "integrate": "calctool.core.ops.integrate",
 }
 # Names that are not operations: the error types a caller may catch.
 _OTHER = {
@@ -41,7 +42,7 @@ _OTHER = {
 
 __all__ = [  # noqa: RUF022 - operations first, then errors
     "__version__",
-    "diff", "evaluate", "tangent", "limit", "gradcheck", "hessian",
+    "diff", "evaluate", "tangent", "limit", "gradcheck", "hessian", "integrate",
     "CalcError", "UsageError", "ParseError", "ComputeError", "DomainError",
     "ComputationTimeout",
 ]
@@ -59,6 +60,7 @@ if TYPE_CHECKING:
     from calctool.core.ops.eval import evaluate
     from calctool.core.ops.gradcheck import gradcheck
     from calctool.core.ops.hessian import hessian
+    from calctool.core.ops.integrate import integrate
     from calctool.core.ops.limit import limit
     from calctool.core.ops.tangent import tangent
 

@@ -169,6 +169,19 @@ CASES: dict[str, list[list[str]]] = {
         ["sin(x) + y^2", "--critical"],
         ["a*x^2 + y^2", "--vars", "x,y", "--critical", "--at", "a=1"],
     ],
+    "integrate": [
+        ["x^2*exp(x)"],
+        ["sin(x)^2", "--steps"],
+        ["x*log(x)", "--steps"],
+        ["1/(x^2-1)", "--steps"],
+        ["x/sqrt(1-x^2)", "--steps"],
+        ["exp(a*x)", "--wrt", "x"],
+        ["exp(-x^2)", "--from", "-oo", "--to", "oo"],
+        ["1/x^2", "--from", "-1", "--to", "1"],
+        ["sin(x)/x", "--from", "0", "--to", "1"],
+        ["x^2", "--from", "0", "--to", "1", "--riemann", "mid", "--n", "4,8,16"],
+        ["a*x^2", "--wrt", "x", "--from", "0", "--to", "b"],
+    ],
 }
 
 ERROR_CASES = [

@@ -20,7 +20,7 @@ from calctool.core.errors import CalcError, ExitStatus
 
 # Each command lives in calctool/cli/commands/<name>.py, defining a function
 # of the same name (eval_ for eval) and an EXAMPLES epilog.
-COMMANDS = ("diff", "eval", "tangent", "limit", "gradcheck", "hessian")
+COMMANDS = ("diff", "eval", "tangent", "limit", "gradcheck", "hessian", "integrate")
 
 
 def _version(value: bool) -> None:

@@ -1,0 +1,707 @@
+"""Antiderivatives that are checked, and definite integrals that are cross-examined.
+
+* `antiderivative(f, x)`: sympy's antiderivative, in real form for real input
+  (log|u| where u takes negative values on the domain of f), shown only after
+  it is verified: F' - f simplifies to 0, and F' equals f at random real points
+  of the domain of f (30-digit arithmetic). What cannot be verified is never
+  returned: `NotVerified` carries the evidence.
+* `definite(f, x, a, b)`: the points in [a, b] where f is not continuous (poles,
+  log and sqrt domain edges) split the interval; each piece is F(q⁻) - F(p⁺)
+  with one-sided limits, so a pole inside is never integrated across and a
+  divergent piece says which end diverges and why. Every convergent answer is
+  cross-checked against mpmath quadrature over the same pieces (independent
+  numeric evidence); when there is no elementary closed form the quadrature
+  value is the answer, with its error estimate, marked numeric.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy as sp
+
+from calctool.core.budget import time_limit
+from calctool.core.errors import ComputationTimeout, ComputeError, DomainError
+from calctool.core.expr.functions import to_elementary
+
+DIGITS = 30  # working precision of the checks (decimal digits)
+CHECK_POINTS = 8  # random points where F' is compared with f
+MIN_CHECK_POINTS = 3
+CHECK_RTOL = 1e-12  # at 30 digits, F'(x) and f(x) agree to far better than this
+QUAD_DIGITS = 30
+SEED = 20261129
+
+# Functions that are themselves defined by an integral: a value written with them is
+# exact, but it is not an elementary closed form (Si(1) is "the integral of sin(x)/x").
+SPECIAL = (sp.Si, sp.Ci, sp.Shi, sp.Chi, sp.Ei, sp.li, sp.Li, sp.erf, sp.erfc, sp.erfi,
+           sp.fresnels, sp.fresnelc, sp.expint, sp.polylog, sp.uppergamma, sp.lowergamma,
+           sp.hyper, sp.meijerg, sp.elliptic_e, sp.elliptic_f, sp.elliptic_k, sp.zeta,
+           sp.polygamma, sp.LambertW, sp.besselj, sp.bessely, sp.besseli, sp.besselk)
+
+ABS_NOTE = ("convention: for real x, ∫ u'/u dx = ln|u| + C on each interval where u ≠ 0 "
+            "(the constant may differ from one interval to the next)")
+
+
+class NotVerified(ComputeError):
+    """An antiderivative (or a definite value) that could not be confirmed: exit 3."""
+
+    code = "not_verified"
+
+
+# ---------------------------------------------------------------------------
+# Numbers
+
+
+def value(e: sp.Basic, point: dict[sp.Symbol, sp.Expr], digits: int = DIGITS) -> float | None:
+    """e at the point as a real float, or None (not real, not finite, not computable)."""
+    try:
+        v = sp.N(e.xreplace(point), digits)
+    except (TypeError, ValueError, ArithmeticError, NotImplementedError, AttributeError):
+        return None
+    if not v.is_number or v.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.AccumBounds):
+        return None
+    re_part, im_part = v.as_real_imag()
+    try:
+        if abs(float(im_part)) > 1e-25 * max(1.0, abs(float(re_part))):
+            return None
+        number = float(re_part)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(number):
+        return None
+    return number
+
+
+def parameters(f: sp.Expr, x: sp.Symbol) -> list[sp.Symbol]:
+    return sorted((s for s in f.free_symbols if s != x), key=str)
+
+
+def _random_point(f: sp.Expr, x: sp.Symbol, rng: random.Random,
+                  fixed: dict[sp.Symbol, sp.Expr]) -> dict[sp.Symbol, sp.Expr]:
+    scale = rng.choice((0.5, 2.0, 5.0))
+    point = {x: sp.Float(rng.uniform(-scale, scale), DIGITS)}
+    point.update(fixed)
+    return point
+
+
+def sample_domain(f: sp.Expr, x: sp.Symbol, count: int = CHECK_POINTS,
+                  tries: int = 60) -> list[dict[sp.Symbol, sp.Expr]]:
+    """Random real points where f has a real finite value (parameters get values in
+    [0.5, 2.5], the same at every point)."""
+    rng = random.Random(SEED)
+    fixed = {p: sp.Float(rng.uniform(0.5, 2.5), DIGITS) for p in parameters(f, x)}
+    found: list[dict[sp.Symbol, sp.Expr]] = []
+    for _ in range(tries):
+        point = _random_point(f, x, rng, fixed)
+        if value(f, point) is not None:
+            found.append(point)
+            if len(found) >= count:
+                break
+    return found
+
+
+# ---------------------------------------------------------------------------
+# Antiderivatives
+
+
+@dataclass(frozen=True)
+class CheckPoint:
+    x: float
+    derivative: float  # F'(x)
+    integrand: float  # f(x)
+
+
+@dataclass(frozen=True)
+class Verification:
+    """Evidence that F' = f: symbolic (F' - f simplifies to 0) and numeric."""
+
+    symbolic: bool
+    points: tuple[CheckPoint, ...]
+    max_rel_error: float
+    parameters: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "method": "symbolic and numeric" if self.symbolic else "numeric",
+            "symbolic": self.symbolic,
+            "points": [{"x": p.x, "derivative": p.derivative, "integrand": p.integrand}
+                       for p in self.points],
+            "max_rel_error": self.max_rel_error,
+            **({"parameters": self.parameters} if self.parameters else {}),
+        }
+
+
+@dataclass(frozen=True)
+class Antiderivative:
+    result: sp.Expr  # without + C
+    verification: Verification
+    notes: tuple[str, ...] = ()
+    raw: sp.Expr | None = None  # sympy's form, before real forms (when different)
+
+
+def verify(F: sp.Expr, f: sp.Expr, x: sp.Symbol, *,
+           symbolic_seconds: float = 2.0) -> Verification:
+    """Check F' = f; raise NotVerified with the evidence when it does not hold."""
+    dF = sp.diff(F, x)
+    points = sample_domain(f, x)
+    checked: list[CheckPoint] = []
+    worst = 0.0
+    for point in points:
+        vf = value(f, point)
+        vd = value(dF, point)
+        if vd is None:
+            vd = _numeric_derivative(F, x, point)
+        if vf is None or vd is None:
+            continue
+        if value(F, point) is None:
+            raise NotVerified(
+                f"the antiderivative {sp.sstr(F)} is not real at {x} = "
+                f"{float(point[x]):.6g}, where the integrand is",
+                code="not_verified", details={"at": float(point[x])})
+        err = abs(vd - vf) / max(1.0, abs(vf))
+        worst = max(worst, err)
+        checked.append(CheckPoint(float(point[x]), vd, vf))
+        if err > CHECK_RTOL:
+            raise NotVerified(
+                f"the antiderivative found does not check out: its derivative is {vd:.15g} "
+                f"at {x} = {float(point[x]):.15g}, where the integrand is {vf:.15g}",
+                code="not_verified",
+                details={"antiderivative": sp.sstr(F), "at": float(point[x]),
+                         "derivative": vd, "integrand": vf})
+    if len(checked) < MIN_CHECK_POINTS:
+        raise NotVerified(
+            f"the antiderivative {sp.sstr(F)} could not be checked: too few real points "
+            "where both the integrand and its derivative have values",
+            code="not_verified", details={"antiderivative": sp.sstr(F)})
+    symbolic = False
+    try:
+        with time_limit(symbolic_seconds):
+            symbolic = sp.simplify(dF - f) == 0
+    except ComputationTimeout:
+        symbolic = False
+    fixed = {str(k): float(v) for k, v in points[0].items() if k != x} if points else {}
+    return Verification(symbolic, tuple(checked), worst, fixed)
+
+
+def _numeric_derivative(F: sp.Expr, x: sp.Symbol, point: dict[sp.Symbol, sp.Expr]
+                        ) -> float | None:
+    """F'(x) by mpmath's numeric differentiation (F with floor() and the like)."""
+    import mpmath
+
+    others = {k: v for k, v in point.items() if k != x}
+    g = F.xreplace(others)
+
+    def at(t: Any) -> Any:
+        v = sp.N(g.xreplace({x: sp.Float(mpmath.nstr(t, 50), 50)}), 45)
+        if not v.is_Float:
+            raise ValueError
+        return mpmath.mpf(str(v))
+
+    try:
+        with mpmath.workdps(45):
+            return float(mpmath.diff(at, mpmath.mpf(str(point[x])), h=mpmath.mpf("1e-15")))
+    except (ValueError, ZeroDivisionError, TypeError):
+        return None
+
+
+def real_forms(F: sp.Expr, f: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, bool]:
+    """log(u) -> log(|u|) wherever u takes negative values on the domain of f.
+
+    d/dx ln|u| = u'/u as d/dx ln(u) is, so the result is still an antiderivative,
+    and it is real on every interval of the domain. True when something changed."""
+    logs = [g for g in F.atoms(sp.log) if g.args and g.has(x)]
+    if not logs:
+        return F, False
+    points = sample_domain(f, x, count=24, tries=120)
+    replace: dict[sp.Basic, sp.Basic] = {}
+    for lg in logs:
+        u = lg.args[0]
+        if isinstance(u, sp.Abs) or u.is_nonnegative:
+            continue
+        for point in points:
+            vu = value(u, point)
+            if vu is not None and vu < 0:
+                replace[lg] = sp.log(sp.Abs(u))
+                break
+    if not replace:
+        return F, False
+    return F.xreplace(replace), True
+
+
+def prepare(f: sp.Expr) -> sp.Expr:
+    """The integrand in sympy's own functions (sigmoid, relu, real roots rewritten)."""
+    return to_elementary(f)
+
+
+def antiderivative(f: sp.Expr, x: sp.Symbol, *, seconds: float | None = None) -> Antiderivative:
+    """A verified antiderivative of f (without + C), in real form.
+
+    Raises NotVerified (exit 3) when sympy finds none (an unevaluated Integral) or
+    when what it finds does not check out; ComputationTimeout past `seconds`."""
+    g = prepare(f)
+    with time_limit(seconds, "finding an antiderivative"):
+        F = sp.integrate(g, x)
+    if F.has(sp.Integral):
+        raise NotVerified(f"no antiderivative of {sp.sstr(f)} in closed form was found "
+                          "(the computer algebra system returns it unevaluated)",
+                          code="no_closed_form")
+    notes: list[str] = []
+    raw = F
+    F, changed = real_forms(F, g, x)
+    if F.has(sp.I):
+        F = _real_part(F, g, x)
+    verification = verify(F, g, x)
+    if changed:
+        notes.append(ABS_NOTE)
+    if any(F.has(s) for s in SPECIAL):
+        names = sorted({type(a).__name__ for a in F.atoms(sp.Function)
+                        if isinstance(a, SPECIAL)})
+        notes.append("the antiderivative is written with special functions ("
+                     + ", ".join(names) + "), themselves defined by integrals")
+    return Antiderivative(F, verification, tuple(notes), raw if raw != F else None)
+
+
+def _real_part(F: sp.Expr, f: sp.Expr, x: sp.Symbol) -> sp.Expr:
+    """Re F is an antiderivative of a real f whenever F is: try it in a readable form."""
+    try:
+        with time_limit(2.0):
+            G = sp.simplify(sp.re(sp.expand_complex(F)))
+    except ComputationTimeout:
+        return F
+    return G if not G.has(sp.I, sp.re, sp.im) and G.has(x) else F
+
+
+# ---------------------------------------------------------------------------
+# Definite integrals
+
+
+@dataclass(frozen=True)
+class Piece:
+    lo: sp.Expr
+    hi: sp.Expr
+    exact: sp.Expr | None  # None when found numerically
+    numeric: float | None
+    error: float | None = None  # a quadrature error estimate
+
+
+@dataclass(frozen=True)
+class Divergence:
+    point: sp.Expr  # where the integral diverges (an end, ±oo, or a point inside)
+    side: str  # "-" approached from below, "+" from above
+    limit: str  # what F does there: "oo", "-oo", "oscillates", "unbounded"
+    reason: str
+    inside: bool  # a point inside [a, b], not an end
+    evidence: tuple[tuple[float, float], ...] = ()  # (distance or x, partial integral)
+
+
+@dataclass(frozen=True)
+class Definite:
+    converges: bool
+    exact: sp.Expr | None = None  # the exact value (possibly with special functions)
+    value: float | None = None  # its numeric value (or the quadrature's, when numeric)
+    error: float | None = None  # the quadrature's error estimate (numeric answers)
+    numeric: bool = False  # the answer is the quadrature value
+    numeric_reason: str | None = None
+    closed_form: bool = True  # exact is elementary
+    split: tuple[sp.Expr, ...] = ()  # points inside where f is not continuous
+    pieces: tuple[Piece, ...] = ()
+    divergence: Divergence | None = None
+    quadrature: tuple[float, float] | None = None  # mpmath's value and error estimate
+    text: str | None = None  # the value to 30 digits
+    notes: tuple[str, ...] = ()
+
+
+def is_special(e: sp.Expr) -> bool:
+    return any(isinstance(a, SPECIAL) for a in sp.preorder_traversal(e))
+
+
+def breakpoints(f: sp.Expr, x: sp.Symbol, lo: sp.Expr, hi: sp.Expr,
+                seconds: float = 3.0) -> list[sp.Expr]:
+    """The points of [lo, hi] where f is not continuous, in order (ends included if so).
+
+    Raises DomainError when f has no real values on a part of [lo, hi] and
+    ComputeError when there are infinitely many such points."""
+    from sympy.calculus.util import continuous_domain
+
+    whole = sp.Interval(lo, hi)
+    try:
+        with time_limit(seconds, "finding where the integrand is not continuous"):
+            good = continuous_domain(f, x, whole)
+            bad = whole - good
+    except ComputationTimeout:
+        raise ComputeError("could not find where the integrand is not continuous in time",
+                           code="cannot_decide") from None
+    except (NotImplementedError, ValueError, TypeError) as exc:
+        raise ComputeError(f"could not find where the integrand is not continuous ({exc})",
+                           code="cannot_decide") from None
+    if bad is sp.S.EmptySet:
+        return []
+    if isinstance(bad, sp.FiniteSet):
+        points = [p for p in bad if p.is_real]
+        return sorted(points, key=lambda p: float(p))
+    parts = bad.args if isinstance(bad, sp.Union) else (bad,)
+    if any(isinstance(p, sp.Interval) and p.measure != 0 for p in parts):
+        where = interval_text(bad)
+        raise DomainError(f"the integrand has no real values on {where}, a part of "
+                          f"[{sp.sstr(lo)}, {sp.sstr(hi)}]: the integral is undefined there",
+                          code="undefined")
+    raise ComputeError(f"the integrand is not continuous at infinitely many points of "
+                       f"[{sp.sstr(lo)}, {sp.sstr(hi)}] ({sp.sstr(bad)})",
+                       code="cannot_decide")
+
+
+def interval_text(s: sp.Set) -> str:
+    """[-1, 0) for Interval.Ropen(-1, 0); unions joined by ∪."""
+    if isinstance(s, sp.Union):
+        return " ∪ ".join(interval_text(p) for p in s.args)
+    if isinstance(s, sp.Interval):
+        return (("(" if s.left_open else "[") + f"{sp.sstr(s.start)}, {sp.sstr(s.end)}"
+                + (")" if s.right_open else "]"))
+    if isinstance(s, sp.FiniteSet):
+        return "{" + ", ".join(sp.sstr(p) for p in s) + "}"
+    return sp.sstr(s)
+
+
+def mp_function(f: sp.Expr, x: sp.Symbol) -> Callable[[Any], Any]:
+    """f as a function of an mpmath number (mpmath's own functions where possible)."""
+    import mpmath
+
+    try:
+        fn = sp.lambdify(x, f, modules="mpmath")
+        fn(mpmath.mpf("0.318309886183790671537767526745"))
+        return fn  # type: ignore[no-any-return]
+    except (NameError, TypeError, AttributeError, KeyError):
+        pass
+    except (ValueError, ZeroDivisionError, ArithmeticError):
+        return fn  # type: ignore[no-any-return]
+
+    def slow(t: Any) -> Any:
+        v = sp.N(f.xreplace({x: sp.Float(mpmath.nstr(t, QUAD_DIGITS + 5), QUAD_DIGITS + 5)}),
+                 QUAD_DIGITS + 5)
+        return mpmath.mpmathify(complex(v) if v.has(sp.I) else float(v)) if not v.is_Float \
+            else mpmath.mpf(str(v))
+    return slow
+
+
+def _mp(e: sp.Expr) -> Any:
+    import mpmath
+
+    if e is sp.oo:
+        return mpmath.inf
+    if e is sp.S.NegativeInfinity:
+        return mpmath.ninf
+    return mpmath.mpf(str(sp.N(e, QUAD_DIGITS + 5)))
+
+
+def _oscillation(f: sp.Expr, x: sp.Symbol) -> float | None:
+    """The angular frequency of sin(kx + c)/cos(kx + c) factors (for mpmath.quadosc)."""
+    ks = []
+    for t in f.atoms(sp.sin, sp.cos):
+        arg = t.args[0]
+        k = sp.diff(arg, x)
+        if k.is_number and k != 0 and not sp.diff(k, x).has(x):
+            ks.append(abs(float(k)))
+    return max(ks) if ks else None
+
+
+def quadrature(f: sp.Expr, x: sp.Symbol, nodes: Sequence[sp.Expr]
+               ) -> tuple[float, float, str]:
+    """mpmath's integral of f over nodes[0]..nodes[-1] split at the nodes, and its error
+    estimate (the larger of mpmath's own and the change from 20 to 30 digits)."""
+    import mpmath
+
+    fn = mp_function(f, x)
+    pts = [_mp(p) for p in nodes]
+    omega = _oscillation(f, x)
+    infinite = any(mpmath.isinf(p) for p in pts)
+
+    def run(dps: int) -> tuple[Any, Any]:
+        with mpmath.workdps(dps):
+            if infinite and omega is not None:
+                total, err = mpmath.mpf(0), mpmath.mpf(0)
+                for lo, hi in zip(pts, pts[1:]):
+                    if mpmath.isinf(lo) or mpmath.isinf(hi):
+                        v = mpmath.quadosc(fn, [lo, hi], omega=omega)
+                        e = abs(v) * mpmath.mpf(10) ** (-dps // 2)
+                    else:
+                        v, e = mpmath.quad(fn, [lo, hi], error=True)
+                    total += v
+                    err += e
+                return total, err
+            return mpmath.quad(fn, pts, error=True)  # type: ignore[no-any-return]
+
+    try:
+        v30, e30 = run(QUAD_DIGITS)
+        v20, _ = run(20)
+    except (ValueError, ZeroDivisionError, ArithmeticError, TypeError) as exc:
+        raise ComputeError(f"numeric quadrature failed ({exc})", code="cannot_compute") from None
+    if not (mpmath.isfinite(v30) and mpmath.im(v30) == 0 or isinstance(v30, mpmath.mpf)):
+        raise ComputeError("numeric quadrature gave no finite real value",
+                           code="cannot_compute")
+    v30 = mpmath.re(v30)
+    err = max(float(abs(e30)), float(abs(v30 - mpmath.re(v20))))
+    with mpmath.workdps(QUAD_DIGITS):
+        return float(v30), err, mpmath.nstr(v30, QUAD_DIGITS)
+
+
+def _side_limit(F: sp.Expr, x: sp.Symbol, p: sp.Expr, side: str,
+                seconds: float) -> sp.Expr | None:
+    """lim F as x -> p from `side` ("+" above, "-" below); None when sympy cannot say."""
+    if p in (sp.oo, sp.S.NegativeInfinity):
+        side = "-" if p is sp.oo else "+"
+    try:
+        with time_limit(seconds, "a one-sided limit of the antiderivative"):
+            if p.is_finite:
+                direct = F.subs(x, p)
+                if _finite(direct) and _continuous_at(F, x, p):
+                    return sp.nsimplify(direct) if direct.is_Float else sp.simplify(direct)
+            return sp.limit(F, x, p, side)  # type: ignore[no-any-return]
+    except ComputationTimeout:
+        return None
+    except (NotImplementedError, ValueError, TypeError, sp.PoleError):  # type: ignore[attr-defined]
+        return None
+
+
+def _continuous_at(F: sp.Expr, x: sp.Symbol, p: sp.Expr) -> bool:
+    from sympy.calculus.util import continuous_domain
+
+    try:
+        lo, hi = p - 1, p + 1
+        return bool(p in continuous_domain(F, x, sp.Interval(lo, hi)))
+    except (NotImplementedError, ValueError, TypeError):
+        return False
+
+
+def _limit_words(lim: sp.Expr | None) -> str:
+    if lim is None:
+        return "unknown"
+    if lim is sp.oo:
+        return "oo"
+    if lim is sp.S.NegativeInfinity:
+        return "-oo"
+    if isinstance(lim, sp.AccumBounds):
+        return "oscillates"
+    return "unbounded"
+
+
+def _finite(lim: sp.Expr | None) -> bool:
+    if lim is None or isinstance(lim, sp.AccumBounds) or lim.has(sp.zoo, sp.nan, sp.oo, -sp.oo,
+                                                                   sp.Limit):
+        return False
+    return value(lim, {}) is not None
+
+
+def definite(f: sp.Expr, x: sp.Symbol, a: sp.Expr, b: sp.Expr, *,
+             antiderivative_of: Callable[[], Antiderivative | None],
+             seconds: float | None = None) -> Definite:
+    """∫_a^b f dx for numeric bounds (finite or ±oo); see the module docstring."""
+    g = prepare(f)
+    if a == b:
+        return Definite(True, sp.Integer(0), 0.0, text="0")
+    if float(a) > float(b) if a.is_finite and b.is_finite else (a is sp.oo or b is -sp.oo):
+        flipped = definite(f, x, b, a, antiderivative_of=antiderivative_of, seconds=seconds)
+        return _negate(flipped)
+    budget = seconds if seconds else 10.0
+    points = breakpoints(g, x, a, b, seconds=min(3.0, budget / 4))
+    inner = tuple(p for p in points if p != a and p != b)
+    nodes = [a, *inner, b]
+    notes: list[str] = []
+    if inner:
+        notes.append("split at " + ", ".join(sp.sstr(p) for p in inner) + ", where the "
+                     "integrand is not continuous: each piece is an improper integral")
+    anti = antiderivative_of()
+    if anti is not None:
+        F = anti.result
+        pieces: list[Piece] = []
+        for lo, hi in _with_jumps_of(F, x, nodes):
+            left = _side_limit(F, x, lo, "+", budget / 8)
+            right = _side_limit(F, x, hi, "-", budget / 8)
+            for end, lim, side in ((lo, left, "+"), (hi, right, "-")):
+                if lim is not None and not _finite(lim):
+                    div = _divergence(g, x, F, end, side, lim, lo, hi, inside=end in inner)
+                    return Definite(False, split=inner, divergence=div, notes=tuple(notes))
+            if left is None or right is None:
+                anti = None
+                notes.append("a limit of the antiderivative at an end could not be computed: "
+                             "numeric quadrature instead")
+                break
+            pieces.append(Piece(lo, hi, right - left, None))
+        else:
+            exact = _tidy(sp.Add(*(p.exact for p in pieces if p.exact is not None)))
+            quad, qerr, qtext = _checked_quadrature(g, x, nodes)
+            approx = value(exact, {}, DIGITS)
+            if approx is None:
+                raise NotVerified(f"the exact value {sp.sstr(exact)} is not a real number",
+                                  code="not_verified")
+            tolerance = max(100 * qerr, 1e-9 * max(1.0, abs(quad)))
+            if abs(approx - quad) > tolerance:
+                raise NotVerified(
+                    f"the exact value {sp.sstr(exact)} ≈ {approx:.15g} disagrees with numeric "
+                    f"quadrature, {quad:.15g} (error estimate {qerr:.2g})",
+                    code="not_verified",
+                    details={"exact": sp.sstr(exact), "exact_value": approx,
+                             "quadrature": quad, "quadrature_error": qerr})
+            special = is_special(exact)
+            pieces_numeric = tuple(Piece(p.lo, p.hi, p.exact, value(p.exact, {}, DIGITS))
+                                   for p in pieces if p.exact is not None)
+            if special:
+                return Definite(True, exact, quad, qerr, numeric=True,
+                                numeric_reason="the exact value needs special functions ("
+                                + sp.sstr(exact) + "): no elementary closed form",
+                                closed_form=False, split=inner, pieces=pieces_numeric,
+                                quadrature=(quad, qerr), text=qtext, notes=tuple(notes))
+            return Definite(True, exact, approx, None, split=inner, pieces=pieces_numeric,
+                            quadrature=(quad, qerr), text=sp.sstr(sp.N(exact, QUAD_DIGITS)),
+                            notes=tuple(notes))
+    # No antiderivative: numbers only, and only where the integral surely converges.
+    for p in points:
+        if not _integrable_at(g, x, p):
+            raise ComputeError(
+                f"cannot decide whether the integral converges at {x} = {sp.sstr(p)} without "
+                "an antiderivative", code="cannot_decide")
+    for end in (a, b):
+        if end in (sp.oo, sp.S.NegativeInfinity) and not _decays(g, x, end):
+            raise ComputeError(f"cannot decide whether the integral converges as {x} → "
+                               f"{sp.sstr(end)} without an antiderivative",
+                               code="cannot_decide")
+    quad, qerr, qtext = _checked_quadrature(g, x, nodes)
+    return Definite(True, None, quad, qerr, numeric=True,
+                    numeric_reason="no antiderivative in closed form was found",
+                    closed_form=False, split=inner, quadrature=(quad, qerr), text=qtext,
+                    notes=tuple(notes))
+
+
+def _with_jumps_of(F: sp.Expr, x: sp.Symbol, nodes: list[sp.Expr]
+                   ) -> list[tuple[sp.Expr, sp.Expr]]:
+    """The pieces between the nodes, split again where the antiderivative itself jumps
+    (a formula valid on each interval separately): one-sided limits there too."""
+    from calctool.core.errors import CalcError
+
+    out = []
+    for lo, hi in zip(nodes, nodes[1:]):
+        try:
+            jumps = [p for p in breakpoints(F, x, lo, hi, seconds=2.0) if p not in (lo, hi)]
+        except CalcError:
+            jumps = []
+        cuts = [lo, *jumps, hi]
+        out.extend(zip(cuts, cuts[1:]))
+    return out
+
+
+def _tidy(e: sp.Expr) -> sp.Expr:
+    try:
+        with time_limit(2.0):
+            s = sp.nsimplify(e) if e.is_Float else sp.simplify(e)
+            return s if sp.count_ops(s) <= sp.count_ops(e) else e
+    except ComputationTimeout:
+        return e
+
+
+def _checked_quadrature(f: sp.Expr, x: sp.Symbol, nodes: Sequence[sp.Expr]
+                        ) -> tuple[float, float, str]:
+    quad, qerr, text = quadrature(f, x, nodes)
+    if not math.isfinite(quad):
+        raise ComputeError("numeric quadrature gave no finite value", code="cannot_compute")
+    return quad, qerr, text
+
+
+def _negate(d: Definite) -> Definite:
+    from dataclasses import replace
+
+    return replace(d, exact=-d.exact if d.exact is not None else None,
+                   value=-d.value if d.value is not None else None,
+                   quadrature=(-d.quadrature[0], d.quadrature[1]) if d.quadrature else None,
+                   text=("-" + d.text).replace("--", "") if d.text else None,
+                   pieces=tuple(Piece(p.hi, p.lo, -p.exact if p.exact is not None else None,
+                                      -p.numeric if p.numeric is not None else None, p.error)
+                                for p in reversed(d.pieces)),
+                   notes=(*d.notes, "the bounds are in decreasing order: "
+                          "∫_a^b = -∫_b^a"))
+
+
+def _divergence(f: sp.Expr, x: sp.Symbol, F: sp.Expr, end: sp.Expr, side: str,
+                lim: sp.Expr, lo: sp.Expr, hi: sp.Expr, inside: bool) -> Divergence:
+    words = _limit_words(lim)
+    infinite = end in (sp.oo, sp.S.NegativeInfinity)
+    approach = (f"as {x} → {sp.sstr(end)}" if infinite else
+                f"as {x} → {sp.sstr(end)} from {'above' if side == '+' else 'below'}")
+    what = {"oo": "grows without bound (→ ∞)", "-oo": "decreases without bound (→ -∞)",
+            "oscillates": "oscillates without settling"}.get(words, "has no finite limit")
+    where = f"at {x} = {sp.sstr(end)}, inside the interval" if inside else \
+        (f"at the end {x} = {sp.sstr(end)}" if not infinite else f"as {x} → {sp.sstr(end)}")
+    reason = (f"the integral diverges {where}: the antiderivative {sp.sstr(F)} {what} "
+              f"{approach}")
+    if inside:
+        reason += (f"; f has a non-integrable singularity at {sp.sstr(end)}, so it cannot "
+                   "be integrated across it")
+    return Divergence(end, side, words, reason, inside,
+                      _partial_integrals(f, x, end, side, lo, hi))
+
+
+def _partial_integrals(f: sp.Expr, x: sp.Symbol, end: sp.Expr, side: str, lo: sp.Expr,
+                       hi: sp.Expr) -> tuple[tuple[float, float], ...]:
+    """Independent evidence: ∫ over the piece stopped short of the diverging end
+    (at distance 10^-k, or at x = ±10^k), by numeric quadrature."""
+    import mpmath
+
+    fn = mp_function(f, x)
+    other = hi if side == "+" else lo
+    rows = []
+    try:
+        with mpmath.workdps(20), time_limit(3.0):
+            for k in (1, 2, 4, 6, 8):
+                if end in (sp.oo, sp.S.NegativeInfinity):
+                    stop = mpmath.mpf(10) ** k * (1 if end is sp.oo else -1)
+                    if other in (sp.oo, sp.S.NegativeInfinity):
+                        start = mpmath.mpf(0)
+                    else:
+                        start = _mp(other)
+                    shown = float(stop)
+                else:
+                    h = mpmath.mpf(10) ** (-k)
+                    stop = _mp(end) + (h if side == "+" else -h)
+                    start = _mp(other) if other.is_finite else (
+                        stop + (1 if side == "+" else -1))
+                    shown = float(h)
+                lo_, hi_ = (stop, start) if side == "+" else (start, stop)
+                v = mpmath.quad(fn, [lo_, hi_])
+                rows.append((shown, float(mpmath.re(v))))
+    except (ComputationTimeout, ValueError, ZeroDivisionError, ArithmeticError, TypeError):
+        pass
+    return tuple(rows)
+
+
+def _integrable_at(f: sp.Expr, x: sp.Symbol, p: sp.Expr) -> bool:
+    """|f| ~ C|x - p|^s near p with s > -1 (by the leading term), or f bounded near p."""
+    if p in (sp.oo, sp.S.NegativeInfinity):
+        return True
+    t = sp.Symbol("t", positive=True)
+    for sign in (1, -1):
+        g = f.xreplace({x: p + sign * t})
+        try:
+            with time_limit(2.0):
+                lead = sp.limit(g, t, 0, "+")
+                if _finite(lead):
+                    continue
+                term = g.as_leading_term(t)
+                exponent = term.as_coeff_exponent(t)[1]
+        except (ComputationTimeout, NotImplementedError, ValueError, TypeError,
+                sp.PolynomialError):
+            return False
+        if not (exponent.is_number and exponent > -1):
+            return False
+    return True
+
+
+def _decays(f: sp.Expr, x: sp.Symbol, end: sp.Expr) -> bool:
+    """|f| = O(x^-s) with s > 1 at ±oo, by a limit of |f|·|x|^1.5 (sufficient test)."""
+    try:
+        with time_limit(2.0):
+            lim = sp.limit(sp.Abs(f) * sp.Abs(x) ** sp.Rational(3, 2), x, end)
+    except (ComputationTimeout, NotImplementedError, ValueError, TypeError):
+        return False
+    return _finite(lim)
