@@ -131,14 +131,14 @@ class _Mapper:
                              note=f"∫ u dv = u·v - ∫ v du with u = {sp.sstr(u)}, "
                                   f"dv = {sp.sstr(dv)} d{x}")
         if isinstance(rule, mi.CyclicPartsRule):
-            subs = []
+            cycle: list[IntegralStep] = []
             for p in rule.parts_rules:
                 v = self.e(p.v_step.eval())
-                subs.append(IntegralStep("parts", self.e(p.u) * self.e(p.dv), self.e(
+                cycle.append(IntegralStep("parts", self.e(p.u) * self.e(p.dv), self.e(
                     rule.variable), v * self.e(p.u), parts=(
                         self.e(p.u), self.e(p.dv), v, sp.diff(self.e(p.u), self.e(
                             rule.variable))), note="one integration by parts"))
-            return self.make("cyclic_parts", rule, tuple(subs),
+            return self.make("cyclic_parts", rule, tuple(cycle),
                              note="after two integrations by parts the integral comes back "
                                   f"times {sp.sstr(rule.coefficient)}: solve for it")
         if isinstance(rule, mi.AddRule):
@@ -165,8 +165,8 @@ class _Mapper:
                              note=f"{sp.sstr(self.e(rule.variable))} = "
                                   f"{sp.sstr(self.e(rule.func))}")
         if isinstance(rule, mi.PiecewiseRule):
-            subs = tuple(self.node(s) for s, _ in rule.subfunctions)
-            return self.make("piecewise", rule, subs)
+            pieces = tuple(self.node(s) for s, _ in rule.subfunctions)
+            return self.make("piecewise", rule, pieces)
         if isinstance(rule, mi.ConstantRule):
             return self.make("constant", rule)
         if isinstance(rule, (mi.PowerRule, mi.NestedPowRule)):

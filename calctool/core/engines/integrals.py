@@ -20,6 +20,7 @@ import math
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import sympy as sp
@@ -80,7 +81,7 @@ def parameters(f: sp.Expr, x: sp.Symbol) -> list[sp.Symbol]:
     return sorted((s for s in f.free_symbols if s != x), key=str)
 
 
-def _random_point(f: sp.Expr, x: sp.Symbol, rng: random.Random,
+def _random_point(x: sp.Symbol, rng: random.Random,
                   fixed: dict[sp.Symbol, sp.Expr]) -> dict[sp.Symbol, sp.Expr]:
     scale = rng.choice((0.5, 2.0, 5.0))
     point = {x: sp.Float(rng.uniform(-scale, scale), DIGITS)}
@@ -96,7 +97,7 @@ def sample_domain(f: sp.Expr, x: sp.Symbol, count: int = CHECK_POINTS,
     fixed = {p: sp.Float(rng.uniform(0.5, 2.5), DIGITS) for p in parameters(f, x)}
     found: list[dict[sp.Symbol, sp.Expr]] = []
     for _ in range(tries):
-        point = _random_point(f, x, rng, fixed)
+        point = _random_point(x, rng, fixed)
         if value(f, point) is not None:
             found.append(point)
             if len(found) >= count:
@@ -143,23 +144,23 @@ class Antiderivative:
     raw: sp.Expr | None = None  # sympy's form, before real forms (when different)
 
 
-def verify(F: sp.Expr, f: sp.Expr, x: sp.Symbol, *,
+def verify(prim: sp.Expr, f: sp.Expr, x: sp.Symbol, *,
            symbolic_seconds: float = 2.0) -> Verification:
     """Check F' = f; raise NotVerified with the evidence when it does not hold."""
-    dF = sp.diff(F, x)
+    d_prim = sp.diff(prim, x)
     points = sample_domain(f, x)
     checked: list[CheckPoint] = []
     worst = 0.0
     for point in points:
         vf = value(f, point)
-        vd = value(dF, point)
+        vd = value(d_prim, point)
         if vd is None:
-            vd = _numeric_derivative(F, x, point)
+            vd = _numeric_derivative(prim, x, point)
         if vf is None or vd is None:
             continue
-        if value(F, point) is None:
+        if value(prim, point) is None:
             raise NotVerified(
-                f"the antiderivative {sp.sstr(F)} is not real at {x} = "
+                f"the antiderivative {sp.sstr(prim)} is not real at {x} = "
                 f"{float(point[x]):.6g}, where the integrand is",
                 code="not_verified", details={"at": float(point[x])})
         err = abs(vd - vf) / max(1.0, abs(vf))
@@ -170,30 +171,30 @@ def verify(F: sp.Expr, f: sp.Expr, x: sp.Symbol, *,
                 f"the antiderivative found does not check out: its derivative is {vd:.15g} "
                 f"at {x} = {float(point[x]):.15g}, where the integrand is {vf:.15g}",
                 code="not_verified",
-                details={"antiderivative": sp.sstr(F), "at": float(point[x]),
+                details={"antiderivative": sp.sstr(prim), "at": float(point[x]),
                          "derivative": vd, "integrand": vf})
     if len(checked) < MIN_CHECK_POINTS:
         raise NotVerified(
-            f"the antiderivative {sp.sstr(F)} could not be checked: too few real points "
+            f"the antiderivative {sp.sstr(prim)} could not be checked: too few real points "
             "where both the integrand and its derivative have values",
-            code="not_verified", details={"antiderivative": sp.sstr(F)})
+            code="not_verified", details={"antiderivative": sp.sstr(prim)})
     symbolic = False
     try:
         with time_limit(symbolic_seconds):
-            symbolic = sp.simplify(dF - f) == 0
+            symbolic = sp.simplify(d_prim - f) == 0
     except ComputationTimeout:
         symbolic = False
     fixed = {str(k): float(v) for k, v in points[0].items() if k != x} if points else {}
     return Verification(symbolic, tuple(checked), worst, fixed)
 
 
-def _numeric_derivative(F: sp.Expr, x: sp.Symbol, point: dict[sp.Symbol, sp.Expr]
+def _numeric_derivative(prim: sp.Expr, x: sp.Symbol, point: dict[sp.Symbol, sp.Expr]
                         ) -> float | None:
     """F'(x) by mpmath's numeric differentiation (F with floor() and the like)."""
     import mpmath
 
     others = {k: v for k, v in point.items() if k != x}
-    g = F.xreplace(others)
+    g = prim.xreplace(others)
 
     def at(t: Any) -> Any:
         v = sp.N(g.xreplace({x: sp.Float(mpmath.nstr(t, 50), 50)}), 45)
@@ -208,14 +209,14 @@ def _numeric_derivative(F: sp.Expr, x: sp.Symbol, point: dict[sp.Symbol, sp.Expr
         return None
 
 
-def real_forms(F: sp.Expr, f: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, bool]:
+def real_forms(prim: sp.Expr, f: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, bool]:
     """log(u) -> log(|u|) wherever u takes negative values on the domain of f.
 
     d/dx ln|u| = u'/u as d/dx ln(u) is, so the result is still an antiderivative,
     and it is real on every interval of the domain. True when something changed."""
-    logs = [g for g in F.atoms(sp.log) if g.args and g.has(x)]
+    logs = [g for g in prim.atoms(sp.log) if g.args and g.has(x)]
     if not logs:
-        return F, False
+        return prim, False
     points = sample_domain(f, x, count=24, tries=120)
     replace: dict[sp.Basic, sp.Basic] = {}
     for lg in logs:
@@ -228,8 +229,8 @@ def real_forms(F: sp.Expr, f: sp.Expr, x: sp.Symbol) -> tuple[sp.Expr, bool]:
                 replace[lg] = sp.log(sp.Abs(u))
                 break
     if not replace:
-        return F, False
-    return F.xreplace(replace), True
+        return prim, False
+    return prim.xreplace(replace), True
 
 
 def prepare(f: sp.Expr) -> sp.Expr:
@@ -244,35 +245,35 @@ def antiderivative(f: sp.Expr, x: sp.Symbol, *, seconds: float | None = None) ->
     when what it finds does not check out; ComputationTimeout past `seconds`."""
     g = prepare(f)
     with time_limit(seconds, "finding an antiderivative"):
-        F = sp.integrate(g, x)
-    if F.has(sp.Integral):
+        prim = sp.integrate(g, x)
+    if prim.has(sp.Integral):
         raise NotVerified(f"no antiderivative of {sp.sstr(f)} in closed form was found "
                           "(the computer algebra system returns it unevaluated)",
                           code="no_closed_form")
     notes: list[str] = []
-    raw = F
-    F, changed = real_forms(F, g, x)
-    if F.has(sp.I):
-        F = _real_part(F, g, x)
-    verification = verify(F, g, x)
+    raw = prim
+    prim, changed = real_forms(prim, g, x)
+    if prim.has(sp.I):
+        prim = _real_part(prim, x)
+    verification = verify(prim, g, x)
     if changed:
         notes.append(ABS_NOTE)
-    if any(F.has(s) for s in SPECIAL):
-        names = sorted({type(a).__name__ for a in F.atoms(sp.Function)
+    if any(prim.has(s) for s in SPECIAL):
+        names = sorted({type(a).__name__ for a in prim.atoms(sp.Function)
                         if isinstance(a, SPECIAL)})
         notes.append("the antiderivative is written with special functions ("
                      + ", ".join(names) + "), themselves defined by integrals")
-    return Antiderivative(F, verification, tuple(notes), raw if raw != F else None)
+    return Antiderivative(prim, verification, tuple(notes), raw if raw != prim else None)
 
 
-def _real_part(F: sp.Expr, f: sp.Expr, x: sp.Symbol) -> sp.Expr:
+def _real_part(prim: sp.Expr, x: sp.Symbol) -> sp.Expr:
     """Re F is an antiderivative of a real f whenever F is: try it in a readable form."""
     try:
         with time_limit(2.0):
-            G = sp.simplify(sp.re(sp.expand_complex(F)))
+            real = sp.simplify(sp.re(sp.expand_complex(prim)))
     except ComputationTimeout:
-        return F
-    return G if not G.has(sp.I, sp.re, sp.im) and G.has(x) else F
+        return prim
+    return real if not real.has(sp.I, sp.re, sp.im) and real.has(x) else prim
 
 
 # ---------------------------------------------------------------------------
@@ -373,11 +374,11 @@ def mp_function(f: sp.Expr, x: sp.Symbol) -> Callable[[Any], Any]:
     try:
         fn = sp.lambdify(x, f, modules="mpmath")
         fn(mpmath.mpf("0.318309886183790671537767526745"))
-        return fn  # type: ignore[no-any-return]
+        return fn
     except (NameError, TypeError, AttributeError, KeyError):
         pass
     except (ValueError, ZeroDivisionError, ArithmeticError):
-        return fn  # type: ignore[no-any-return]
+        return fn
 
     def slow(t: Any) -> Any:
         v = sp.N(f.xreplace({x: sp.Float(mpmath.nstr(t, QUAD_DIGITS + 5), QUAD_DIGITS + 5)}),
@@ -423,7 +424,7 @@ def quadrature(f: sp.Expr, x: sp.Symbol, nodes: Sequence[sp.Expr]
         with mpmath.workdps(dps):
             if infinite and omega is not None:
                 total, err = mpmath.mpf(0), mpmath.mpf(0)
-                for lo, hi in zip(pts, pts[1:]):
+                for lo, hi in pairwise(pts):
                     if mpmath.isinf(lo) or mpmath.isinf(hi):
                         v = mpmath.quadosc(fn, [lo, hi], omega=omega)
                         e = abs(v) * mpmath.mpf(10) ** (-dps // 2)
@@ -432,14 +433,14 @@ def quadrature(f: sp.Expr, x: sp.Symbol, nodes: Sequence[sp.Expr]
                     total += v
                     err += e
                 return total, err
-            return mpmath.quad(fn, pts, error=True)  # type: ignore[no-any-return]
+            return mpmath.quad(fn, pts, error=True)
 
     try:
         v30, e30 = run(QUAD_DIGITS)
         v20, _ = run(20)
     except (ValueError, ZeroDivisionError, ArithmeticError, TypeError) as exc:
         raise ComputeError(f"numeric quadrature failed ({exc})", code="cannot_compute") from None
-    if not (mpmath.isfinite(v30) and mpmath.im(v30) == 0 or isinstance(v30, mpmath.mpf)):
+    if not ((mpmath.isfinite(v30) and mpmath.im(v30) == 0) or isinstance(v30, mpmath.mpf)):
         raise ComputeError("numeric quadrature gave no finite real value",
                            code="cannot_compute")
     v30 = mpmath.re(v30)
@@ -448,7 +449,7 @@ def quadrature(f: sp.Expr, x: sp.Symbol, nodes: Sequence[sp.Expr]
         return float(v30), err, mpmath.nstr(v30, QUAD_DIGITS)
 
 
-def _side_limit(F: sp.Expr, x: sp.Symbol, p: sp.Expr, side: str,
+def _side_limit(prim: sp.Expr, x: sp.Symbol, p: sp.Expr, side: str,
                 seconds: float) -> sp.Expr | None:
     """lim F as x -> p from `side` ("+" above, "-" below); None when sympy cannot say."""
     if p in (sp.oo, sp.S.NegativeInfinity):
@@ -456,22 +457,22 @@ def _side_limit(F: sp.Expr, x: sp.Symbol, p: sp.Expr, side: str,
     try:
         with time_limit(seconds, "a one-sided limit of the antiderivative"):
             if p.is_finite:
-                direct = F.subs(x, p)
-                if _finite(direct) and _continuous_at(F, x, p):
+                direct = prim.subs(x, p)
+                if _finite(direct) and _continuous_at(prim, x, p):
                     return sp.nsimplify(direct) if direct.is_Float else sp.simplify(direct)
-            return sp.limit(F, x, p, side)  # type: ignore[no-any-return]
+            return sp.limit(prim, x, p, side)
     except ComputationTimeout:
         return None
-    except (NotImplementedError, ValueError, TypeError, sp.PoleError):  # type: ignore[attr-defined]
+    except (NotImplementedError, ValueError, TypeError, sp.PoleError):
         return None
 
 
-def _continuous_at(F: sp.Expr, x: sp.Symbol, p: sp.Expr) -> bool:
+def _continuous_at(prim: sp.Expr, x: sp.Symbol, p: sp.Expr) -> bool:
     from sympy.calculus.util import continuous_domain
 
     try:
         lo, hi = p - 1, p + 1
-        return bool(p in continuous_domain(F, x, sp.Interval(lo, hi)))
+        return bool(p in continuous_domain(prim, x, sp.Interval(lo, hi)))
     except (NotImplementedError, ValueError, TypeError):
         return False
 
@@ -515,14 +516,14 @@ def definite(f: sp.Expr, x: sp.Symbol, a: sp.Expr, b: sp.Expr, *,
                      "integrand is not continuous: each piece is an improper integral")
     anti = antiderivative_of()
     if anti is not None:
-        F = anti.result
+        prim = anti.result
         pieces: list[Piece] = []
-        for lo, hi in _with_jumps_of(F, x, nodes):
-            left = _side_limit(F, x, lo, "+", budget / 8)
-            right = _side_limit(F, x, hi, "-", budget / 8)
+        for lo, hi in _with_jumps_of(prim, x, nodes):
+            left = _side_limit(prim, x, lo, "+", budget / 8)
+            right = _side_limit(prim, x, hi, "-", budget / 8)
             for end, lim, side in ((lo, left, "+"), (hi, right, "-")):
                 if lim is not None and not _finite(lim):
-                    div = _divergence(g, x, F, end, side, lim, lo, hi, inside=end in inner)
+                    div = _divergence(g, x, prim, end, side, lim, lo, hi, inside=end in inner)
                     return Definite(False, split=inner, divergence=div, notes=tuple(notes))
             if left is None or right is None:
                 anti = None
@@ -575,20 +576,20 @@ def definite(f: sp.Expr, x: sp.Symbol, a: sp.Expr, b: sp.Expr, *,
                     notes=tuple(notes))
 
 
-def _with_jumps_of(F: sp.Expr, x: sp.Symbol, nodes: list[sp.Expr]
+def _with_jumps_of(prim: sp.Expr, x: sp.Symbol, nodes: list[sp.Expr]
                    ) -> list[tuple[sp.Expr, sp.Expr]]:
     """The pieces between the nodes, split again where the antiderivative itself jumps
     (a formula valid on each interval separately): one-sided limits there too."""
     from calctool.core.errors import CalcError
 
-    out = []
-    for lo, hi in zip(nodes, nodes[1:]):
+    out: list[tuple[sp.Expr, sp.Expr]] = []
+    for lo, hi in pairwise(nodes):
         try:
-            jumps = [p for p in breakpoints(F, x, lo, hi, seconds=2.0) if p not in (lo, hi)]
+            jumps = [p for p in breakpoints(prim, x, lo, hi, seconds=2.0) if p not in (lo, hi)]
         except CalcError:
             jumps = []
         cuts = [lo, *jumps, hi]
-        out.extend(zip(cuts, cuts[1:]))
+        out.extend(pairwise(cuts))
     return out
 
 
@@ -623,7 +624,7 @@ def _negate(d: Definite) -> Definite:
                           "∫_a^b = -∫_b^a"))
 
 
-def _divergence(f: sp.Expr, x: sp.Symbol, F: sp.Expr, end: sp.Expr, side: str,
+def _divergence(f: sp.Expr, x: sp.Symbol, prim: sp.Expr, end: sp.Expr, side: str,
                 lim: sp.Expr, lo: sp.Expr, hi: sp.Expr, inside: bool) -> Divergence:
     words = _limit_words(lim)
     infinite = end in (sp.oo, sp.S.NegativeInfinity)
@@ -633,7 +634,7 @@ def _divergence(f: sp.Expr, x: sp.Symbol, F: sp.Expr, end: sp.Expr, side: str,
             "oscillates": "oscillates without settling"}.get(words, "has no finite limit")
     where = f"at {x} = {sp.sstr(end)}, inside the interval" if inside else \
         (f"at the end {x} = {sp.sstr(end)}" if not infinite else f"as {x} → {sp.sstr(end)}")
-    reason = (f"the integral diverges {where}: the antiderivative {sp.sstr(F)} {what} "
+    reason = (f"the integral diverges {where}: the antiderivative {sp.sstr(prim)} {what} "
               f"{approach}")
     if inside:
         reason += (f"; f has a non-integrable singularity at {sp.sstr(end)}, so it cannot "
@@ -656,10 +657,8 @@ def _partial_integrals(f: sp.Expr, x: sp.Symbol, end: sp.Expr, side: str, lo: sp
             for k in (1, 2, 4, 6, 8):
                 if end in (sp.oo, sp.S.NegativeInfinity):
                     stop = mpmath.mpf(10) ** k * (1 if end is sp.oo else -1)
-                    if other in (sp.oo, sp.S.NegativeInfinity):
-                        start = mpmath.mpf(0)
-                    else:
-                        start = _mp(other)
+                    start = mpmath.mpf(0) if other in (sp.oo, sp.S.NegativeInfinity) \
+                        else _mp(other)
                     shown = float(stop)
                 else:
                     h = mpmath.mpf(10) ** (-k)

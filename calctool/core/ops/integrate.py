@@ -41,6 +41,7 @@ from calctool.core.results.integrate import IntegrateResult
 
 if TYPE_CHECKING:
     from calctool.core.engines.riemann import RiemannTable
+    from calctool.core.engines.steps import Step
 
 ANTIDERIVATIVE_SHARE = 0.5  # of the time limit for sympy's antiderivative
 
@@ -117,21 +118,21 @@ def _integrate(text: str, *, wrt: object, lower: object, upper: object, steps: b
         return anti
 
     result = ig.definite(expr, x, a, b, antiderivative_of=antiderivative_of, seconds=budget)
-    anti = found[0] if found else None
+    used = found[0] if found else None
     notes = list(result.notes)
-    if anti is not None:
-        notes.extend(note for note in anti.notes if note != ig.ABS_NOTE or result.converges)
+    if used is not None:
+        notes.extend(note for note in used.notes if note != ig.ABS_NOTE or result.converges)
     if result.numeric and tried and result.numeric_reason:
         result = _with_reason(result, tried[0])
-    tree = _steps(expr, x, anti.result) if steps and anti is not None else None
-    if steps and anti is None:
+    tree = _steps(expr, x, used.result) if steps and used is not None else None
+    if steps and used is None:
         notes.append("no steps: there is no checked antiderivative to show them for")
     table = None
     if riemann is not None:
         table = _riemann(expr, x, a, b, result, riemann, n, say)
     return IntegrateResult(text, expr, variable=x, lower=a, upper=b, definite=result,
-                           antiderivative=anti.result if anti else None,
-                           verification=anti.verification if anti else None, steps=tree,
+                           antiderivative=used.result if used else None,
+                           verification=used.verification if used else None, steps=tree,
                            riemann=table, notes=tuple(notes), digits=digits)
 
 
@@ -178,7 +179,7 @@ def _antiderivative(expr: sp.Expr, x: sp.Symbol, seconds: float) -> ig.Antideriv
     return ig.antiderivative(expr, x, seconds=seconds)
 
 
-def _steps(expr: sp.Expr, x: sp.Symbol, printed: sp.Expr) -> object:
+def _steps(expr: sp.Expr, x: sp.Symbol, printed: sp.Expr) -> Step:
     from calctool.core.engines.integral_steps import explain
 
     return explain(ig.prepare(expr), x, printed)
@@ -191,16 +192,16 @@ def _steps(expr: sp.Expr, x: sp.Symbol, printed: sp.Expr) -> object:
 def _symbolic_definite(text: str, expr: sp.Expr, x: sp.Symbol, a: sp.Expr, b: sp.Expr,
                        steps: bool, digits: int, budget: float) -> IntegrateResult:
     anti = _antiderivative(expr, x, budget * ANTIDERIVATIVE_SHARE)
-    F = anti.result
+    prim = anti.result
     ends = []
     for end in (a, b):
         if end in (sp.oo, sp.S.NegativeInfinity):
-            ends.append(sp.limit(F, x, end))
+            ends.append(sp.limit(prim, x, end))
         else:
-            ends.append(F.subs(x, end))
+            ends.append(prim.subs(x, end))
     exact = _tidy(ends[1] - ends[0])
     if exact.has(sp.Limit, sp.nan, sp.zoo) or isinstance(exact, sp.AccumBounds):
-        raise ComputeError(f"F(b) - F(a) with F = {sp.sstr(F)} could not be evaluated",
+        raise ComputeError(f"F(b) - F(a) with F = {sp.sstr(prim)} could not be evaluated",
                            code="cannot_compute")
     notes = list(anti.notes)
     notes.append("F(upper) - F(lower) with the antiderivative F: this assumes f is continuous "
@@ -213,9 +214,9 @@ def _symbolic_definite(text: str, expr: sp.Expr, x: sp.Symbol, a: sp.Expr, b: sp
     if check is not None:
         notes.append(check)
     definite = ig.Definite(True, exact, None, closed_form=not ig.is_special(exact))
-    tree = _steps(expr, x, F) if steps else None
+    tree = _steps(expr, x, prim) if steps else None
     return IntegrateResult(text, expr, variable=x, lower=a, upper=b, definite=definite,
-                           antiderivative=F, verification=anti.verification, steps=tree,
+                           antiderivative=prim, verification=anti.verification, steps=tree,
                            notes=tuple(notes), digits=digits)
 
 

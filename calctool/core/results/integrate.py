@@ -68,13 +68,13 @@ class IntegrateResult(Result):
         digits = self.digits
         if d.numeric and d.error is not None and d.value:
             relative = d.error / abs(d.value) if d.value else d.error
-            sure = int(math.floor(-math.log10(relative))) if relative > 0 else 30
+            sure = math.floor(-math.log10(relative)) if relative > 0 else 30
             digits = max(1, min(digits, sure, 30))
         if d.exact is not None and not d.numeric:
             return sp.sstr(sp.N(d.exact, digits), full_prec=False) if not d.exact.is_Integer \
                 else str(d.exact)
         if d.text is not None:
-            with _mp(digits + 5) as mpmath:
+            with _Mp(digits + 5) as mpmath:
                 return str(mpmath.nstr(mpmath.mpf(d.text), digits))
         return number(d.value, digits) if d.value is not None else None
 
@@ -206,7 +206,7 @@ def _checked_words(v: Verification) -> str:
             f"(largest relative difference {v.max_rel_error:.1e})")
 
 
-class _mp:
+class _Mp:
     """mpmath at this many digits, as a context manager giving the module."""
 
     def __init__(self, dps: int) -> None:

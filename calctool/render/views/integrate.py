@@ -119,9 +119,7 @@ def _evidence(r: IntegrateResult) -> TableView:
         columns = [f"{x} = X", "∫ up to X" if v.point is sp.oo else "∫ from X"]
     else:
         columns = ["h", f"∫ stopping {sp.sstr(v.point)} {'-' if v.side == '-' else '+'} h"]
-    rows = [[f"{s:.0e}" if not infinite else f"{s:.0e}", sp.sstr(sp.Float(p, 12),
-                                                                  full_prec=False)]
-            for s, p in v.evidence]
+    rows = [[f"{s:.0e}", sp.sstr(sp.Float(p, 12), full_prec=False)] for s, p in v.evidence]
     return TableView(columns, rows, title="partial integrals (numeric quadrature)",
                      numeric_columns=frozenset({0, 1}))
 
