@@ -65,6 +65,15 @@ CASES: dict[str, list[tuple[str, list[str]]]] = {
         ("critical", ["x^3 - 3*x + y^2", "--critical"]),
         ("numeric", ["x^4 + y^4", "--at", "x=0,y=0", "--numeric"]),
     ],
+    "integrate": [
+        ("parts", ["x^2*exp(x)"]),
+        ("log-abs", ["1/x"]),
+        ("gaussian", ["exp(-x^2)", "--from", "-oo", "--to", "oo"]),
+        ("diverges", ["1/x^2", "--from", "-1", "--to", "1"]),
+        ("numeric", ["sin(x)/x", "--from", "0", "--to", "1"]),
+        ("steps-substitution", ["x/sqrt(1-x^2)", "--steps"]),
+        ("riemann", ["x^2", "--from", "0", "--to", "1", "--riemann", "mid", "--n", "4,8,16"]),
+    ],
 }
 
 RENDERERS = {

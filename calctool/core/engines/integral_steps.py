@@ -132,12 +132,15 @@ class _Mapper:
                                   f"dv = {sp.sstr(dv)} d{x}")
         if isinstance(rule, mi.CyclicPartsRule):
             cycle: list[IntegralStep] = []
+            x = self.e(rule.variable)
             for p in rule.parts_rules:
+                u, dv = self.e(p.u), self.e(p.dv)
                 v = self.e(p.v_step.eval())
-                cycle.append(IntegralStep("parts", self.e(p.u) * self.e(p.dv), self.e(
-                    rule.variable), v * self.e(p.u), parts=(
-                        self.e(p.u), self.e(p.dv), v, sp.diff(self.e(p.u), self.e(
-                            rule.variable))), note="one integration by parts"))
+                du = sp.diff(u, x)
+                # ∫ u dv = u·v - ∫ v du, the last integral left for the next round
+                cycle.append(IntegralStep("parts", u * dv, x,
+                                          u * v - sp.Integral(v * du, x),
+                                          parts=(u, dv, v, du), note="one integration by parts"))
             return self.make("cyclic_parts", rule, tuple(cycle),
                              note="after two integrations by parts the integral comes back "
                                   f"times {sp.sstr(rule.coefficient)}: solve for it")
