@@ -199,11 +199,23 @@ def _symbolic_definite(text: str, expr: sp.Expr, x: sp.Symbol, a: sp.Expr, b: sp
             ends.append(sp.limit(prim, x, end))
         else:
             ends.append(prim.subs(x, end))
+    notes = list(anti.notes)
+    for end, value, side in ((a, ends[0], "+"), (b, ends[1], "-")):
+        if isinstance(value, sp.AccumBounds) or value in (sp.oo, -sp.oo, sp.zoo):
+            behaviour = "oscillates" if isinstance(value, sp.AccumBounds) else (
+                "oo" if value is sp.oo else "-oo" if value is -sp.oo else "unbounded")
+            reason = (f"the integral diverges as {x} → {sp.sstr(end)}: the antiderivative "
+                      f"{sp.sstr(prim)} " + ("oscillates without settling" if behaviour ==
+                                             "oscillates" else "has no finite limit") + " there")
+            divergence = ig.Divergence(end, side, behaviour, reason, inside=False)
+            return IntegrateResult(text, expr, variable=x, lower=a, upper=b,
+                                   definite=ig.Definite(False, divergence=divergence),
+                                   antiderivative=prim, verification=anti.verification,
+                                   notes=tuple(notes), digits=digits)
     exact = _tidy(ends[1] - ends[0])
     if exact.has(sp.Limit, sp.nan, sp.zoo) or isinstance(exact, sp.AccumBounds):
         raise ComputeError(f"F(b) - F(a) with F = {sp.sstr(prim)} could not be evaluated",
                            code="cannot_compute")
-    notes = list(anti.notes)
     notes.append("F(upper) - F(lower) with the antiderivative F: this assumes f is continuous "
                  f"between "
                  f"{sp.sstr(a)} and {sp.sstr(b)} for the values of "
