@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from calctool.core.engines.riemann import RiemannTable
     from calctool.core.engines.steps import Step
 
-ANTIDERIVATIVE_SHARE = 0.5  # of the time limit for sympy's antiderivative
+ANTIDERIVATIVE_SHARE = 0.6  # of the time limit for sympy's antiderivative
 
 
 def integrate(f: str | sp.Expr, *, wrt: str | sp.Symbol | None = None,
@@ -176,7 +176,15 @@ def _bound(value: object, param: str, x: sp.Symbol, say: Spelling) -> sp.Expr:
 
 
 def _antiderivative(expr: sp.Expr, x: sp.Symbol, seconds: float) -> ig.Antiderivative:
-    return ig.antiderivative(expr, x, seconds=seconds)
+    """The checked antiderivative; its search gets `seconds`, a share of the time limit
+    (the rest is for checking it and, for definite integrals, the numbers)."""
+    try:
+        return ig.antiderivative(expr, x, seconds=seconds)
+    except ComputationTimeout as exc:
+        total = seconds / ANTIDERIVATIVE_SHARE
+        raise ComputationTimeout(
+            f"no antiderivative was found within {seconds:g} s, the share of the time limit "
+            f"({total:g} s) for searching", hint=exc.hint) from None
 
 
 def _steps(expr: sp.Expr, x: sp.Symbol, printed: sp.Expr) -> Step:

@@ -207,7 +207,10 @@ def _applied(step: Step) -> sp.Basic | None:
     if step.rule == "constant_multiple" and step.substeps:
         inner = step.substeps[0]
         c = sp.simplify(step.expression / inner.expression)
-        return sp.Mul(c, sp.Integral(inner.expression, x), evaluate=False)
+        integral = sp.Integral(inner.expression, x)
+        if c == -1:
+            return -integral
+        return sp.Mul(sp.UnevaluatedExpr(c), integral, evaluate=False)  # (1/2)·∫ ..., c first
     if step.rule == "sum" and step.substeps:
         return sp.Add(*(sp.Integral(s.expression, x) for s in step.substeps), evaluate=False)
     return None
