@@ -21,7 +21,7 @@ from calctool.core.errors import ComputeError, UsageError
 X = sp.Symbol("x", real=True)
 
 
-def _derivative_matches(antiderivative: str, f, points=(-2.3, -0.7, -0.2, 0.3, 0.9, 1.7)):  # noqa: ANN001
+def _derivative_matches(antiderivative: str, f, points=(-2.3, -0.7, -0.2, 0.3, 0.9, 1.7)):
     """F' (numeric, mpmath.diff of F read back by sympy) = f (a hand-written mpmath
     function) wherever both have real values; at least 3 such points."""
     prim = sp.lambdify(X, sp.parse_expr(antiderivative, local_dict={"x": X}), "mpmath")
@@ -53,7 +53,7 @@ INDEFINITE = [
 
 
 @pytest.mark.parametrize(("text", "f"), INDEFINITE, ids=[t for t, _ in INDEFINITE])
-def test_must_show_antiderivatives_are_verified(cli, text: str, f) -> None:  # noqa: ANN001
+def test_must_show_antiderivatives_are_verified(cli, text: str, f) -> None:
     r = cli("integrate", text, "--json")
     assert r.code == 0, r.stderr
     d = r.json
@@ -174,7 +174,7 @@ def test_digits(cli) -> None:
 # --------------------------------------------------------------------------- never wrong
 
 def test_a_wrong_antiderivative_is_never_shown(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sp, "integrate", lambda f, x: sp.sin(x) * x)
+    monkeypatch.setattr(sp, "integrate", lambda _f, x: sp.sin(x) * x)
     with pytest.raises(ig.NotVerified) as info:
         calctool.integrate("x*cos(x)")
     assert info.value.exit_status == 3 and "does not check out" in info.value.message
@@ -188,7 +188,7 @@ def test_unevaluated_integral_is_exit_3(cli) -> None:
 
 def test_disagreeing_quadrature_is_exit_3_with_both_numbers(
         cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ig, "quadrature", lambda f, x, nodes: (0.5, 1e-20, "0.5"))
+    monkeypatch.setattr(ig, "quadrature", lambda *_args: (0.5, 1e-20, "0.5"))
     r = cli("integrate", "x^2", "--from", "0", "--to", "1", "--json")
     assert r.code == 3
     e = r.json["error"]
@@ -330,3 +330,32 @@ def test_ascii_output_is_ascii(cli) -> None:
     for args in (["1/x"], ["1/x^2", "--from", "-1", "--to", "1"], ["x^2*exp(x)", "--steps"]):
         out = cli("integrate", *args, "--ascii", tty=True).stdout
         assert out.isascii(), out
+
+
+# --------------------------------------------------------------------------- kinks, jumps
+
+@pytest.mark.parametrize(("f", "a", "b", "truth"), [
+    ("abs(x)", "-1", "1", 1.0),
+    ("floor(x)", "0", "3", 3.0),  # 0 + 1 + 2
+    ("sign(x)", "-1", "2", 1.0),
+    ("max(x, x^2)", "-1", "2", 19 / 6),  # x^2 on [-1,0] and [1,2], x on [0,1]
+    ("cbrt(x)", "-1", "8", 45 / 4),  # odd roots are real: -3/4 + 12
+])
+def test_kinks_and_jumps(cli, f: str, a: str, b: str, truth: float) -> None:
+    d = cli("integrate", f, "--from", a, "--to", b, "--json").json
+    assert d["converges"] is True
+    assert d["value"] == pytest.approx(truth, rel=1e-12)
+    if not d["numeric"]:
+        assert d["check"]["error_estimate"] < 1e-12
+
+
+def test_symbolic_bound_to_infinity_can_diverge(cli) -> None:
+    r = cli("integrate", "x", "--wrt", "x", "--from", "a", "--to", "oo", "--json")
+    assert r.code == 0 and r.json["converges"] is False
+    assert r.json["divergence"]["point"] == "oo"
+
+
+def test_timeout_names_the_limit(cli) -> None:
+    r = cli("integrate", "exp(sin(x))*x^3/(1+x^7)", "--timeout", "0.5", "--json")
+    assert r.code == 3 and r.json["error"]["code"] == "timeout"
+    assert "--timeout" in r.json["error"]["hint"]
