@@ -181,6 +181,7 @@ CASES: dict[str, list[list[str]]] = {
         ["sin(x)/x", "--from", "0", "--to", "1"],
         ["x^2", "--from", "0", "--to", "1", "--riemann", "mid", "--n", "4,8,16"],
         ["a*x^2", "--wrt", "x", "--from", "0", "--to", "b"],
+        ["1/x^2", "--from", "-1", "--to", "1", "--plot"],
     ],
 }
 

@@ -359,3 +359,16 @@ def test_timeout_names_the_limit(cli) -> None:
     r = cli("integrate", "exp(sin(x))*x^3/(1+x^7)", "--timeout", "0.5", "--json")
     assert r.code == 3 and r.json["error"]["code"] == "timeout"
     assert "--timeout" in r.json["error"]["hint"]
+
+
+def test_plot_data(cli) -> None:
+    d = cli("integrate", "1/x^2", "--from", "-1", "--to", "1", "--plot", "--json").json
+    labels = [s["label"] for s in d["plot"]["series"]]
+    assert labels == ["f(x)", "area from -1 to 1", "y = 0"]
+    area = d["plot"]["series"][1]
+    inside = [y for x, y in zip(area["x"], area["y"]) if -1 <= x <= 1 and y is not None]
+    outside = [y for x, y in zip(area["x"], area["y"]) if not -1 <= x <= 1]
+    assert inside and all(y is None for y in outside)
+    assert None in d["plot"]["series"][0]["y"]  # the curve breaks at the pole
+    d = cli("integrate", "x^2", "--plot", "--range", "0:2", "--json").json
+    assert [s["label"] for s in d["plot"]["series"]] == ["f(x)", "F(x), C = 0"]

@@ -40,14 +40,14 @@ def _calctool_text(expr: str) -> str:
     return re.sub(r"\bE\b", "e", expr.replace("Abs(", "abs("))
 
 
-def _sympy(text: str):  # noqa: ANN202 - sympy types
+def _sympy(text: str):
     import sympy as sp
 
     x = sp.Symbol("x", real=True)
     return sp.parse_expr(text, local_dict={"x": x, "E": sp.E}), x
 
 
-def _real(v):  # noqa: ANN001, ANN202
+def _real(v):
     import mpmath
 
     if v is None:

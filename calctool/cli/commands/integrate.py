@@ -23,13 +23,15 @@ Examples:
   calctool integrate "1/x^2" --from -1 --to 1
   calctool integrate "sin(x)/x" --from 0 --to 1
   calctool integrate "x^2" --from 0 --to 1 --riemann mid --n 4,8,16,32
+  calctool integrate "sin(x)" --from 0 --to 2*pi --plot
   calctool integrate "a*x^2" --wrt x --from 0 --to b
   printf 'x^2\\ncos(x)\\n' | calctool integrate - --json
 """
 
 # How the core's messages name its parameters here: by these flags.
 FLAGS = Spelling({"wrt": "--wrt", "lower": "--from", "upper": "--to", "steps": "--steps",
-                  "riemann": "--riemann", "n": "--n", "digits": "--digits",
+                  "riemann": "--riemann", "n": "--n", "digits": "--digits", "plot": "--plot",
+                  "plot_range": "--range",
                   "timeout": "--timeout"})
 
 
@@ -61,6 +63,8 @@ def integrate(
     digits: Annotated[int, typer.Option(
         "--digits", metavar="N", min=1, max=50,
         help="Significant digits of decimals shown.")] = 15,
+    plot: opt.Plot = False,
+    range_: opt.Range = None,
     json: opt.Json = False,
     latex: opt.Latex = False,
     ascii: opt.Ascii = False,
@@ -81,7 +85,7 @@ def integrate(
         from calctool.core.ops.integrate import integrate as integrate_op
 
         return integrate_op(text, wrt=wrt, lower=lower, upper=upper, steps=steps,
-                            riemann=riemann, n=n, digits=digits, timeout=settings.timeout,
-                            spelling=FLAGS)
+                            riemann=riemann, n=n, digits=digits, plot=plot,
+                            plot_range=range_, timeout=settings.timeout, spelling=FLAGS)
 
     raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]

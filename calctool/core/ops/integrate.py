@@ -13,6 +13,7 @@ values put in for the symbols.
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -40,8 +41,10 @@ from calctool.core.expr.points import (
 from calctool.core.results.integrate import IntegrateResult
 
 if TYPE_CHECKING:
+    from calctool.core.engines.plotdata import PlotData
     from calctool.core.engines.riemann import RiemannTable
     from calctool.core.engines.steps import Step
+    from calctool.core.expr.points import RangeLike
 
 ANTIDERIVATIVE_SHARE = 0.6  # of the time limit for sympy's antiderivative
 
@@ -49,7 +52,8 @@ ANTIDERIVATIVE_SHARE = 0.6  # of the time limit for sympy's antiderivative
 def integrate(f: str | sp.Expr, *, wrt: str | sp.Symbol | None = None,
               lower: object = None, upper: object = None, steps: bool = False,
               riemann: str | None = None, n: str | Sequence[int] | None = None,
-              digits: int = 15, timeout: float | None = DEFAULT_TIMEOUT,
+              digits: int = 15, plot: bool = False, plot_range: RangeLike | None = None,
+              timeout: float | None = DEFAULT_TIMEOUT,
               spelling: Spelling = KEYWORDS) -> IntegrateResult:
     """∫ f d(wrt), indefinite, or from `lower` to `upper` (numbers, "pi/2", "oo",
     "-oo", sympy values, or expressions in other symbols).
@@ -58,7 +62,9 @@ def integrate(f: str | sp.Expr, *, wrt: str | sp.Symbol | None = None,
     (indefinite, or the antiderivative a definite integral used). `riemann`:
     "left", "right", "mid", "trapezoid" or "simpson" with `n` ("4,8,16" or a list):
     a table of sums converging to a definite integral. `digits`: significant
-    digits of decimals shown. The work stops after `timeout` seconds (None: no
+    digits of decimals shown. `plot`: f with the area between the bounds (and, for
+    an antiderivative, F with C = 0) over `plot_range` ("a:b" or (a, b); by
+    default around the bounds). The work stops after `timeout` seconds (None: no
     limit). Messages name parameters as `spelling` does (the CLI passes its flags).
     """
     text = expression_text(f)
@@ -67,8 +73,13 @@ def integrate(f: str | sp.Expr, *, wrt: str | sp.Symbol | None = None,
         raise UsageError(f"{spelling.name('digits')} must be between 1 and 50, not {digits}",
                          code="bad_value")
     with bounded(timeout, spelling=spelling):
-        return _integrate(text, wrt=wrt, lower=lower, upper=upper, steps=steps,
-                          riemann=riemann, n=n, digits=digits, timeout=timeout, say=spelling)
+        result = _integrate(text, wrt=wrt, lower=lower, upper=upper, steps=steps,
+                            riemann=riemann, n=n, digits=digits, timeout=timeout, say=spelling)
+        if plot:
+            from dataclasses import replace
+
+            result = replace(result, plot=_plot(result, plot_range, spelling))
+        return result
 
 
 def _integrate(text: str, *, wrt: object, lower: object, upper: object, steps: bool,
@@ -335,3 +346,55 @@ def _ns(n: object, say: Spelling, default: Sequence[int], most: int,
         raise UsageError(f"{say.name('n')} takes 1 to {rows} numbers of subintervals, each "
                          f"between 1 and {most}", code="bad_value")
     return tuple(values)
+
+
+# ---------------------------------------------------------------------------
+# Plot
+
+
+def _plot(r: IntegrateResult, plot_range: RangeLike | None, say: Spelling) -> PlotData:
+    """f, and the signed area between the bounds as a second curve drawn only there (the
+    x-axis beside it: above it counts +, below -); an antiderivative: f and F (C = 0)."""
+    from calctool.core.engines.plotdata import break_at, parse_plot_range, sample
+
+    x = r.variable
+    assert x is not None
+    f = r.expression
+    if (f.free_symbols | (r.lower.free_symbols if r.lower is not None else set())
+            | (r.upper.free_symbols if r.upper is not None else set())) - {x}:
+        raise UsageError(f"{say.name('plot')} needs numbers: the integral depends on other "
+                         "symbols", code="bad_option")
+    if r.definite is None:
+        assert r.antiderivative is not None
+        lo, hi = parse_plot_range(plot_range, spelling=say)
+        return sample([(f"f({x})", f), (f"F({x}), C = 0", r.antiderivative)], x, lo, hi,
+                      title="f = {f} and an antiderivative", subject=f, spelling=say)
+    assert r.lower is not None and r.upper is not None
+    a, b = sorted((r.lower, r.upper), key=lambda e: float(e) if e.is_finite else (
+        math.inf if e is sp.oo else -math.inf))
+    if plot_range:
+        lo, hi = parse_plot_range(plot_range, spelling=say)
+    else:
+        left = float(a) if a.is_finite else (float(b) - 10 if b.is_finite else -5.0)
+        right = float(b) if b.is_finite else left + 10
+        pad = 0.15 * (right - left)
+        lo, hi = left - pad, right + pad
+    window = sp.And(x >= a, x <= b) if a.is_finite and b.is_finite else (
+        x >= a if a.is_finite else x <= b if b.is_finite else sp.true)
+    area = sp.Piecewise((f, window), (sp.nan, True))
+    points = []
+    for end in (a, b):
+        y = ig.value(f, {x: end}) if end.is_finite else None
+        if y is not None and lo <= float(end) <= hi:
+            points.append((f"{x} = {sp.sstr(end)}", float(end), y))
+    data = sample([(f"f({x})", f), (f"area from {sp.sstr(r.lower)} to {sp.sstr(r.upper)}", area),
+                   ("y = 0", sp.Integer(0))], x, lo, hi,
+                  title="f = {f} and the area under it (signed)", points=points, subject=f,
+                  spelling=say)
+    from dataclasses import replace
+
+    split = r.definite.split if r.definite is not None else ()
+    series = list(data.series)
+    for p in split:
+        series = [break_at(s, float(p)) for s in series]
+    return replace(data, series=tuple(series))

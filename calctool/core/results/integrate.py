@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 import sympy as sp
 
 from calctool.core.engines.integrals import Definite, Verification
+from calctool.core.engines.plotdata import PlotData
 from calctool.core.engines.riemann import RiemannTable
 from calctool.core.engines.steps import Step
 from calctool.core.results.base import (
@@ -48,6 +49,7 @@ class IntegrateResult(Result):
     definite: Definite | None = None
     steps: Step | None = None
     riemann: RiemannTable | None = None
+    plot: PlotData | None = None
     notes: tuple[str, ...] = ()
     digits: int = 15
 
@@ -133,6 +135,8 @@ class IntegrateResult(Result):
             out["steps"] = self.steps.to_dict()
         if self.riemann is not None:
             out["riemann"] = self.riemann.to_dict()
+        if self.plot is not None:
+            out["plot"] = self.plot.to_dict()
         out["notes"] = list(self.notes)
         return out
 

@@ -49,6 +49,8 @@ def report(r: IntegrateResult) -> Report:
         _riemann(r, rep)
     if r.steps is not None:
         _add_steps(rep, r.steps)
+    if r.plot is not None:
+        rep.plots.append(r.plot)
     rep.notes.extend(r.notes)
     return rep
 
