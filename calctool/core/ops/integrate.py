@@ -107,6 +107,10 @@ def _integrate(text: str, *, wrt: object, lower: object, upper: object, steps: b
                                notes=anti.notes, digits=digits)
     a = _bound(lower, "lower", x, say)
     b = _bound(upper, "upper", x, say)
+    if a == b and a in (sp.oo, sp.S.NegativeInfinity):
+        raise UsageError(f"{say.name('lower')} and {say.name('upper')} are both "
+                         f"{sp.sstr(a)}: an interval needs two different ends",
+                         code="bad_value")
     symbols = (expr.free_symbols | a.free_symbols | b.free_symbols) - {x}
     if symbols:
         if riemann is not None:
