@@ -42,8 +42,9 @@ def report(r: IntegrateResult) -> Report:
     else:
         _definite(r, rep)
     if r.verification is not None:
-        what = "F' = f" if d is None else f"F = {sp.sstr(r.antiderivative)}, F' = f"
-        rep.fields.append(Field("checked", f"{what}: " + checked_words(r.verification)
+        if d is not None and r.antiderivative is not None:
+            rep.fields.append(Field("antiderivative F", r.antiderivative))
+        rep.fields.append(Field("checked", "F' = f: " + checked_words(r.verification)
                                 .removeprefix("F' = f ")))
     if r.riemann is not None:
         _riemann(r, rep)
