@@ -372,3 +372,18 @@ def test_plot_data(cli) -> None:
     assert None in d["plot"]["series"][0]["y"]  # the curve breaks at the pole
     d = cli("integrate", "x^2", "--plot", "--range", "0:2", "--json").json
     assert [s["label"] for s in d["plot"]["series"]] == ["f(x)", "F(x), C = 0"]
+
+
+def test_divergence_without_an_antiderivative(cli) -> None:
+    """sin(sin x)/x² ~ 1/x at 0: no closed form, yet surely divergent (comparison)."""
+    r = cli("integrate", "sin(sin(x))/x^2", "--from", "0", "--to", "1", "--json")
+    assert r.code == 0 and r.json["converges"] is False
+    v = r.json["divergence"]
+    assert v["point"] == "0" and "comparison" in v["reason"]
+    rows = v["evidence"]  # ∫ from h to 1 grows like ln(1/h)
+    assert rows[-1]["partial_integral"] - rows[-2]["partial_integral"] == pytest.approx(
+        float(mpmath.log(100)), rel=1e-3)
+    d = cli("integrate", "sin(sin(x))/sqrt(x)", "--from", "0", "--to", "1", "--json").json
+    with mpmath.workdps(30):
+        truth = mpmath.quad(lambda t: mpmath.sin(mpmath.sin(t)) / mpmath.sqrt(t), [0, 1])
+    assert d["converges"] is True and d["value"] == pytest.approx(float(truth), rel=1e-14)

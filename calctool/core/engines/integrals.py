@@ -628,7 +628,22 @@ def definite(f: sp.Expr, x: sp.Symbol, a: sp.Expr, b: sp.Expr, *,
                             notes=tuple(notes))
     # No antiderivative: numbers only, and only where the integral surely converges.
     for p in points:
-        if not _integrable_at(g, x, p):
+        sides = (1,) if p == a else (-1,) if p == b else (1, -1)
+        blowup = _non_integrable(g, x, p, sides)
+        if blowup is not None:
+            side, exponent = blowup
+            where = "inside the interval" if p in inner else "an end of the interval"
+            power = f"|{sp.sstr(x - p)}|^({sp.sstr(exponent)})"
+            reason = (f"the integral diverges at {x} = {sp.sstr(p)}, {where}: near it f "
+                      f"behaves like C·{power} (C ≠ 0), and a power with exponent ≤ -1 is not "
+                      "integrable there (comparison test)")
+            lo, hi = (p, next(q for q in nodes if _order_key(q) > _order_key(p))) \
+                if side == "+" else (max((q for q in nodes if _order_key(q) <
+                                          _order_key(p)), key=_order_key), p)
+            div = Divergence(p, side, "unbounded", reason, p in inner,
+                             _partial_integrals(g, x, p, side, lo, hi))
+            return Definite(False, split=inner, divergence=div, notes=tuple(notes))
+        if not _integrable_at(g, x, p, sides):
             raise ComputeError(
                 f"cannot decide whether the integral converges at {x} = {sp.sstr(p)} without "
                 "an antiderivative", code="cannot_decide")
@@ -746,12 +761,14 @@ def _partial_integrals(f: sp.Expr, x: sp.Symbol, end: sp.Expr, side: str, lo: sp
     return tuple(rows)
 
 
-def _integrable_at(f: sp.Expr, x: sp.Symbol, p: sp.Expr) -> bool:
-    """|f| ~ C|x - p|^s near p with s > -1 (by the leading term), or f bounded near p."""
+def _integrable_at(f: sp.Expr, x: sp.Symbol, p: sp.Expr,
+                   signs: tuple[int, ...] = (1, -1)) -> bool:
+    """|f| ~ C|x - p|^s near p with s > -1 (by the leading term), or f bounded near p,
+    on the sides given (+1 above p, -1 below)."""
     if p in (sp.oo, sp.S.NegativeInfinity):
         return True
     t = sp.Symbol("t", positive=True)
-    for sign in (1, -1):
+    for sign in signs:
         g = f.xreplace({x: p + sign * t})
         try:
             with time_limit(2.0):
@@ -766,6 +783,28 @@ def _integrable_at(f: sp.Expr, x: sp.Symbol, p: sp.Expr) -> bool:
         if not (exponent.is_number and exponent > -1):
             return False
     return True
+
+
+def _non_integrable(f: sp.Expr, x: sp.Symbol, p: sp.Expr, signs: tuple[int, ...]
+                    ) -> tuple[str, sp.Expr] | None:
+    """(side, s) when f ~ C·|x - p|^s with C ≠ 0 and s ≤ -1 on that side of p (its
+    leading term): the integral diverges there. None when that is not shown."""
+    if p in (sp.oo, sp.S.NegativeInfinity):
+        return None
+    t = sp.Symbol("t", positive=True)
+    for sign in signs:
+        g = f.xreplace({x: p + sign * t})
+        try:
+            with time_limit(2.0):
+                coeff, exponent = g.as_leading_term(t).as_coeff_exponent(t)
+        except (ComputationTimeout, NotImplementedError, ValueError, TypeError,
+                sp.PolynomialError):
+            continue
+        if coeff.has(t) or coeff == 0 or not coeff.is_number or not exponent.is_number:
+            continue
+        if value(coeff, {}) is not None and exponent <= -1:
+            return ("+" if sign == 1 else "-"), exponent
+    return None
 
 
 def _decays(f: sp.Expr, x: sp.Symbol, end: sp.Expr) -> bool:
