@@ -32,6 +32,7 @@ _API = {
     "jacobian": "calctool.core.ops.jacobian",
     "backprop": "calctool.core.ops.backprop",
     "plot": "calctool.core.ops.plot",
+    "integrate": "calctool.core.ops.integrate",
 }
 # Names that are not operations: the error types a caller may catch.
 _OTHER = {
@@ -47,7 +48,7 @@ _OTHER = {
 __all__ = [  # noqa: RUF022 - operations first, then errors
     "__version__",
     "diff", "evaluate", "tangent", "limit", "gradcheck", "hessian",
-    "series", "jacobian", "backprop", "plot",
+    "series", "jacobian", "backprop", "plot", "integrate",
     "CalcError", "UsageError", "ParseError", "ComputeError", "DomainError",
     "ComputationTimeout",
     "input_syntax",
@@ -68,6 +69,7 @@ if TYPE_CHECKING:
     from calctool.core.ops.eval import evaluate
     from calctool.core.ops.gradcheck import gradcheck
     from calctool.core.ops.hessian import hessian
+    from calctool.core.ops.integrate import integrate
     from calctool.core.ops.jacobian import jacobian
     from calctool.core.ops.limit import limit
     from calctool.core.ops.plot import plot

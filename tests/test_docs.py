@@ -200,6 +200,20 @@ CASES: dict[str, list[list[str]]] = {
         ["sin(x)", "cos(x)", "--range", "-pi:pi"],
         ["x^2", "--derivative", "--tangent-at", "1", "--range", "-1:3"],
     ],
+    "integrate": [
+        ["x^2*exp(x)"],
+        ["sin(x)^2", "--steps"],
+        ["x*log(x)", "--steps"],
+        ["1/(x^2-1)", "--steps"],
+        ["x/sqrt(1-x^2)", "--steps"],
+        ["exp(a*x)", "--wrt", "x"],
+        ["exp(-x^2)", "--from", "-oo", "--to", "oo"],
+        ["1/x^2", "--from", "-1", "--to", "1"],
+        ["sin(x)/x", "--from", "0", "--to", "1"],
+        ["x^2", "--from", "0", "--to", "1", "--riemann", "mid", "--n", "4,8,16"],
+        ["a*x^2", "--wrt", "x", "--from", "0", "--to", "b"],
+        ["1/x^2", "--from", "-1", "--to", "1", "--plot"],
+    ],
 }
 
 ERROR_CASES = [
@@ -208,6 +222,10 @@ ERROR_CASES = [
     ["gradcheck", "abs(x)", "--at", "0"],  # no gradient to check: kind, left, right
     ["gradcheck", "--func", "model.py:boom", "--grad", "model.py:loss_grad", "--dim", "5"],
     ["gradcheck", "--func", "broken.py:f", "--grad", "broken.py:g", "--dim", "3"],
+    # sympy's antiderivative of exp(-x^4) is wrong for x < 0: refused, with the evidence
+    ["integrate", "exp(-x^4)"],
+    # = 1, but the tail decays too slowly for any quadrature to confirm it: refused
+    ["integrate", "1/(x*log(x)^2)", "--from", "e", "--to", "oo"],
 ]
 
 

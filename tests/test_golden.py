@@ -89,6 +89,15 @@ CASES: dict[str, list[tuple[str, list[str]]]] = {
         ("two-curves", ["sin(x)", "cos(x)", "--range", "-pi:pi"]),
         ("tangent", ["x^2", "--tangent-at", "1", "--derivative", "--range", "-1:3"]),
     ],
+    "integrate": [
+        ("parts", ["x^2*exp(x)"]),
+        ("log-abs", ["1/x"]),
+        ("gaussian", ["exp(-x^2)", "--from", "-oo", "--to", "oo"]),
+        ("diverges", ["1/x^2", "--from", "-1", "--to", "1"]),
+        ("numeric", ["sin(x)/x", "--from", "0", "--to", "1"]),
+        ("steps-substitution", ["x/sqrt(1-x^2)", "--steps"]),
+        ("riemann", ["x^2", "--from", "0", "--to", "1", "--riemann", "mid", "--n", "4,8,16"]),
+    ],
 }
 
 RENDERERS = {

@@ -20,8 +20,8 @@ from calctool.core.errors import CalcError, ExitStatus
 
 # Each command lives in calctool/cli/commands/<name>.py, defining a function
 # of the same name (eval_ for eval) and an EXAMPLES epilog.
-COMMANDS = ("diff", "eval", "tangent", "limit", "gradcheck", "hessian", "series",
-            "jacobian", "backprop", "plot")
+COMMANDS = ("diff", "eval", "tangent", "limit", "gradcheck", "hessian", "integrate",
+            "series", "jacobian", "backprop", "plot")
 
 
 def _version(value: bool) -> None:

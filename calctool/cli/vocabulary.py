@@ -52,7 +52,8 @@ FLAGS: dict[str, Flag] = {
                           "align* block (align)"),
     "--ascii": Flag("ASCII math and tables instead of unicode"),
     "--timeout": Flag("stop the symbolic work after this many seconds (exit 3)"),
-    "--wrt": Flag("diff's differentiation sequence: x,y is the mixed partial d/dy(d/dx f)"),
+    "--wrt": Flag("diff's differentiation sequence: x,y is the mixed partial d/dy(d/dx f)",
+        {"integrate": "the variable of integration: d(wrt), one variable"}),
     "--vars": Flag(
         "the variables worked over (the parameters), in this order; other names are "
         "constants",
@@ -69,8 +70,12 @@ FLAGS: dict[str, Flag] = {
     "--simplify": Flag("simplify the answer"),
     "--steps": Flag("the derivation rule by rule",
                     {"series": "its derivation is the derivatives f^(k)(a) the coefficients "
-                               "come from"}),
-    "--to": Flag("the point a limit approaches: A or x=A (oo, -oo, pi/2 ...)"),
+                               "come from",
+                     "integrate": "an antiderivative's rules: substitution, parts, partial "
+                                  "fractions, identities, table integrals"}),
+    "--to": Flag("the point a limit approaches: A or x=A (oo, -oo, pi/2 ...)",
+        {"integrate": "the upper bound of a definite integral (--from the lower): the same "
+                      "word for where x goes"}),
     "--dir": Flag("the side of a limit: + from above, - from below; absent, both"),
     "--table": Flag("a table of values near the point as numeric evidence",
                     {"series": "its table is the error at --x for each order 0..N: the "
@@ -126,6 +131,9 @@ FLAGS: dict[str, Flag] = {
                          "error it could detect) is worse than this is INCONCLUSIVE"),
     "--vjp": Flag("gradcheck --func: check a vector-Jacobian product function along random "
                   "vectors"),
+    "--from": Flag("integrate: the lower bound of a definite integral (with --to)"),
+    "--riemann": Flag("integrate: a table of Riemann sums (left, right, mid, trapezoid, simpson)"),
+    "--n": Flag("integrate --riemann: the numbers of subintervals, N[,N...]"),
     "--x": Flag("series: compare the approximation with f's true value at this point"),
 }
 

@@ -184,6 +184,14 @@ def _step_printer(unicode: bool) -> type:
                 return "1/" + self.parenthesize(expr.base, PRECEDENCE["Mul"], strict=True)
             return str(super()._print_Pow(expr, rational))
 
+        def _print_Integral(self, expr: sp.Integral) -> str:
+            """∫ x² dx (unicode) or int(x**2) dx: an integration step's left side."""
+            body = self._in_order(expr.function, self._print)
+            if isinstance(expr.function, sp.Add):
+                body = f"({body})"
+            var = self._print(expr.limits[0][0])
+            return f"∫ {body} d{var}" if unicode else f"int({body}) d{var}"
+
         def _print_Derivative(self, expr: sp.Derivative) -> str:
             ops = []
             for v, n in expr.variable_count:
