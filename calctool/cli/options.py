@@ -33,4 +33,9 @@ Plot = Annotated[bool, typer.Option("--plot", help="Draw a terminal plot.")]
 Range = Annotated[str | None, typer.Option(
     "--range", metavar="A:B", help="The plot's x range, e.g. -2:2.", show_default=False)]
 
+Jobs = Annotated[int, typer.Option(
+    "--jobs", "-j", metavar="N",
+    help="With - (a batch): answer N lines at once in N worker processes (0: one per core); "
+         "answers stay in input order.", rich_help_panel=OUTPUT)]
+
 DEFAULT_TIMEOUT_SECONDS = DEFAULT_TIMEOUT

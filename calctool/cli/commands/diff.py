@@ -51,6 +51,7 @@ def diff(
     latex: opt.Latex = False,
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
+    jobs: opt.Jobs = 1,
 ) -> None:
     """Differentiate an expression: derivatives of any order, partials, gradients.
 
@@ -67,4 +68,4 @@ def diff(
                              plot=plot, plot_range=range_, steps=steps,
                              timeout=settings.timeout, spelling=FLAGS)
 
-    raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]
+    raise typer.Exit(run(settings, expression, compute, jobs))  # type: ignore[arg-type]

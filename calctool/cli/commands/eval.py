@@ -56,6 +56,7 @@ def eval_(
     latex: opt.Latex = False,
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
+    jobs: opt.Jobs = 1,
 ) -> None:
     """Evaluate an expression at a point, at several points, on a grid or from CSV.
 
@@ -74,7 +75,7 @@ def eval_(
                         digits=digits, summary=summary, output=output,
                         timeout=settings.timeout, spelling=FLAGS)
 
-    raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]
+    raise typer.Exit(run(settings, expression, compute, jobs))  # type: ignore[arg-type]
 
 
 # The largest --csv input read (64 MiB, about 3 million rows of two numbers):

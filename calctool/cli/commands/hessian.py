@@ -70,6 +70,7 @@ def hessian(
     latex: opt.Latex = False,
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
+    jobs: opt.Jobs = 1,
 ) -> None:
     """The Hessian matrix of second derivatives, and what it says about a point.
 
@@ -108,7 +109,7 @@ def hessian(
 
     text = expression if expression is not None else func
     assert text is not None
-    raise typer.Exit(run(settings, text, compute))  # type: ignore[arg-type]
+    raise typer.Exit(run(settings, text, compute, jobs))  # type: ignore[arg-type]
 
 
 def _user_code(func: str, *, at: str | None, x0: str | None) -> tuple[UserCode, UserPoint]:

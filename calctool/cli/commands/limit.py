@@ -60,6 +60,7 @@ def limit(
     latex: opt.Latex = False,
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
+    jobs: opt.Jobs = 1,
 ) -> None:
     """The limit of an expression as a variable approaches a point or ±∞.
 
@@ -77,4 +78,4 @@ def limit(
                         plot=plot, plot_range=range_, numeric_only=numeric, assume=assume,
                         timeout=settings.timeout, spelling=FLAGS)
 
-    raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]
+    raise typer.Exit(run(settings, expression, compute, jobs))  # type: ignore[arg-type]

@@ -44,6 +44,7 @@ def tangent(
     latex: opt.Latex = False,
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
+    jobs: opt.Jobs = 1,
 ) -> None:
     """The tangent line to y = f(x) at x = a: slope f'(a), y = f(a) + f'(a)(x - a), normal.
 
@@ -59,4 +60,4 @@ def tangent(
         return tangent_op(text, at=at, secants=secants, k_max=k_max, plot=plot,
                           plot_range=range_, timeout=settings.timeout, spelling=FLAGS)
 
-    raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]
+    raise typer.Exit(run(settings, expression, compute, jobs))  # type: ignore[arg-type]
