@@ -22,6 +22,10 @@ from calctool.core.errors import CalcError, ExitStatus
 # of the same name (eval_ for eval) and an EXAMPLES epilog.
 COMMANDS = ("diff", "eval", "tangent", "limit", "gradcheck", "hessian")
 
+# Commands that run the others: the interactive session. Listed apart, for they
+# have no JSON document or examples of their own to check.
+SESSION_COMMANDS = ("shell",)
+
 
 def _version(value: bool) -> None:
     if value:
@@ -159,7 +163,8 @@ def main(argv: list[str] | None = None) -> None:
     from calctool.cli.runner import OutputClosed
 
     try:
-        only = (argv[0],) if argv and argv[0] in COMMANDS else COMMANDS
+        known = COMMANDS + SESSION_COMMANDS
+        only = (argv[0],) if argv and argv[0] in known else known
         status = make_app(only)(args=argv, prog_name="calctool", standalone_mode=False)
         code = int(status) if isinstance(status, int) else 0
         if code == ExitStatus.INTERRUPTED:  # typer turns Ctrl-C into a silent exit 130
