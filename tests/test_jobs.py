@@ -211,3 +211,12 @@ def test_a_reader_that_goes_away_stops_the_pool_quietly() -> None:
                        text=True, timeout=300)
     assert "Traceback" not in r.stderr and "Exception ignored" not in r.stderr
     assert r.stdout.splitlines() == ["2*x", "status=141"]
+
+
+def test_a_bad_jobs_is_a_usage_error_even_for_one_expression() -> None:
+    for args in (["diff", "x^2"], ["diff", "-"]):
+        r = subprocess.run([sys.executable, "-m", "calctool", *args, "--json", "--jobs", "-3"],
+                           input="x^2\n", capture_output=True, text=True, timeout=120)
+        assert r.returncode == 2, r.stderr
+        error = json.loads(r.stdout)["error"]
+        assert error["code"] == "bad_value" and "--jobs" in error["message"]

@@ -7,6 +7,7 @@ limits), not computed by calctool.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import pty
@@ -155,6 +156,14 @@ def test_a_script_piped_in_runs_line_by_line_without_prompts() -> None:
     assert [d["result"] for d in docs] == ["-x**3*sin(x) + 3*x**2*cos(x)", "1", "2*x"]
     assert "No such command 'bogus'" in r.stderr
     assert "calc>" not in r.stdout
+
+
+def test_a_statement_ends_when_the_whole_of_it_is_balanced() -> None:
+    script = io.StringIO("diff ((x\n+ 1)\n)^2 \\\n--at 1\ndiff x\n")
+    session = Session([], stdin=script)
+    assert session._statement() == "diff ((x + 1) )^2 --at 1"
+    assert session._statement() == "diff x"
+    assert session._statement() is None
 
 
 def test_unfinished_statements() -> None:

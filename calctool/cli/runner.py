@@ -44,10 +44,13 @@ def run(settings: Settings, text: str, compute: Compute, jobs: int = 1) -> int:
 
 
 def _run(settings: Settings, text: str, compute: Compute, jobs: int) -> int:
-    if text == "-":
-        from calctool.cli.batch import resolve_jobs, run_batch
+    if jobs != 1:  # a bad --jobs is refused before any input is read
+        from calctool.cli.batch import resolve_jobs
 
-        jobs = resolve_jobs(jobs)  # a bad --jobs is refused before any input is read
+        jobs = resolve_jobs(jobs)
+    if text == "-":
+        from calctool.cli.batch import run_batch
+
         warm(settings)
         return run_batch(settings, compute, sys.stdin, jobs)
     from calctool.render.output import emit, emit_error, lookalike_notes

@@ -113,8 +113,9 @@ class Session:
                 return " ".join(lines) if lines else None
             line = line.rstrip("\n")
             lines.append(line[:-1] if line.endswith("\\") else line)
-            if not unfinished(line):
-                return " ".join(part.strip() for part in lines if part.strip())
+            statement = " ".join(part.strip() for part in lines if part.strip())
+            if not line.endswith("\\") and not unfinished(statement):
+                return statement
 
     def _read(self, prompt: str) -> str | None:
         if self.interactive:
