@@ -27,9 +27,12 @@ from typing import Any
 PROMPT, MORE = "calc> ", "  ... "
 HISTORY_LENGTH = 2000
 QUIT = ("exit", "quit")
-BANNER = ("calctool shell: commands as on the command line, without `calctool`:\n"
-          "  diff x^3*cos(x)    limit sin(x)/x --to 0    help diff\n"
-          "TAB completes; exit or Ctrl-D leaves.")
+BANNER = ("calctool shell: commands as on the\n"  # lines fit 40 columns
+          "command line, without `calctool`:\n"
+          "  diff x^3*cos(x)\n"
+          "  limit sin(x)/x --to 0\n"
+          "help, help COMMAND; TAB completes;\n"
+          "exit or Ctrl-D leaves.")
 
 
 def history_file() -> Path:
