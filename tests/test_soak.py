@@ -81,3 +81,26 @@ def test_ten_thousand_hostile_lines_give_ten_thousand_answers_in_order() -> None
     answers = {doc["input"]: doc["result"] for doc in out if doc["ok"]}
     assert answers["x^2"] == "0"  # third derivative
     assert answers["x^3*cos(x)"] == "x**3*sin(x) - 9*x**2*cos(x) - 18*x*sin(x) + 6*cos(x)"
+
+
+def test_ten_thousand_hostile_lines_with_two_workers_lose_shift_or_repeat_none() -> None:
+    """The same kind of batch answered by --jobs 2: the pool writes exactly one answer per
+    input line, in input order, even with lines that run into --timeout among them."""
+    lines = _hostile_batch(10_000, seed=23)
+    lines[5000:5000] = [b"x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x"] * 3  # slow lines, side by side
+    r = subprocess.run([sys.executable, "-m", "calctool", "diff", "-", "--json", "--order", "3",
+                        "--timeout", "2", "--jobs", "2"], input=b"\n".join(lines) + b"\n",
+                       capture_output=True, timeout=1200)
+    assert r.returncode in (2, 3), r.stderr[-2000:]
+    assert b"Traceback" not in r.stderr
+    out = [json.loads(line) for line in r.stdout.decode("utf-8").splitlines()]
+    assert len(out) == len(lines)
+    for k, (line, doc) in enumerate(zip(lines, out, strict=True)):
+        expected = line.decode("utf-8", errors="replace")
+        if k == 0:
+            expected = expected.removeprefix("\ufeff")
+        assert doc["input"] == expected, k
+        assert doc["ok"] or doc["error"]["code"] not in (None, "internal_error"), (k, doc)
+    answers = {doc["input"]: doc["result"] for doc in out if doc["ok"]}
+    assert answers["sin(x)*exp(x)"] == "-2*exp(x)*sin(x) + 2*exp(x)*cos(x)"
+    assert answers["x^3*cos(x)"] == "x**3*sin(x) - 9*x**2*cos(x) - 18*x*sin(x) + 6*cos(x)"

@@ -23,6 +23,10 @@ from calctool.core.errors import CalcError, ExitStatus
 COMMANDS = ("diff", "eval", "tangent", "limit", "gradcheck", "hessian", "integrate",
             "series", "jacobian", "backprop", "plot")
 
+# Commands that run the others: the interactive session. Listed apart, for they
+# have no JSON document or examples of their own to check.
+SESSION_COMMANDS = ("shell",)
+
 
 def _version(value: bool) -> None:
     if value:
@@ -228,7 +232,8 @@ def main(argv: list[str] | None = None) -> None:
     from calctool.cli.runner import OutputClosed
 
     try:
-        only = (argv[0],) if argv and argv[0] in COMMANDS else COMMANDS
+        known = COMMANDS + SESSION_COMMANDS
+        only = (argv[0],) if argv and argv[0] in known else known
         from typer.main import get_command
 
         command = get_command(make_app(only))

@@ -117,12 +117,13 @@ def vocabulary_section() -> str:
 
 def generate() -> str:
     """The text of docs/cli.md."""
-    from calctool.cli.app import COMMANDS
+    from calctool.cli.app import COMMANDS, SESSION_COMMANDS
 
+    commands = COMMANDS + SESSION_COMMANDS
     sections = [HEADER]
-    sections.append("".join(f"* [calctool {name}](#calctool-{name})\n" for name in COMMANDS))
+    sections.append("".join(f"* [calctool {name}](#calctool-{name})\n" for name in commands))
     sections.append(vocabulary_section())
-    for argv in ([], *([name] for name in COMMANDS)):
+    for argv in ([], *([name] for name in commands)):
         title = " ".join(["calctool", *argv])
         body = "\n".join(line.rstrip() for line in help_text(argv).strip("\n").splitlines())
         sections.append(f"## {title}\n\n```text\n$ {title} --help\n{body}\n```\n")

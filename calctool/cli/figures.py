@@ -9,12 +9,12 @@ from calctool.core.errors import CalcError, UsageError
 
 
 def run_saving(settings: Settings, text: str, compute: Callable[[str], object],
-               save: str | None) -> int:
+               save: str | None, jobs: int = 1) -> int:
     """`run` the command; with `save`, then write the picture of its plot to that file."""
     from calctool.cli.runner import run
 
     if save is None:
-        return run(settings, text, compute)  # type: ignore[arg-type]
+        return run(settings, text, compute, jobs)  # type: ignore[arg-type]
     status = refuse_early(settings, save, text, text == "-")
     if status is not None:
         return status

@@ -76,6 +76,11 @@ Digits = Annotated[int | None, typer.Option(
     help="Significant digits of the decimals shown (JSON keeps full precision).",
     show_default=False)]
 
+Jobs = Annotated[int, typer.Option(
+    "--jobs", "-j", metavar="N",
+    help="With - (a batch): answer N lines at once in N worker processes (0: one per core); "
+         "answers stay in input order.", rich_help_panel=OUTPUT)]
+
 DEFAULT_TIMEOUT_SECONDS = DEFAULT_TIMEOUT
 InputSyntax = Annotated[str, typer.Option(
     "--input", metavar="auto|latex|plain",

@@ -34,21 +34,25 @@ class OutputClosed(Exception):
     """The reader of stdout went away (`| head -1`)."""
 
 
-def run(settings: Settings, text: str, compute: Compute) -> int:
-    """Compute and print; return the exit status."""
+def run(settings: Settings, text: str, compute: Compute, jobs: int = 1) -> int:
+    """Compute and print; return the exit status. `jobs`: worker processes for a batch."""
     try:
-        return _run(settings, text, compute)
+        return _run(settings, text, compute, jobs)
     except BrokenPipeError:
         # Raised past typer, which would turn it into exit 1 ("a check failed").
         raise OutputClosed from None
 
 
-def _run(settings: Settings, text: str, compute: Compute) -> int:
+def _run(settings: Settings, text: str, compute: Compute, jobs: int) -> int:
+    if jobs != 1:  # a bad --jobs is refused before any input is read
+        from calctool.cli.batch import resolve_jobs
+
+        jobs = resolve_jobs(jobs)
     if text == "-":
         from calctool.cli.batch import run_batch
 
         warm(settings)
-        return run_batch(settings, compute, sys.stdin)
+        return run_batch(settings, compute, sys.stdin, jobs)
     import time
 
     from calctool.render.output import emit_error, lookalike_notes

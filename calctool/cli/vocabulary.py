@@ -134,6 +134,8 @@ FLAGS: dict[str, Flag] = {
     "--from": Flag("integrate: the lower bound of a definite integral (with --to)"),
     "--riemann": Flag("integrate: a table of Riemann sums (left, right, mid, trapezoid, simpson)"),
     "--n": Flag("integrate --riemann: the numbers of subintervals, N[,N...]"),
+    "--jobs": Flag("with - (a batch): N worker processes answer lines at once (0: one per "
+                   "core); answers stay in input order"),
     "--x": Flag("series: compare the approximation with f's true value at this point"),
 }
 

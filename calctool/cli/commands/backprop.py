@@ -8,7 +8,7 @@ import typer
 
 from calctool.cli import options as opt
 from calctool.cli.runner import run
-from calctool.cli.settings import make_settings
+from calctool.cli.settings import make_settings, with_syntax
 from calctool.core.errors import Spelling
 
 EXAMPLES = """\
@@ -40,6 +40,10 @@ def backprop(
     latex: opt.Latex = False,
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
+    digits: opt.Digits = None,
+    latex_style: opt.LatexStyle = "display",
+    input_syntax: opt.InputSyntax = "auto",
+    jobs: opt.Jobs = 1,
 ) -> None:
     """Backpropagation shown: the computational graph, forward values and adjoints.
 
@@ -51,11 +55,13 @@ def backprop(
     finite differences). The same gradient as diff --vars, computed the way
     autodiff computes it.
     """
-    settings = make_settings("backprop", json=json, latex=latex, timeout=timeout, ascii=ascii)
+    settings = make_settings("backprop", json=json, latex=latex, timeout=timeout, ascii=ascii,
+                             digits=digits, latex_style=latex_style)
+    settings = with_syntax(settings, input_syntax)
 
     def compute(text: str) -> object:
         from calctool.core.ops.backprop import backprop as op
 
         return op(text, variables=variables, at=at, timeout=settings.timeout, spelling=FLAGS)
 
-    raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]
+    raise typer.Exit(run(settings, expression, compute, jobs))  # type: ignore[arg-type]

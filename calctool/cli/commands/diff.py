@@ -78,6 +78,7 @@ def diff(
              "other variable (or of --wrt): the answer is dY/dx on the curve.",
         show_default=False)] = None,
     input_syntax: opt.InputSyntax = "auto",
+    jobs: opt.Jobs = 1,
 ) -> None:
     """Differentiate an expression: derivatives of any order, partials, gradients.
 
@@ -100,4 +101,4 @@ def diff(
                              ylim=ylim)
     settings = with_syntax(settings, input_syntax)
 
-    raise typer.Exit(run_saving(settings, expression, compute, save))
+    raise typer.Exit(run_saving(settings, expression, compute, save, jobs))

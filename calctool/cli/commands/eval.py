@@ -61,6 +61,7 @@ def eval_(
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
     input_syntax: opt.InputSyntax = "auto",
+    jobs: opt.Jobs = 1,
 ) -> None:
     """Evaluate an expression at a point, at several points, on a grid or from CSV.
 
@@ -84,7 +85,7 @@ def eval_(
                         digits=digits or 15, summary=summary, output=output,
                         timeout=settings.timeout, spelling=FLAGS)
 
-    raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]
+    raise typer.Exit(run(settings, expression, compute, jobs))  # type: ignore[arg-type]
 
 
 # The largest --csv input read (64 MiB, about 3 million rows of two numbers):

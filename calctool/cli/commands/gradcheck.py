@@ -140,6 +140,7 @@ def gradcheck(
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
     input_syntax: opt.InputSyntax = "auto",
+    jobs: opt.Jobs = 1,
 ) -> None:
     """Check a gradient against finite differences, component by component.
 
@@ -202,7 +203,7 @@ def gradcheck(
 
     text = expression if expression is not None else func
     assert text is not None
-    raise typer.Exit(run(settings, text, compute))  # type: ignore[arg-type]
+    raise typer.Exit(run(settings, text, compute, jobs))  # type: ignore[arg-type]
 
 
 def _expression_flags(grad: str | None, *, fast: bool, x0: str | None, dim: int | None,

@@ -107,6 +107,7 @@ def hessian(
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
     input_syntax: opt.InputSyntax = "auto",
+    jobs: opt.Jobs = 1,
 ) -> None:
     """The Hessian matrix of second derivatives, and what it says about a point.
 
@@ -159,7 +160,7 @@ def hessian(
 
     text = expression if expression is not None else func
     assert text is not None
-    raise typer.Exit(run(settings, text, compute))  # type: ignore[arg-type]
+    raise typer.Exit(run(settings, text, compute, jobs))  # type: ignore[arg-type]
 
 
 def _hvp(op: Any, func: str, grad: str | None, *, at: str | None, x0: str | None,

@@ -70,6 +70,7 @@ def integrate(
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
     input_syntax: opt.InputSyntax = "auto",
+    jobs: opt.Jobs = 1,
 ) -> None:
     """Integrate an expression: an antiderivative + C, or a definite integral.
 
@@ -93,4 +94,4 @@ def integrate(
                             plot=plot or save is not None, plot_range=range_, ylim=ylim,
                             timeout=settings.timeout, spelling=FLAGS)
 
-    raise typer.Exit(run_saving(settings, expression, compute, save))
+    raise typer.Exit(run_saving(settings, expression, compute, save, jobs))

@@ -8,7 +8,7 @@ import typer
 
 from calctool.cli import options as opt
 from calctool.cli.runner import run
-from calctool.cli.settings import make_settings
+from calctool.cli.settings import make_settings, with_syntax
 from calctool.core.errors import Spelling, UsageError
 
 EXAMPLES = """\
@@ -67,6 +67,10 @@ def jacobian(
     latex: opt.Latex = False,
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
+    digits: opt.Digits = None,
+    latex_style: opt.LatexStyle = "display",
+    input_syntax: opt.InputSyntax = "auto",
+    jobs: opt.Jobs = 1,
 ) -> None:
     """The Jacobian matrix J = [∂f_i/∂x_j] of several functions of several variables.
 
@@ -76,7 +80,9 @@ def jacobian(
     not exist and is reported with both one-sided values. With --func: Python
     code, by central differences with an error estimate per entry.
     """
-    settings = make_settings("jacobian", json=json, latex=latex, timeout=timeout, ascii=ascii)
+    settings = make_settings("jacobian", json=json, latex=latex, timeout=timeout, ascii=ascii,
+                             digits=digits, latex_style=latex_style)
+    settings = with_syntax(settings, input_syntax)
     if expression is None and func is None:
         raise UsageError("give the functions (calctool jacobian \"x*y, x+y\"), or --func "
                          "FILE.py:NAME with a point", code="missing_argument")
@@ -113,4 +119,4 @@ def jacobian(
 
     text = expression if expression is not None else func
     assert text is not None
-    raise typer.Exit(run(settings, text, compute))  # type: ignore[arg-type]
+    raise typer.Exit(run(settings, text, compute, jobs))  # type: ignore[arg-type]

@@ -66,6 +66,7 @@ def limit(
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
     input_syntax: opt.InputSyntax = "auto",
+    jobs: opt.Jobs = 1,
 ) -> None:
     """The limit of an expression as a variable approaches a point or ±∞.
 
@@ -87,4 +88,4 @@ def limit(
                         timeout=settings.timeout, spelling=FLAGS, ylim=ylim)
     settings = with_syntax(settings, input_syntax)
 
-    raise typer.Exit(run_saving(settings, expression, compute, save))
+    raise typer.Exit(run_saving(settings, expression, compute, save, jobs))

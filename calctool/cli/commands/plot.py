@@ -8,7 +8,7 @@ import typer
 
 from calctool.cli import options as opt
 from calctool.cli.figures import run_saving
-from calctool.cli.settings import make_settings
+from calctool.cli.settings import make_settings, with_syntax
 from calctool.core.errors import Spelling
 
 EXAMPLES = """\
@@ -48,6 +48,9 @@ def plot(
     latex: opt.Latex = False,
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
+    digits: opt.Digits = None,
+    latex_style: opt.LatexStyle = "display",
+    input_syntax: opt.InputSyntax = "auto",
 ) -> None:
     """Graph functions of one variable: sampled where each is defined, cut at poles and jumps.
 
@@ -56,7 +59,9 @@ def plot(
     y-range leaves out the spikes near poles (--ylim sets it). With --json, the
     sampled series (x, y with null in the gaps, breaks) for drawing elsewhere.
     """
-    settings = make_settings("plot", json=json, latex=latex, timeout=timeout, ascii=ascii)
+    settings = make_settings("plot", json=json, latex=latex, timeout=timeout, ascii=ascii,
+                             digits=digits, latex_style=latex_style)
+    settings = with_syntax(settings, input_syntax)
     batch = expressions == ["-"]
     text = "-" if batch else "; ".join(expressions)
 

@@ -61,6 +61,7 @@ def series(
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
     input_syntax: opt.InputSyntax = "auto",
+    jobs: opt.Jobs = 1,
 ) -> None:
     """The series of f about a point: Taylor (Maclaurin about 0), Laurent or Puiseux.
 
@@ -80,4 +81,4 @@ def series(
                          digits=min(digits or 10, 100), plot=plot, plot_range=range_,
                          timeout=settings.timeout, spelling=FLAGS)
 
-    raise typer.Exit(run(settings, expression, compute))  # type: ignore[arg-type]
+    raise typer.Exit(run(settings, expression, compute, jobs))  # type: ignore[arg-type]

@@ -57,6 +57,7 @@ def tangent(
     ascii: opt.Ascii = False,
     timeout: opt.Timeout = opt.DEFAULT_TIMEOUT_SECONDS,
     input_syntax: opt.InputSyntax = "auto",
+    jobs: opt.Jobs = 1,
 ) -> None:
     """The tangent line to y = f(x) at x = a: slope f'(a), y = f(a) + f'(a)(x - a), normal.
 
@@ -77,4 +78,4 @@ def tangent(
                           ylim=ylim)
     settings = with_syntax(settings, input_syntax)
 
-    raise typer.Exit(run_saving(settings, expression, compute, save))
+    raise typer.Exit(run_saving(settings, expression, compute, save, jobs))

@@ -44,7 +44,9 @@ def json_value(v: Value) -> float | str | None:
 
 
 def expr_str(e: sp.Expr) -> str:
-    return sp.sstr(e)
+    from calctool.core.results.printing import sstr
+
+    return sstr(e)
 
 
 def expr_number(e: sp.Expr) -> float | str | None:
@@ -70,7 +72,9 @@ _MARKDOWN_SPECIAL = "\\`*_[]<>#|$~"
 
 def tex(e: Any) -> str:
     """LaTeX of a sympy expression (or of anything sympy can read)."""
-    return str(sp.latex(e))
+    from calctool.core.results.printing import latex
+
+    return latex(e)
 
 
 def bmatrix(m: Any) -> str:
