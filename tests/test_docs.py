@@ -133,6 +133,8 @@ CASES: dict[str, list[list[str]]] = {
         ["x*y", "--csv", "points.csv"],
         ["x", "--grid", "x=0:1:5", "--summary"],
         ["x", "--grid", "x=0:1:3", "--output", "out.csv"],
+        ["sin(x)", "--at", "x=pi/4", "--plot"],
+        ["1/x", "--grid", "x=-2:2:9", "--plot", "--range", "-3:3"],
     ],
     "tangent": [
         ["x^2", "--at", "3"],

@@ -381,7 +381,8 @@ def test_grid_is_the_sampling_option_and_range_a_deprecated_alias(cli) -> None:
     assert new.code == old.code == 0 and new.json["points"] == old.json["points"]
     assert "eval --range X=A:B:N is deprecated: use --grid X=A:B:N" in old.stderr
     assert new.stderr == ""
-    assert "--range" not in cli("eval", "--help").stdout
+    # --range is the plot's window in eval too; its help names the old grid spelling
+    assert "deprecated spelling of --grid" in " ".join(cli("eval", "--help").stdout.split())
 
 
 def test_a_variable_given_two_ranges_is_an_error_not_dropped(cli) -> None:
@@ -395,3 +396,41 @@ def test_a_variable_given_two_ranges_is_an_error_not_dropped(cli) -> None:
     # two variables: the grid over both, 3 x 2 points
     r = cli("eval", "x*y", "--grid", "x=0:1:3", "--grid", "y=1:2:2", "--json")
     assert r.code == 0 and len(r.json["points"]) == 6
+
+
+# --- eval --plot: f over a window, the evaluated points on it -------------------------
+
+
+def test_plot_marks_the_point_on_the_curve(cli) -> None:
+    d = cli("eval", "sin(x)", "--at", "x=pi/4", "--plot", "--json").json
+    (point,) = d["plot"]["points"]
+    assert point["x"] == pytest.approx(math.pi / 4) and point["y"] == pytest.approx(2 ** -0.5)
+    assert point["open"] is False
+    assert d["plot"]["xlim"] == pytest.approx([math.pi / 4 - 5, math.pi / 4 + 5])
+
+
+def test_plot_of_a_grid_spans_it_and_breaks_at_the_pole(cli) -> None:
+    d = cli("eval", "1/x", "--grid", "x=-2:2:9", "--plot", "--json").json
+    plot = d["plot"]
+    lo, hi = plot["xlim"]
+    assert lo < -2 and hi > 2 and hi - lo < 5  # the grid's span, a little wider
+    assert len(plot["points"]) == 8  # x = 0 has no value: not marked
+    assert all(p["y"] == pytest.approx(1 / p["x"]) for p in plot["points"])
+    (pole,) = plot["asymptotes"]
+    assert abs(pole) < 1e-6
+    (series,) = plot["series"]
+    assert 0.0 in series["breaks"] or any(abs(b) < 1e-6 for b in series["breaks"])
+
+
+def test_plot_window_and_the_old_grid_spelling(cli) -> None:
+    r = cli("eval", "x^2", "--at", "1", "--range", "-1:1")
+    assert r.code == 2 and "--plot" in r.stderr
+    d = cli("eval", "x^2", "--at", "1", "--plot", "--range", "-1:2", "--json").json
+    assert d["plot"]["xlim"] == [-1.0, 2.0]
+    r = cli("eval", "x^2", "--range", "x=0:1:3", "--json")  # X=A:B:N: still the grid
+    assert r.code == 0 and r.json["count"] == 3 and "deprecated" in r.stderr
+
+
+def test_plot_needs_one_variable(cli) -> None:
+    r = cli("eval", "x*y", "--at", "x=1,y=2", "--plot")
+    assert r.code == 2 and "one variable" in r.stderr

@@ -36,7 +36,9 @@ FLAGS: dict[str, Flag] = {
                      "the point is a list of numbers"}),
     "--grid": Flag("eval's sampling grid X=A:B:N, N points from A to B (repeat for several "
                    "variables; one range per variable)"),
-    "--range": Flag("the x window of a plot, A:B; only with --plot (else a usage error)"),
+    "--range": Flag("the x window of a plot, A:B; only with --plot (else a usage error)",
+                    {"eval": "its help also names the deprecated X=A:B:N (with a count), the "
+                             "old spelling of --grid"}),
     "--plot": Flag("draw a terminal plot"),
     "--ylim": Flag("the y window of a plot, A:B; only with --plot or --save (else a usage "
                    "error)"),

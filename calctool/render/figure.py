@@ -80,11 +80,14 @@ def save(data: PlotData, path: str, *, title: str | None = None) -> None:
                 ax.plot(s.x, ys, color=COLORS[i % len(COLORS)], label=s.label,
                         linestyle=LINESTYLES.get(data.style(i), "-"), linewidth=1.8,
                         zorder=2 + n - i)  # the function on top, as in the terminal
+            labelled: set[str] = set()
             for p in data.points:
+                label = p.label + (" (hole)" if p.open else "")
                 ax.plot([p.x], [p.y], marker="o", markersize=7, linestyle="none",
                         markerfacecolor="white" if p.open else "black",
                         markeredgecolor="black", zorder=3 + n,
-                        label=p.label + (" (hole)" if p.open else ""))
+                        label=label if label not in labelled else "_nolegend_")
+                labelled.add(label)  # several points of one kind: one legend entry
             ax.set_xlabel(data.xlabel)
             ax.set_title(title if title is not None else data.heading(unicode_linear))
             ax.grid(True, color="0.9", linewidth=0.6, zorder=0)

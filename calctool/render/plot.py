@@ -109,7 +109,9 @@ def legend(data: PlotData, *, color: bool, ascii: bool, width: int) -> str:
         entries.append((sample, s.label))
     for p in data.points:
         mark = ("o" if p.open else "*") if ascii else ("○" if p.open else "●")
-        entries.append((f" {mark} ", p.label + (" (hole)" if p.open else "")))
+        entry = (f" {mark} ", p.label + (" (hole)" if p.open else ""))
+        if entry not in entries:  # several points of one kind: one entry
+            entries.append(entry)
     if data.asymptotes:
         entries.append((" : " if ascii else " ┊ ", "vertical asymptote"))
     lines: list[str] = []

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from calctool.cli import options as opt
-from calctool.cli.runner import run
+from calctool.cli.figures import run_saving
 from calctool.cli.settings import make_settings, with_syntax
 from calctool.core.errors import Spelling, UsageError
 
@@ -20,6 +20,7 @@ Examples:
   calctool eval "sqrt(2)" --digits 50
   calctool eval "x^2*y" --at x=1,y=2 --at x=3,y=4
   calctool eval "exp(-x^2)" --grid x=-2:2:9
+  calctool eval "sin(x)" --at x=pi/4 --plot
   calctool eval "x^3*cos(x)" --grid x=0:1:1000000 --summary
   calctool eval "x*y" --csv examples/points.csv
   calctool eval "log(x)" --at 0          # no value there: exit 3
@@ -27,7 +28,8 @@ Examples:
 
 # How the core's messages name its parameters here: by these flags.
 FLAGS = Spelling({"at": "--at", "ranges": "--grid", "csv_text": "--csv", "digits": "--digits",
-                  "summary": "--summary", "output": "-o", "timeout": "--timeout"})
+                  "summary": "--summary", "output": "-o", "timeout": "--timeout",
+                  "plot": "--plot", "plot_range": "--range", "ylim": "--ylim"})
 
 
 def eval_(
@@ -41,14 +43,18 @@ def eval_(
         help="N evenly spaced points from A to B (repeat for a grid over several variables).",
         show_default=False)] = None,
     range_: Annotated[list[str] | None, typer.Option(
-        "--range", metavar="X=A:B:N", hidden=True,
-        help="Deprecated alias of --grid (--range is a plot's x window elsewhere).",
+        "--range", metavar="A:B",
+        help="The plot's x range, e.g. -2:2 (with --plot or --save). X=A:B:N, with a count, "
+             "is the deprecated spelling of --grid.",
         show_default=False)] = None,
     csv: Annotated[Path | None, typer.Option(
         "--csv", metavar="FILE",
         help="Points from a CSV file with a header of variable names (- for stdin).",
         show_default=False, allow_dash=True)] = None,
     digits: opt.Digits = None,
+    plot: opt.Plot = False,
+    ylim: opt.Ylim = None,
+    save: opt.Save = None,
     summary: Annotated[bool, typer.Option(
         "--summary", help="For many points, print only count, undefined, min, max, mean.")] = False,
     output: Annotated[str | None, typer.Option(
@@ -70,9 +76,11 @@ def eval_(
     """
     settings = make_settings("eval", json=json, latex=latex, timeout=timeout, ascii=ascii,
                              latex_style=latex_style)
-    if range_:
+    window, old_grid = _ranges(range_ or [])
+    if old_grid:
         opt.deprecated("eval --range X=A:B:N", "--grid X=A:B:N")
-        grid = [*(grid or ()), *range_]
+        grid = [*(grid or ()), *old_grid]
+    opt.plot_window(window, plot or save is not None, ylim)
     csv_text = _read_csv(csv) if csv is not None else None
     if csv_text is not None and expression == "-":
         raise UsageError("--csv - and an expression of - both read stdin; use a file")
@@ -83,9 +91,18 @@ def eval_(
 
         return evaluate(text, at=at or (), ranges=grid or (), csv_text=csv_text,
                         digits=digits or 15, summary=summary, output=output,
-                        timeout=settings.timeout, spelling=FLAGS)
+                        timeout=settings.timeout, spelling=FLAGS,
+                        plot=plot or save is not None, plot_range=window, ylim=ylim)
 
-    raise typer.Exit(run(settings, expression, compute, jobs))  # type: ignore[arg-type]
+    raise typer.Exit(run_saving(settings, expression, compute, save, jobs))
+
+
+def _ranges(given: list[str]) -> tuple[str | None, list[str]]:
+    """--range values: A:B (or x=A:B) is the plot's window, X=A:B:N the old --grid."""
+    window = [r for r in given if r.split("=")[-1].count(":") < 2]
+    if len(window) > 1:
+        raise UsageError("--range is the plot's x window: give it once", code="bad_option")
+    return (window[0] if window else None), [r for r in given if r not in window]
 
 
 # The largest --csv input read (64 MiB, about 3 million rows of two numbers):

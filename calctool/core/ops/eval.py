@@ -8,7 +8,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sympy as sp
 
@@ -17,11 +17,18 @@ from calctool.core.engines.domain import mark_outside, require_inside
 from calctool.core.engines.values import Value
 from calctool.core.engines.values import evaluate as value_at
 from calctool.core.errors import KEYWORDS, DomainError, Spelling, UsageError
-from calctool.core.expr.parse import Condition, input_variables, parse_input, symbol
+from calctool.core.expr.parse import (
+    Condition,
+    free_variables,
+    input_variables,
+    parse_input,
+    symbol,
+)
 from calctool.core.expr.points import (
     Grid,
     Point,
     PointLike,
+    RangeLike,
     expression_text,
     resolve_point,
     show_coordinate,
@@ -37,6 +44,9 @@ from calctool.core.results.eval import (
     PointTable,
     plural,
 )
+
+if TYPE_CHECKING:
+    from calctool.core.engines.plotdata import PlotData
 
 MAX_DIGITS = 10_000
 MAX_POINTS = 10_000_000
@@ -63,7 +73,9 @@ def evaluate(f: str | sp.Expr, *, at: PointLike | Iterable[PointLike] | None = N
              ranges: str | Mapping[Any, Any] | Sequence[str] | None = None,
              csv_text: str | None = None, digits: int = 15, summary: bool = False,
              output: str | None = None, timeout: float | None = DEFAULT_TIMEOUT,
-             spelling: Spelling = KEYWORDS) -> EvalResult:
+             spelling: Spelling = KEYWORDS, plot: bool = False,
+             plot_range: RangeLike | None = None,
+             ylim: RangeLike | None = None) -> EvalResult:
     """The value of `f` (text or a sympy expression) at one point, at several, on a grid
     or at CSV points.
 
@@ -72,7 +84,10 @@ def evaluate(f: str | sp.Expr, *, at: PointLike | Iterable[PointLike] | None = N
     fixing the other variables. `ranges`: {"x": (a, b, n)}, "x=a:b:n" or a
     list of such strings (a grid over several variables). Many points give a
     PointTable; with `summary` only its statistics are reported, and with
-    `output` the table is written to a .csv or .npy file. The work stops
+    `output` the table is written to a .csv or .npy file. `plot`: f over
+    `plot_range` ("a:b"; by default around the point, or the grid's span) with
+    the points marked (at most MAX_MARKED), `ylim` its y-window; f must have
+    one variable. The work stops
     after `timeout` seconds (None: no limit). Messages name the parameters as
     `spelling` does (the CLI passes its flags).
     """
@@ -83,8 +98,60 @@ def evaluate(f: str | sp.Expr, *, at: PointLike | Iterable[PointLike] | None = N
         raise UsageError(f"{say.name('digits')} must be between 1 and {MAX_DIGITS}, not {digits}",
                          code="bad_value")
     with bounded(timeout, spelling=say):
-        return _evaluate(text, at=_point_list(at), ranges=ranges, csv_text=csv_text,
-                         digits=digits, summary=summary, output=output, say=say)
+        result = _evaluate(text, at=_point_list(at), ranges=ranges, csv_text=csv_text,
+                           digits=digits, summary=summary, output=output, say=say)
+        if plot:
+            result = replace(result, plot=_plot(result, plot_range, ylim, say))
+        return result
+
+
+MAX_MARKED = 25  # points of a table marked on its plot; more are only the curve
+
+
+def _plot(r: EvalResult, plot_range: RangeLike | None, ylim: RangeLike | None,
+          say: Spelling) -> PlotData:
+    """f over the range, the evaluated points on it (filled: f has that value there)."""
+    from calctool.core.engines.plotdata import (
+        parse_plot_range,
+        parse_ylim,
+        sample,
+        written_domain,
+    )
+
+    parsed = parse_input(r.input)
+    names = {str(v) for v in free_variables(parsed.expr)} | set(parsed.names)
+    if len(names) != 1:
+        listing = ", ".join(sorted(names)) or "no variable"
+        raise UsageError(f"{say.name('plot')} draws a function of one variable; this one has "
+                         f"{listing}", code="bad_option")
+    var = symbol(names.pop())
+    marks: list[tuple[str, float, float]] = []
+    center, span = None, None
+    if r.point is not None:
+        x0 = float(sp.N(r.point.point[var], 17))
+        y0 = r.point.value.number
+        center = x0
+        if y0 is not None and math.isfinite(y0):
+            marks.append((f"({x0:g}, {y0:g})", x0, y0))
+    elif r.table is not None:
+        import numpy as np
+
+        xs = np.asarray(r.table.columns[r.table.names.index(str(var))], dtype=float)
+        ys = np.asarray(r.table.values, dtype=float)
+        if len(xs):
+            span = (float(np.min(xs)), float(np.max(xs)))
+        if len(xs) <= MAX_MARKED:
+            marks = [("the points evaluated", float(x), float(y))
+                     for x, y in zip(xs, ys) if math.isfinite(x) and math.isfinite(y)]
+    if plot_range is None and span is not None and span[1] > span[0]:
+        pad = 0.05 * (span[1] - span[0])
+        lo, hi = span[0] - pad, span[1] + pad
+    else:
+        lo, hi = parse_plot_range(plot_range, center, 5.0, spelling=say)
+    marks = [m for m in marks if lo <= m[1] <= hi]
+    return sample([(f"f({var})", parsed.expr, written_domain(parsed.conditions))], var, lo, hi,
+                  title="{f}", points=marks, subject=parsed.expr,
+                  ylim=parse_ylim(ylim, spelling=say), spelling=say)
 
 
 def _point_list(at: object) -> list[object]:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import sympy as sp
 
 from calctool.core.engines.values import Value
+
+if TYPE_CHECKING:
+    from calctool.core.engines.plotdata import PlotData
 from calctool.core.results.base import (
     MAX_ROWS_SHOWN,
     Display,
@@ -142,6 +145,7 @@ class EvalResult(Result):
     digits: int = 15
     summary_only: bool = False
     output: str | None = None  # the file the points were written to
+    plot: PlotData | None = None  # --plot: f over the range, the points marked
 
     @property
     def single(self) -> bool:
@@ -158,6 +162,8 @@ class EvalResult(Result):
             if p.value.exact is not None:
                 out["value_exact"] = expr_str(p.value.exact)
             out["digits"] = self.digits
+            if self.plot is not None:
+                out["plot"] = self.plot.to_dict()
             return out
         assert self.table is not None
         summary = self.table.summary()
@@ -169,6 +175,8 @@ class EvalResult(Result):
         out["notes"].extend(self.table.notes)
         if self.output is not None:
             out["output"] = self.output
+        if self.plot is not None:
+            out["plot"] = self.plot.to_dict()
         return out
 
     def display(self) -> Display:

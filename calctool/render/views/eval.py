@@ -14,6 +14,13 @@ from calctool.render.report import Field, Report, TableView, function_label
 
 
 def report(r: EvalResult) -> Report:
+    rep = _report(r)
+    if r.plot is not None:
+        rep.plots.append(r.plot)
+    return rep
+
+
+def _report(r: EvalResult) -> Report:
     rep = Report(title="Value of {f}", subject=r.expression)
     rep.latex.append(sp.latex(r.expression))
     if r.point is not None:
