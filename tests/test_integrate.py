@@ -364,7 +364,7 @@ def test_timeout_names_the_limit(cli) -> None:
 def test_plot_data(cli) -> None:
     d = cli("integrate", "1/x^2", "--from", "-1", "--to", "1", "--plot", "--json").json
     labels = [s["label"] for s in d["plot"]["series"]]
-    assert labels == ["f(x)", "area from -1 to 1", "y = 0"]
+    assert labels == ["f(x)", "area from -1 to 1"]  # y = 0 is the axis the plot draws
     area = d["plot"]["series"][1]
     inside = [y for x, y in zip(area["x"], area["y"]) if -1 <= x <= 1 and y is not None]
     outside = [y for x, y in zip(area["x"], area["y"]) if not -1 <= x <= 1]
@@ -387,3 +387,32 @@ def test_divergence_without_an_antiderivative(cli) -> None:
     with mpmath.workdps(30):
         truth = mpmath.quad(lambda t: mpmath.sin(mpmath.sin(t)) / mpmath.sqrt(t), [0, 1])
     assert d["converges"] is True and d["value"] == pytest.approx(float(truth), rel=1e-14)
+
+
+# --- the picture: the signed area shaded, the sum's shapes -----------------------------
+
+
+def test_plot_shades_the_area_and_draws_the_riemann_shapes(cli) -> None:
+    d = cli("integrate", "x^2", "--from", "0", "--to", "1", "--riemann", "left",
+            "--n", "4,8", "--plot", "--json").json
+    series = d["plot"]["series"]
+    assert [s["style"] for s in series] == ["solid", "area", "solid"]
+    area = series[1]
+    inside = [x for x, y in zip(area["x"], area["y"]) if y is not None]
+    assert min(inside) >= 0 and max(inside) <= 1  # shaded only between the bounds
+    rect = series[2]
+    assert rect["label"] == "left sum, n = 4"  # the coarsest sum: its rectangles show
+    tops = {round(y, 12) for y in rect["y"] if y}
+    assert tops == {0.0625, 0.25, 0.5625}  # f(0), f(1/4), f(1/2), f(3/4): left heights
+
+
+def test_hatch_strokes_go_from_the_axis_to_the_curve_and_skip_gaps() -> None:
+    from calctool.render.plot import hatch
+
+    xs = [0.0, 1.0, 2.0, 3.0, 4.0]
+    ys = [1.0, -1.0, None, 2.0, 2.0]
+    strokes = hatch(xs, ys, (0.0, 4.0), (-5.0, 5.0), width_px=12)
+    assert strokes
+    for (x0, x1), (lo, hi) in strokes:
+        assert x0 == x1 and lo <= 0.0 <= hi or lo == 0.0 or hi == 0.0
+        assert not 1.0 < x0 < 3.0  # no stroke across the gap between x = 1 and x = 3

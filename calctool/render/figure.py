@@ -77,6 +77,17 @@ def save(data: PlotData, path: str, *, title: str | None = None) -> None:
             n = len(data.series)
             for i, s in enumerate(data.series):
                 ys = [float("nan") if y is None else y for y in s.y]
+                if data.style(i) == "area":  # the signed area between f and y = 0, shaded
+                    import numpy as np
+
+                    y = np.asarray(ys, dtype=float)
+                    for sign, tone, where in (("+", COLORS[i % len(COLORS)], y >= 0),
+                                              ("−", "0.55", y < 0)):
+                        if where.any():
+                            ax.fill_between(s.x, 0.0, y, where=where, interpolate=True,
+                                            color=tone, alpha=0.3, linewidth=0,
+                                            label=f"{s.label}, {sign}", zorder=2 + n - i)
+                    continue
                 ax.plot(s.x, ys, color=COLORS[i % len(COLORS)], label=s.label,
                         linestyle=LINESTYLES.get(data.style(i), "-"), linewidth=1.8,
                         zorder=2 + n - i)  # the function on top, as in the terminal
@@ -92,8 +103,9 @@ def save(data: PlotData, path: str, *, title: str | None = None) -> None:
             ax.set_title(title if title is not None else data.heading(unicode_linear))
             ax.grid(True, color="0.9", linewidth=0.6, zorder=0)
             # Outside the axes, under them: a legend that never covers a curve or a point.
+            entries = len(ax.get_legend_handles_labels()[1])
             ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16),
-                      ncol=min(4, len(data.series) + len(data.points)), frameon=False)
+                      ncol=min(3, max(1, entries)), frameon=False)
             fig.savefig(path, format=fmt, metadata=_metadata(fmt))
         except OSError as exc:
             raise FigureWriteError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -26,8 +26,11 @@ POINT_COLOR = "default"  # the terminal's own foreground: readable on any theme
 ASCII_MARKERS = (".", "x", "+", "*", "#")
 # Pixels on, pixels off along a curve (braille canvas: 2 x 4 pixels a cell).
 DASHES = {"solid": None, "dashed": (8.0, 5.0), "dotted": (1.0, 4.0), "dashdot": (8.0, 3.0)}
-LEGEND_SAMPLE = {"solid": "───", "dashed": "╌╌╌", "dotted": "┈┈┈", "dashdot": "─┈─"}
-LEGEND_ASCII = {"solid": "---", "dashed": "- -", "dotted": "...", "dashdot": "-.-"}
+LEGEND_SAMPLE = {"solid": "───", "dashed": "╌╌╌", "dotted": "┈┈┈", "dashdot": "─┈─",
+                 "area": "▒▒▒"}
+LEGEND_ASCII = {"solid": "---", "dashed": "- -", "dotted": "...", "dashdot": "-.-",
+                "area": "|||"}
+AREA_EVERY = 3  # an area is shaded by a vertical line every AREA_EVERY pixel columns
 
 _BOX_TO_ASCII = str.maketrans("─│┌┐└┘┤├┬┴┼┊", "-|+++++++++:")
 
@@ -72,6 +75,10 @@ def build(data: PlotData, *, width: int, height: int, color: bool,
         s = data.series[i]
         style = data.style(i)
         marker = ASCII_MARKERS[i % len(ASCII_MARKERS)] if ascii else "braille"
+        if style == "area":
+            for xs, ys in hatch(s.x, s.y, (x_lo, x_hi), (y_lo, y_hi), px[0]):
+                plt.plot(xs, ys, marker=marker, color=_color(i, color))
+            continue
         for xs, ys in curve_pieces(s.x, s.y, (x_lo, x_hi), (y_lo, y_hi), px,
                                    DASHES.get(style) if not ascii else None):
             plt.plot(xs, ys, marker=marker, color=_color(i, color))
@@ -90,6 +97,46 @@ def build(data: PlotData, *, width: int, height: int, color: bool,
 
         out = text(out.translate(_BOX_TO_ASCII))
     return out
+
+
+def hatch(x: Sequence[float], y: Sequence[float | None], xwin: tuple[float, float],
+          ywin: tuple[float, float], width_px: int) -> list[Segment]:
+    """Vertical strokes from y = 0 to the curve, every AREA_EVERY pixel columns, clipped to
+    the window: the shading of a signed area (above the axis where f > 0, below where f < 0).
+    Nothing where the curve has no value."""
+    import bisect
+
+    x_lo, x_hi = xwin
+    y_lo, y_hi = ywin
+    step = (x_hi - x_lo) * AREA_EVERY / max(1, width_px)
+    known = [(a, b) for a, b in zip(x, y) if b is not None and math.isfinite(b)]
+    if len(known) < 2 or step <= 0:
+        return []
+    xs = [a for a, _ in known]
+    out: list[Segment] = []
+    at = max(x_lo, xs[0])
+    while at <= min(x_hi, xs[-1]):
+        k = bisect.bisect_left(xs, at)
+        k = min(max(k, 1), len(xs) - 1)
+        (x0, y0), (x1, y1) = known[k - 1], known[k]
+        # only between neighbouring samples of one piece (not across a gap in the curve)
+        if x0 <= at <= x1 and _adjacent(x, x0, x1):
+            t = 0.0 if x1 == x0 else (at - x0) / (x1 - x0)
+            v = y0 + t * (y1 - y0)
+            lo, hi = sorted((0.0, v))
+            lo, hi = max(lo, y_lo), min(hi, y_hi)
+            if hi > lo:
+                out.append(([at, at], [lo, hi]))
+        at += step
+    return out
+
+
+def _adjacent(x: Sequence[float], a: float, b: float) -> bool:
+    """Whether a and b are consecutive samples (no gap, no None, between them)."""
+    import bisect
+
+    i = bisect.bisect_left(x, a)
+    return i + 1 < len(x) and x[i + 1] == b
 
 
 def _color(i: int, color: bool) -> int | str:

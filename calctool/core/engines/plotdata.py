@@ -53,7 +53,8 @@ class Series:
     label: str
     x: tuple[float, ...]
     y: tuple[float | None, ...]  # None where undefined or broken (a gap in the curve)
-    style: str = ""              # solid, dashed, dotted, dashdot; "" = by position
+    style: str = ""              # solid, dashed, dotted, dashdot, area; "" = by position
+    # "area": the region between the curve and y = 0 is shaded (an integral's signed area)
 
     def breaks(self) -> list[float]:
         """Where the curve is cut: the middle of each run of None between two values."""

@@ -73,6 +73,52 @@ def riemann_sum(fn: Callable[[Any], Any], a: Any, b: Any, n: int, method: str) -
     raise ValueError(method)
 
 
+def outline(fn: Callable[[float], float | None], a: float, b: float, n: int,
+            method: str) -> tuple[list[float], list[float | None]]:
+    """The shapes a sum adds up, as one polyline for a plot: rectangles (left, right, mid),
+    trapezoids, or Simpson's parabolas over pairs of subintervals, each closed down to
+    y = 0. `fn` is f as a float function (None where it has no value)."""
+    h = (b - a) / n
+    xs: list[float] = [a]
+    ys: list[float | None] = [0.0]
+
+    def edge(x: float, top: float | None) -> None:  # up or down the side at x
+        xs.append(x)
+        ys.append(top)
+
+    if method in ("left", "right", "mid"):
+        shift = {"left": 0.0, "right": 1.0, "mid": 0.5}[method]
+        for i in range(n):
+            x0, x1 = a + i * h, a + (i + 1) * h
+            top = fn(a + (i + shift) * h)
+            edge(x0, top)
+            edge(x1, top)
+            edge(x1, 0.0)
+    elif method == "trapezoid":
+        for i in range(n):
+            x0, x1 = a + i * h, a + (i + 1) * h
+            edge(x0, fn(x0))
+            edge(x1, fn(x1))
+            edge(x1, 0.0)
+    elif method == "simpson":
+        for i in range(0, n, 2):
+            x0, x1, x2 = (a + (i + k) * h for k in range(3))
+            y0, y1, y2 = fn(x0), fn(x1), fn(x2)
+            for k in range(17):  # the parabola through the three points
+                t = x0 + k * (x2 - x0) / 16
+                if None in (y0, y1, y2):
+                    edge(t, None)
+                    continue
+                assert y0 is not None and y1 is not None and y2 is not None
+                edge(t, y0 * (t - x1) * (t - x2) / ((x0 - x1) * (x0 - x2))
+                     + y1 * (t - x0) * (t - x2) / ((x1 - x0) * (x1 - x2))
+                     + y2 * (t - x0) * (t - x1) / ((x2 - x0) * (x2 - x1)))
+            edge(x2, 0.0)
+    else:
+        raise ValueError(method)
+    return xs, ys
+
+
 def table(fn: Callable[[Any], Any], a: str, b: str, ns: Sequence[int],
           method: str, reference: str) -> RiemannTable:
     """The table for these n; a, b and the reference as decimal text (25+ digits)."""

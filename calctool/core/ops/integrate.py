@@ -398,14 +398,26 @@ def _plot(r: IntegrateResult, plot_range: RangeLike | None, say: Spelling) -> Pl
         y = ig.value(f, {x: end}) if end.is_finite else None
         if y is not None and lo <= float(end) <= hi:
             points.append((f"{x} = {sp.sstr(end)}", float(end), y))
-    data = sample([(f"f({x})", f), (f"area from {sp.sstr(r.lower)} to {sp.sstr(r.upper)}", area),
-                   ("y = 0", sp.Integer(0))], x, lo, hi,
-                  title="f = {f} and the area under it (signed)", points=points, subject=f,
-                  spelling=say)
+    data = sample([(f"f({x})", f), (f"area from {sp.sstr(r.lower)} to {sp.sstr(r.upper)}", area)],
+                  x, lo, hi, title="f = {f} and the area under it (signed)", points=points,
+                  subject=f, spelling=say)
     from dataclasses import replace
+
+    from calctool.core.engines.plotdata import Series
 
     split = r.definite.split if r.definite is not None else ()
     series = list(data.series)
     for p in split:
         series = [break_at(s, float(p)) for s in series]
+    # the area is shaded between f and y = 0: above the axis counts +, below -
+    series[1] = replace(series[1], style="area")
+    if r.riemann is not None and a.is_finite and b.is_finite:
+        from calctool.core.engines import riemann as rm
+
+        n = min(row.n for row in r.riemann.rows)
+        xs, ys = rm.outline(lambda t: ig.value(f, {x: sp.Float(t, 17)}), float(a), float(b),
+                            n, r.riemann.method)
+        series.append(Series(f"{r.riemann.method} sum, n = {n}", tuple(xs),
+                             tuple(None if y is None or not math.isfinite(y) else y
+                                   for y in ys), style="solid"))
     return replace(data, series=tuple(series))
