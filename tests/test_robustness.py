@@ -124,7 +124,8 @@ def _corpus(n: int, seed: int) -> tuple[list[str], list[str | None]]:
     rng = random.Random(seed)
     good = [("x^2", "2*x"), ("sin(x)", "cos(x)"), ("x^3*cos(x)", "-x**3*sin(x) + 3*x**2*cos(x)"),
             ("exp(2x)", "2*exp(2*x)"), ("sigmoid(x)", "(1 - sigmoid(x))*sigmoid(x)")]
-    bad = ["x+)", "sin(x", "", "foo(x)", "2 3", "x = 1", "1/0", "|x"]  # |x| is abs(x) now; an unclosed bar is still an error
+    # |x| is abs(x) since #14; an unclosed bar is still an error
+    bad = ["x+)", "sin(x", "", "foo(x)", "2 3", "x = 1", "1/0", "|x"]
     runaway = ["9^9^9^9", "factorial(10^9)", "(" * 3000 + "x" + ")" * 3000]
     injection = ["__import__('os').system('id')", "x.__class__", "lambda: 1", "exec('1')"]
     lines, answers = [], []
