@@ -247,17 +247,29 @@ class selu(Activation):  # noqa: N801
         return (self.args[0],)
 
 
-class hard_sigmoid(Activation):  # noqa: N801
-    """clamp(x/6 + 1/2, 0, 1): kinks at x = −3 and x = 3."""
+class _Clamp(Activation):
+    """A piecewise-linear clamp: exact at every real number; kinks where `switches` are 0."""
 
     nargs = 1
     kinked = True
+    corners: ClassVar[tuple[int, int]] = (-1, 1)  # the x of the two kinks
 
     @classmethod
     def eval(cls, x: sp.Expr) -> sp.Expr | None:
         if x.is_number and x.is_extended_real:
             return cls.elementary(x)
         return None
+
+    @property
+    def switches(self) -> tuple[sp.Expr, ...]:
+        x = self.args[0]
+        return tuple(x - c for c in self.corners)
+
+
+class hard_sigmoid(_Clamp):  # noqa: N801
+    """clamp(x/6 + 1/2, 0, 1): kinks at x = −3 and x = 3."""
+
+    corners = (-3, 3)
 
     @classmethod
     def elementary(cls, *args: sp.Expr) -> sp.Expr:
@@ -268,23 +280,11 @@ class hard_sigmoid(Activation):  # noqa: N801
         x = _arg(self, argindex)
         return (sp.Heaviside(x + 3) - sp.Heaviside(x - 3)) / 6
 
-    @property
-    def switches(self) -> tuple[sp.Expr, ...]:
-        x = self.args[0]
-        return (x + 3, x - 3)
 
-
-class hard_tanh(Activation):  # noqa: N801
+class hard_tanh(_Clamp):  # noqa: N801
     """clamp(x, −1, 1): kinks at x = −1 and x = 1."""
 
-    nargs = 1
-    kinked = True
-
-    @classmethod
-    def eval(cls, x: sp.Expr) -> sp.Expr | None:
-        if x.is_number and x.is_extended_real:
-            return cls.elementary(x)
-        return None
+    corners = (-1, 1)
 
     @classmethod
     def elementary(cls, *args: sp.Expr) -> sp.Expr:
@@ -294,11 +294,6 @@ class hard_tanh(Activation):  # noqa: N801
     def fdiff(self, argindex: int = 1) -> sp.Expr:
         x = _arg(self, argindex)
         return sp.Heaviside(x + 1) - sp.Heaviside(x - 1)
-
-    @property
-    def switches(self) -> tuple[sp.Expr, ...]:
-        x = self.args[0]
-        return (x + 1, x - 1)
 
 
 class logsumexp(Activation):  # noqa: N801

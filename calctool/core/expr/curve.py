@@ -16,9 +16,6 @@ import sympy as sp
 from calctool.core.errors import ParseError
 from calctool.core.expr.parse import Condition, ParsedInput, parse_input
 
-# Characters around `=` that make it part of another operator (==, <=, >=, !=).
-_NOT_EQUATION = "=<>!"
-
 
 @dataclass(frozen=True)
 class Equation:
@@ -39,24 +36,14 @@ class Equation:
 def equals_sign(text: str) -> int | None:
     """The offset of the one top-level `=` of an equation, or None when there is none.
 
-    Two top-level `=` (`x = y = 1`) is a parse error pointing at the second.
+    Two top-level `=` (`x = y = 1`) is a parse error pointing at the second. The
+    same reader as the parser's (`equation.split_equation`): ==, <=, >= and != are
+    not an equation's `=`.
     """
-    depth = 0
-    found = None
-    for i, ch in enumerate(text):
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif ch == "=" and depth == 0:
-            before = text[i - 1] if i else ""
-            after = text[i + 1] if i + 1 < len(text) else ""
-            if before in _NOT_EQUATION or after in _NOT_EQUATION:
-                continue  # ==, <=, >=: the parser says what it thinks of those
-            if found is not None:
-                raise ParseError("an equation has one '='", position=i, source=text)
-            found = i
-    return found
+    from calctool.core.expr.equation import split_equation
+
+    equation = split_equation(text)
+    return equation.position if equation is not None else None
 
 
 def is_curve(text: str) -> bool:
