@@ -28,11 +28,13 @@ from calctool.core.engines.plotdata import (
 from calctool.core.errors import KEYWORDS, DomainError, Spelling, UsageError
 from calctool.core.expr.parse import free_variables, parse_input, symbol
 from calctool.core.expr.points import RangeLike, expression_text
+from calctool.core.results.base import noting
 from calctool.core.results.plot import PlotResult, TangentLine
 
 MAX_CURVES = 8
 
 
+@noting
 def plot(f: str | sp.Expr | Sequence[str | sp.Expr], *, plot_range: RangeLike | None = None,
          derivative: bool = False, tangent_at: str | float | sp.Expr | None = None,
          ylim: RangeLike | None = None, timeout: float | None = DEFAULT_TIMEOUT,

@@ -30,6 +30,7 @@ from calctool.core.expr.points import (
     show_point,
     whole_number,
 )
+from calctool.core.results.base import noting
 from calctool.core.results.series import (
     Ascending,
     Evaluation,
@@ -49,6 +50,7 @@ DERIVATIVE_TABLE_MAX = 12  # --steps: f^(k)(a) for k up to this order
 REMAINDER_MAX_CHARS = 60  # a longer f^(N+1) is written f^(N+1)(ξ), not spelt out
 
 
+@noting
 def series(f: str | sp.Expr, *, at: PointLike | None = None, order: int | None = None,
            x: PointLike | None = None, table: bool = False, steps: bool = False,
            digits: int = 10, plot: bool = False, plot_range: RangeLike | None = None,
