@@ -387,3 +387,13 @@ def test_divergence_without_an_antiderivative(cli) -> None:
     with mpmath.workdps(30):
         truth = mpmath.quad(lambda t: mpmath.sin(mpmath.sin(t)) / mpmath.sqrt(t), [0, 1])
     assert d["converges"] is True and d["value"] == pytest.approx(float(truth), rel=1e-14)
+
+
+def test_parts_says_which_integral_each_substep_is(cli) -> None:
+    """x*exp(x): v = ∫ exp(x) dx and ∫ v du = ∫ exp(x) dx are the same integral; the two
+    substeps say which is which instead of looking like a repeated step."""
+    root = cli("integrate", "x*exp(x)", "--steps", "--json").json["steps"]
+    parts = next(n for n in _nodes(root) if n["rule"] == "parts")
+    notes = [s["note"] for s in parts["substeps"]]
+    assert notes[0].startswith("v = ∫ dv") and notes[1].startswith("the ∫ v du"), notes
+    assert "v = ∫ dv" in cli("integrate", "x*exp(x)", "--steps").stdout
