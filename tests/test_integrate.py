@@ -397,3 +397,10 @@ def test_parts_says_which_integral_each_substep_is(cli) -> None:
     notes = [s["note"] for s in parts["substeps"]]
     assert notes[0].startswith("v = ∫ dv") and notes[1].startswith("the ∫ v du"), notes
     assert "v = ∫ dv" in cli("integrate", "x*exp(x)", "--steps").stdout
+
+
+def test_a_sympy_message_in_an_error_is_one_line(cli) -> None:
+    """sympy's "\\nUnable to determine the domain ..." is quoted without its line break."""
+    r = cli("integrate", "gamma(x)", "--from", "1", "--to", "2")
+    assert r.code == 3
+    assert "(Unable to determine" in r.stderr, r.stderr

@@ -345,7 +345,8 @@ def breakpoints(f: sp.Expr, x: sp.Symbol, lo: sp.Expr, hi: sp.Expr,
         raise ComputeError("could not find where the integrand is not continuous in time",
                            code="cannot_decide") from None
     except (NotImplementedError, ValueError, TypeError) as exc:
-        raise ComputeError(f"could not find where the integrand is not continuous ({exc})",
+        why = " ".join(str(exc).split())  # sympy's messages start with a line break
+        raise ComputeError(f"could not find where the integrand is not continuous ({why})",
                            code="cannot_decide") from None
     if bad is sp.S.EmptySet:
         return []
