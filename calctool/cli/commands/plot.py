@@ -21,7 +21,7 @@ Examples:
   calctool plot "x^2" --tangent-at 1 --range -1:3
   calctool plot "1/x^2" --ylim 0:10
   calctool plot "log(x)" --json
-  printf 'sin(x)\ntan(x)\n' | calctool plot - --json --jobs 2
+  printf 'x^2\\n1/x\\n' | calctool plot - --json --jobs 2
   calctool plot "sin(x)" "cos(x)" --range -pi:pi --save trig.svg
 """
 
