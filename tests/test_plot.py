@@ -336,3 +336,15 @@ def test_plot_batch_takes_jobs_like_every_batch_command(cli_process) -> None:
     assert [d["input"] for d in lines] == ["sin(x)", "bad)", "tan(x)"]
     assert [d["ok"] for d in lines] == [True, False, True]
     assert r.code == 2
+
+
+def test_a_parse_error_in_one_of_several_expressions_points_into_the_input(cli) -> None:
+    """--json's input is "sin(x); cos(x": the position counts in it, and the message says
+    which expression (it pointed at 3, inside sin)."""
+    r = cli("plot", "sin(x)", "cos(x", "--json")
+    assert r.code == 2
+    error = r.json["error"]
+    assert r.json["input"] == "sin(x); cos(x"
+    assert error["message"].startswith("expression 2: ") and error["position"] == 11
+    text = cli("plot", "sin(x)", "cos(x")
+    assert "  sin(x); cos(x\n" + " " * 13 + "^" in text.stderr, text.stderr
