@@ -15,6 +15,10 @@ DIGITS_CASES = {
     "limit": ["(1+1/x)^x", "--to", "oo"],
     "gradcheck": ["x^2*y", "--at", "x=1.1,y=2.3"],
     "hessian": ["sin(x)*y", "--at", "x=1,y=2"],
+    "integrate": ["exp(x)", "--from", "0", "--to", "1", "--riemann", "simpson", "--n", "4,8"],
+    "series": ["cos(x)", "--order", "4", "--x", "0.5", "--table"],
+    "jacobian": ["x*y, sin(x)", "--vars", "x,y", "--at", "x=1,y=2"],
+    "backprop": ["sin(w*x)", "--vars", "w", "--at", "w=0.5,x=2"],
 }
 
 
@@ -34,9 +38,9 @@ def test_digits_is_on_every_command_and_rounds_the_decimals_shown(cli, command: 
         mantissa = d.split("e")[0]
         assert len(mantissa.replace(".", "").lstrip("0")) <= 4, (d, short.stdout)
     # JSON numbers keep every digit whatever --digits says (only the *_text strings,
-    # "the value to --digits digits", follow it)
+    # "the value to --digits digits", and the LaTeX written with it follow it)
     def numbers(d: dict[str, object]) -> dict[str, object]:
-        return {k: v for k, v in d.items() if "text" not in k and k != "digits"}
+        return {k: v for k, v in d.items() if "text" not in k and k not in ("digits", "latex")}
 
     assert numbers(cli(command, *args, "--json").json) == \
         numbers(cli(command, *args, "--digits", "4", "--json").json)
@@ -223,3 +227,32 @@ def test_latex_is_a_pasteable_snippet_and_honours_at(cli) -> None:
     body = block.split("\n")[1:-2]
     assert all("&" in row for row in body)
     assert cli("diff", "x", "--latex", "--latex-style", "both").code == 2
+
+
+# How the input was read ('xy' is one variable) is told on every command: on stderr
+# for people and first in JSON `notes` for programs, the new commands as the old.
+READING_CASES = {
+    "diff": ["2xy*x", "--wrt", "x"],
+    "integrate": ["2xy*x", "--wrt", "x"],
+    "series": ["2xy*x", "--at", "x=0", "--order", "2"],
+    "jacobian": ["2xy*x, x", "--vars", "x"],
+    "backprop": ["2xy*w", "--vars", "w", "--at", "w=1,xy=2"],
+    "plot": ["sinx", "--range", "0:1"],
+    "diff --implicit": ["2xy*x^2 + y^2 = 1", "--implicit", "y", "--wrt", "x"],
+}
+
+
+@pytest.mark.parametrize("case", sorted(READING_CASES))
+def test_every_command_says_how_the_input_was_read(cli, case: str) -> None:
+    import json
+
+    command = case.split()[0]
+    args = READING_CASES[case]
+    name = "sinx" if "sinx" in args[0] else "xy"
+    text = cli(command, *args)
+    assert text.code == 0, text.stderr
+    assert f"'{name}' is read as one variable" in text.stderr
+    data = cli(command, *args, "--json")
+    assert data.code == 0, data.stdout
+    notes = json.loads(data.stdout)["notes"]
+    assert notes and notes[0].startswith(f"'{name}' is read as one variable"), notes

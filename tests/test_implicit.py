@@ -171,3 +171,17 @@ def test_cli(cli) -> None:
     assert r.stdout.strip() == r"\[ y = -\frac{3 x}{4} + \frac{25}{4} \]"
     r = cli("diff", "-", "--implicit", "y", "--json", stdin="x^2 + y^2 = 1\nx*y = 1\n")
     assert [d["result"] for d in r.json_lines] == ["-x/y", "-y/x"]
+
+
+def test_at_may_give_the_curves_constants(cli) -> None:
+    """a in a*x^2 + y^2 = 2 is a constant of the curve: --at a=1 fixes it (it was refused
+    as "not a variable of the expression"); x and y are still required."""
+    r = cli("diff", "a*x^2 + y^2 = 2", "--implicit", "y", "--wrt", "x", "--at", "x=1,y=1,a=1",
+            "--json")
+    assert r.code == 0, r.stdout
+    assert r.json["result"] == "-a*x/y" and r.json["value"] == -1
+    assert r.json["at"] == {"x": 1, "y": 1, "a": 1}
+    text = cli("diff", "a*x^2 + y^2 = 2", "--implicit", "y", "--wrt", "x", "--at", "x=1,y=1,a=1")
+    assert "at (1, 1) with a=1 = -1" in text.stdout
+    missing = cli("diff", "a*x^2 + y^2 = 2", "--implicit", "y", "--wrt", "x", "--at", "x=1,a=1")
+    assert missing.code == 2 and "no value for y" in missing.stderr

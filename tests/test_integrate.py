@@ -416,3 +416,20 @@ def test_hatch_strokes_go_from_the_axis_to_the_curve_and_skip_gaps() -> None:
     for (x0, x1), (lo, hi) in strokes:
         assert x0 == x1 and (lo == 0.0 or hi == 0.0)  # vertical, from the axis
         assert not 1.0 < x0 < 3.0  # no stroke across the gap between x = 1 and x = 3
+
+
+def test_parts_says_which_integral_each_substep_is(cli) -> None:
+    """x*exp(x): v = ∫ exp(x) dx and ∫ v du = ∫ exp(x) dx are the same integral; the two
+    substeps say which is which instead of looking like a repeated step."""
+    root = cli("integrate", "x*exp(x)", "--steps", "--json").json["steps"]
+    parts = next(n for n in _nodes(root) if n["rule"] == "parts")
+    notes = [s["note"] for s in parts["substeps"]]
+    assert notes[0].startswith("v = ∫ dv") and notes[1].startswith("the ∫ v du"), notes
+    assert "v = ∫ dv" in cli("integrate", "x*exp(x)", "--steps").stdout
+
+
+def test_a_sympy_message_in_an_error_is_one_line(cli) -> None:
+    """sympy's "\\nUnable to determine the domain ..." is quoted without its line break."""
+    r = cli("integrate", "gamma(x)", "--from", "1", "--to", "2")
+    assert r.code == 3
+    assert "(Unable to determine" in r.stderr, r.stderr

@@ -15,6 +15,12 @@ CASES = {
     "tangent-sin": ["sin(x)", "--at", "pi/4", "--secants"],
     "hessian": ["x^3 - 3*x + y^2", "--critical"],
     "hessian-3": ["x^4/4 - x^2/2 + y^3/3 - y + z^2", "--critical"],
+    "integrate": ["exp(x)", "--from", "0", "--to", "1", "--riemann", "simpson", "--n", "4,8,16"],
+    "integrate-diverges": ["1/x^2", "--from", "-1", "--to", "1"],
+    "integrate-numeric": ["sin(x)/x", "--from", "0", "--to", "1"],
+    "series": ["cos(x)", "--order", "4", "--x", "0.5", "--table"],
+    "jacobian": ["x*y, x+y, sin(x)", "--vars", "x,y", "--at", "x=1,y=2"],
+    "backprop": ["(sigmoid(w*x+b) - t)^2", "--vars", "w,b", "--at", "w=0.5,b=0.1,x=2,t=0.8"],
 }
 WIDTHS = [40, 60, 80, 200]
 NUMBER = re.compile(r"(?<![\w.])[−-]?(?:\d+\.\d+|\d+)(?:e[-+−]\d+)?(?![\w.])")

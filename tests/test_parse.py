@@ -287,3 +287,12 @@ def test_lookalike_syntax_is_refused_at_the_spot(text: str, position: int, words
 ])
 def test_near_misses_still_read_as_before(text: str, expected: str) -> None:
     assert sp.sstr(parse(text)) == expected
+
+
+def test_sigma_applied_hints_at_sigmoid(cli) -> None:
+    r"""calctool writes sigmoid as σ (and \sigma in LaTeX): sigma(z) pasted back is refused
+    with a hint naming sigmoid, not "did you mean sign?"."""
+    for text in ("sigma(w*x + b)", r"\sigma(wx+b)"):
+        r = cli("diff", text, "--json")
+        assert r.code == 2 and r.json["error"]["hint"] == \
+            "for the logistic function σ(z) write sigmoid(z)", r.stdout

@@ -125,3 +125,14 @@ def test_gradcheck_and_hessian_treat_the_break_as_a_kink(cli: Callable[..., Any]
     assert d["passed"] is True and d["components"][0]["analytic"] == 2.0
     d = cli("hessian", f"{CORNER} + y^2", "--at", "x=1,y=0", "--json").json
     assert d["values"] == [[2.0, 0.0], [0.0, 2.0]]
+
+
+def test_a_definite_integral_of_a_piecewise_function(cli) -> None:
+    """sympy cannot find where a Piecewise is continuous; integrate looks at each piece on
+    its part of the interval instead of giving up (exit 3)."""
+    r = cli("integrate", "piecewise(x < 0: -x, x^2)", "--from", "-1", "--to", "1", "--json")
+    assert r.code == 0, r.stdout
+    assert r.json["result"] == "5/6" and r.json["converges"] is True
+    r = cli("integrate", "2*piecewise(x < 0: -x, x^2) + 1", "--from", "-1", "--to", "1",
+            "--json")
+    assert r.code == 0 and r.json["result"] == "11/3", r.stdout

@@ -324,3 +324,27 @@ def test_diff_plot_respects_the_domain_as_written() -> None:
         assert min(x for x, _ in finite(s)) >= 0, s.label
     r = calctool.diff("sqrt(y)^2*x", wrt="x", at="x=1,y=4", plot=True)  # y fixed by at
     assert r.plot is not None and finite(r.plot.series[0])
+
+
+def test_plot_batch_takes_jobs_like_every_batch_command(cli_process) -> None:
+    """plot reads `-` like the other commands, so it takes --jobs N too: one JSON line
+    per input line, in input order, the bad line an error line (its status)."""
+    import json
+
+    r = cli_process("plot", "-", "--json", "--jobs", "2", stdin="sin(x)\nbad)\ntan(x)\n")
+    lines = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [d["input"] for d in lines] == ["sin(x)", "bad)", "tan(x)"]
+    assert [d["ok"] for d in lines] == [True, False, True]
+    assert r.code == 2
+
+
+def test_a_parse_error_in_one_of_several_expressions_points_into_the_input(cli) -> None:
+    """--json's input is "sin(x); cos(x": the position counts in it, and the message says
+    which expression (it pointed at 3, inside sin)."""
+    r = cli("plot", "sin(x)", "cos(x", "--json")
+    assert r.code == 2
+    error = r.json["error"]
+    assert r.json["input"] == "sin(x); cos(x"
+    assert error["message"].startswith("expression 2: ") and error["position"] == 11
+    text = cli("plot", "sin(x)", "cos(x")
+    assert "  sin(x); cos(x\n" + " " * 13 + "^" in text.stderr, text.stderr

@@ -327,3 +327,15 @@ def test_high_order_stays_quick_when_derivatives_grow() -> None:
                 sp.Rational(929569, 638512875)]
     assert coefficients(r) == {2 * k + 1: c for k, c in enumerate(textbook)}
     assert "Derivative(f(xi), (xi, 16))" in r.to_dict()["remainder"]
+
+
+def test_series_plot_window_flags_as_the_other_plotting_commands(cli) -> None:
+    """--range without --plot is a usage error (it was silently ignored); --ylim sets the
+    y-window as in diff, tangent, limit, integrate and plot."""
+    bare = cli("series", "sin(x)", "--range", "-1:1")
+    assert bare.code == 2 and "--range" in bare.stderr
+    assert cli("series", "sin(x)", "--ylim", "-1:1").code == 2
+    r = cli("series", "sin(x)", "--order", "3", "--plot", "--range", "-6:6", "--ylim", "-2:2",
+            "--json")
+    assert r.code == 0, r.stdout
+    assert r.json["plot"]["xlim"] == [-6, 6] and r.json["plot"]["ylim"] == [-2, 2]

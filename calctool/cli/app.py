@@ -54,8 +54,9 @@ def make_app(commands: tuple[str, ...] = COMMANDS) -> typer.Typer:
 
     app = typer.Typer(
         name="calctool",
-        help="Calculus in the terminal: derivatives, values, tangents, limits, gradient checks, "
-             "Hessians. Answers for people, --json for programs.",
+        help="Calculus in the terminal: derivatives, values, tangents, limits, integrals, "
+             "series, plots, gradient checks, Hessians, Jacobians, backpropagation. Answers "
+             "for people, --json for programs.",
         no_args_is_help=True,
         add_completion=True,
         pretty_exceptions_enable=False,
@@ -81,11 +82,14 @@ Examples:
   calctool limit "sin(x)/x" --to 0
   calctool gradcheck "x^2*y" --grad "2*x*y, x^2" --at x=1,y=2
   calctool hessian "x^3 - 3*x + y^2" --critical
+  calctool integrate "x^2*exp(x)" --steps
+  calctool series "sin(x)" --order 7
+  calctool backprop "tanh(w*x + b)" --vars w,b --at w=0.5,b=0.1,x=2
 
 \b
-Exit status: 0 an answer (also "does not exist", "not a critical point"),
-1 a check failed (gradcheck), 2 bad input or usage, 3 cannot decide or no
-value there, 70 a bug, 130 interrupted.
+Exit status: 0 an answer (also "does not exist", "diverges", "not a
+critical point"), 1 a check failed (gradcheck), 2 bad input or usage, 3
+cannot decide or no value there, 70 a bug, 130 interrupted.
 
 \b
 Each command: calctool COMMAND --help. Every command takes --json (keys in

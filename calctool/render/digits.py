@@ -42,8 +42,15 @@ def round_value(value: Any, digits: int) -> Any:
     """A field's or cell's value with its decimals rounded; exact parts unchanged."""
     if isinstance(value, str):
         return round_text(value, digits)
-    if isinstance(value, (sp.Basic, sp.MatrixBase)) and value.has(sp.Float):
-        return value.xreplace({f: sp.Float(f, digits) for f in value.atoms(sp.Float)})
+    if isinstance(value, (sp.Basic, sp.MatrixBase)):
+        # a Float, or a decimal already formatted and held as a name (a matrix of
+        # numbers shown as written: jacobian's J at a point)
+        swap: dict[sp.Basic, sp.Basic] = {f: sp.Float(f, digits) for f in value.atoms(sp.Float)}
+        for s in value.atoms(sp.Symbol):
+            shown = round_text(s.name, digits)
+            if shown != s.name:
+                swap[s] = sp.Symbol(shown)
+        return value.xreplace(swap) if swap else value
     return value
 
 

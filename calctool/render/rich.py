@@ -26,23 +26,7 @@ MAX_ROWS = 40  # longer tables show their head and tail
 def render(report: Report, console: Console, *, unicode: bool = True) -> None:
     console.print(Text(report.heading(lambda e: pretty(e, unicode=unicode)), style="bold"))
     if report.fields:
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(style="cyan", no_wrap=True)  # label
-        grid.add_column(no_wrap=True)  # "="
-        # Values fold rather than end in "…": a cut path or number misleads.
-        grid.add_column(overflow="fold")
-        label_width = max(len(f.label) for f in report.fields) + 3
-        width = max(20, console.width - label_width)
-        for f in _fit_matrices(report.fields, width, unicode=unicode):
-            block = matrix_block(f.value, width=width) if unicode else None
-            shown = block or pretty(f.value, unicode=unicode)
-            text = Text(_negative(shown) if unicode and isinstance(f.value, str) else shown,
-                        style=_verdict_style(f.value))
-            if f.approx:
-                approx = _negative(f.approx) if unicode else f.approx
-                text.append(f" {'≈' if unicode else '~'} {approx}", style="green")
-            grid.add_row(f.label, Text("=", style="dim"), text)
-        console.print(grid)
+        _fields(report.fields, console, unicode=unicode)
     if report.steps:
         _steps(report.steps, console, unicode=unicode)
     for table in report.tables:
@@ -50,6 +34,53 @@ def render(report: Report, console: Console, *, unicode: bool = True) -> None:
     for note in report.notes:
         style = "bold" if isinstance(note, Alert) else "dim italic"
         console.print(Text(f"note: {_negative(note) if unicode else note}", style=style))
+
+
+# Values narrower than this beside their labels, or too narrow for a number of
+# theirs, go under their labels instead (long labels: "f at w=0.5, b=0.1, x=2").
+MIN_VALUE_WIDTH = 16
+_NUMBER = re.compile(r"[−-]?\d[\d.]*(?:e[-+−]?\d+)?")
+
+
+def _fields(fields: list[Field], console: Console, *, unicode: bool) -> None:
+    label_width = max(len(f.label) for f in fields) + 3
+    beside = console.width - label_width
+    stacked = beside < MIN_VALUE_WIDTH
+    rows = []
+    for f in _fit_matrices(fields, max(20, beside), unicode=unicode):
+        text = _field_value(f, max(20, beside), unicode=unicode)
+        longest = max((len(n) for n in _NUMBER.findall(text.plain)), default=0)
+        stacked = stacked or longest > beside
+        rows.append((f, text))
+    if stacked:  # label on its line, the value indented below with the whole width
+        width = max(20, console.width - 2)
+        for f in _fit_matrices(fields, width, unicode=unicode):
+            console.print(Text.assemble((f.label, "cyan"), " ", ("=", "dim")))
+            grid = Table.grid()
+            grid.add_column(width=2, no_wrap=True)
+            grid.add_column(overflow="fold")
+            grid.add_row("", _field_value(f, width, unicode=unicode))
+            console.print(grid)
+        return
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="cyan", no_wrap=True)  # label
+    grid.add_column(no_wrap=True)  # "="
+    # Values fold rather than end in "…": a cut path or number misleads.
+    grid.add_column(overflow="fold")
+    for f, text in rows:
+        grid.add_row(f.label, Text("=", style="dim"), text)
+    console.print(grid)
+
+
+def _field_value(f: Field, width: int, *, unicode: bool) -> Text:
+    block = matrix_block(f.value, width=width) if unicode else None
+    shown = block or pretty(f.value, unicode=unicode)
+    text = Text(_negative(shown) if unicode and isinstance(f.value, str) else shown,
+                style=_verdict_style(f.value))
+    if f.approx:
+        approx = _negative(f.approx) if unicode else f.approx
+        text.append(f" {'≈' if unicode else '~'} {approx}", style="green")
+    return text
 
 
 def _verdict_style(value: Any) -> str:

@@ -21,6 +21,7 @@ Examples:
   calctool plot "x^2" --tangent-at 1 --range -1:3
   calctool plot "1/x^2" --ylim 0:10
   calctool plot "log(x)" --json
+  printf 'x^2\\n1/x\\n' | calctool plot - --json --jobs 2
   calctool plot "sin(x)" "cos(x)" --range -pi:pi --save trig.svg
 """
 
@@ -51,6 +52,7 @@ def plot(
     digits: opt.Digits = None,
     latex_style: opt.LatexStyle = "display",
     input_syntax: opt.InputSyntax = "auto",
+    jobs: opt.Jobs = 1,
 ) -> None:
     """Graph functions of one variable: sampled where each is defined, cut at poles and jumps.
 
@@ -72,4 +74,4 @@ def plot(
                        derivative=derivative, tangent_at=tangent_at,
                        timeout=settings.timeout, spelling=FLAGS)
 
-    raise typer.Exit(run_saving(settings, text, compute, save))
+    raise typer.Exit(run_saving(settings, text, compute, save, jobs))

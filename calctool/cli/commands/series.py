@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from calctool.cli import options as opt
-from calctool.cli.runner import run
+from calctool.cli.figures import run_saving
 from calctool.cli.settings import make_settings, with_syntax
 from calctool.core.errors import Spelling
 
@@ -29,7 +29,7 @@ Examples:
 # How the core's messages name its parameters here: by these flags.
 FLAGS = Spelling({"at": "--at", "order": "--order", "x": "--x", "table": "--table",
                   "steps": "--steps", "digits": "--digits", "timeout": "--timeout",
-                  "plot": "--plot", "plot_range": "--range"})
+                  "plot": "--plot", "plot_range": "--range", "ylim": "--ylim"})
 
 
 def series(
@@ -55,6 +55,8 @@ def series(
     digits: opt.Digits = None,
     plot: opt.Plot = False,
     range_: opt.Range = None,
+    ylim: opt.Ylim = None,
+    save: opt.Save = None,
     json: opt.Json = False,
     latex: opt.Latex = False,
     latex_style: opt.LatexStyle = "display",
@@ -73,12 +75,14 @@ def series(
     settings = make_settings("series", json=json, latex=latex, timeout=timeout, ascii=ascii,
                              digits=digits, latex_style=latex_style)
     settings = with_syntax(settings, input_syntax)
+    opt.plot_window(range_, plot or save is not None, ylim)
 
     def compute(text: str) -> object:
         from calctool.core.ops.series import series as series_op
 
         return series_op(text, at=at, order=order, x=x, table=table, steps=steps,
-                         digits=min(digits or 10, 100), plot=plot, plot_range=range_,
+                         digits=min(digits or 10, 100), plot=plot or save is not None,
+                         plot_range=range_, ylim=ylim,
                          timeout=settings.timeout, spelling=FLAGS)
 
-    raise typer.Exit(run(settings, expression, compute, jobs))  # type: ignore[arg-type]
+    raise typer.Exit(run_saving(settings, expression, compute, save, jobs))

@@ -196,7 +196,9 @@ def at_point(found: ImplicitDerivatives, point: dict[sp.Symbol, sp.Expr]) -> AtP
         if v is not None and (v.has(sp.zoo, sp.nan) or v.is_finite is False):
             v = None
         values.append(v)
-    numeric = None if singular else _numeric_slope(zero, x, y, point, vertical)
+    constants = {k: v for k, v in point.items() if k not in (x, y)}
+    numeric = None if singular else _numeric_slope(zero.xreplace(constants), x, y, point,
+                                                   vertical)
     if numeric is not None and values and values[0] is not None:
         exact_slope = sp.N(values[0], 30)
         if abs(numeric - exact_slope) > sp.Float("1e-6") * max(1, abs(exact_slope)):

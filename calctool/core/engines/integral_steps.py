@@ -86,6 +86,12 @@ class IntegralStep(Step):
         return out
 
 
+def _purpose(step: IntegralStep, what: str) -> IntegralStep:
+    from dataclasses import replace
+
+    return replace(step, note=f"{what}: {step.note}" if step.note else what)
+
+
 class _Mapper:
     def __init__(self, f: sp.Expr) -> None:
         self.taken = {str(s) for s in f.free_symbols}
@@ -119,10 +125,11 @@ class _Mapper:
             return self.make("substitution", rule, (inner,), substitution=(u, g),
                              note=f"d{u} = {sp.sstr(sp.diff(g, x))} d{x}")
         if isinstance(rule, mi.PartsRule):
-            v_step = self.node(rule.v_step)
+            # the two integrals of the rule, said which is which: they are often alike
+            v_step = _purpose(self.node(rule.v_step), "v = ∫ dv")
             subs = [v_step]
             if rule.second_step is not None:
-                subs.append(self.node(rule.second_step))
+                subs.append(_purpose(self.node(rule.second_step), "the ∫ v du of the rule"))
             x = self.e(rule.variable)
             u, dv = self.e(rule.u), self.e(rule.dv)
             v = v_step.result

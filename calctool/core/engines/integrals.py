@@ -331,18 +331,22 @@ def breakpoints(f: sp.Expr, x: sp.Symbol, lo: sp.Expr, hi: sp.Expr,
     whole = sp.Interval(lo, hi)
     try:
         with time_limit(seconds, "finding where the integrand is not continuous"):
-            try:
-                good = continuous_domain(f, x, whole)
-            except (NotImplementedError, ValueError, TypeError):
-                # sign, Heaviside, floor: bounded jumps (kinks() finds them); without them
-                # sympy can find the poles and domain edges
-                good = continuous_domain(_without_jumps(f), x, whole)
-            bad = whole - good
+            if f.has(sp.Piecewise):
+                bad = _piecewise_bad(f, x, whole)
+            else:
+                try:
+                    good = continuous_domain(f, x, whole)
+                except (NotImplementedError, ValueError, TypeError):
+                    # sign, Heaviside, floor: bounded jumps (kinks() finds them); without
+                    # them sympy can find the poles and domain edges
+                    good = continuous_domain(_without_jumps(f), x, whole)
+                bad = whole - good
     except ComputationTimeout:
         raise ComputeError("could not find where the integrand is not continuous in time",
                            code="cannot_decide") from None
     except (NotImplementedError, ValueError, TypeError) as exc:
-        raise ComputeError(f"could not find where the integrand is not continuous ({exc})",
+        why = " ".join(str(exc).split())  # sympy's messages start with a line break
+        raise ComputeError(f"could not find where the integrand is not continuous ({why})",
                            code="cannot_decide") from None
     if bad is sp.S.EmptySet:
         return []
@@ -358,6 +362,28 @@ def breakpoints(f: sp.Expr, x: sp.Symbol, lo: sp.Expr, hi: sp.Expr,
     raise ComputeError(f"the integrand is not continuous at infinitely many points of "
                        f"[{sp.sstr(lo)}, {sp.sstr(hi)}] ({sp.sstr(bad)})",
                        code="cannot_decide")
+
+
+def _piecewise_bad(f: sp.Expr, x: sp.Symbol, whole: sp.Interval) -> sp.Set:
+    """Where a piecewise f is not continuous in `whole`, apart from the bounded jumps
+    between its pieces (kinks() finds those): each piece's poles and domain edges on
+    the closure of the part of `whole` where it applies (1/x for x < 0 blows up at 0)."""
+    from sympy.calculus.util import continuous_domain
+
+    folded = sp.piecewise_fold(f)
+    if not isinstance(folded, sp.Piecewise) or any(e.has(sp.Piecewise)
+                                                   for e, _ in folded.args):
+        raise NotImplementedError("a piecewise function inside another expression")
+    bad: sp.Set = sp.S.EmptySet
+    taken: sp.Set = sp.S.EmptySet
+    for e, cond in folded.args:
+        region = (sp.S.Reals if cond == sp.true else cond.as_set()).intersect(whole) - taken
+        taken = taken.union(region)
+        if region.is_empty:
+            continue
+        closed = region.closure.intersect(whole)
+        bad = bad.union(closed - continuous_domain(_without_jumps(e), x, closed))
+    return bad
 
 
 def _without_jumps(f: sp.Expr) -> sp.Expr:

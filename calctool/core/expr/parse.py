@@ -610,7 +610,9 @@ class _Parser:
                 args = self.arguments(name_tok)
                 return sp.Function(name)(*args)  # an abstract function f(x)
             close = difflib.get_close_matches(name, FUNCTIONS, n=1)
-            if close:
+            if name == "sigma":  # \sigma(z) from slides; calctool itself writes sigmoid σ
+                hint = "for the logistic function σ(z) write sigmoid(z)"
+            elif close:
                 hint = f"did you mean {close[0]}?"
             elif self._has_comma_before_close(name_tok):
                 hint = ("that is not one of calctool's functions (the list is in "

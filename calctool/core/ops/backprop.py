@@ -18,10 +18,12 @@ from calctool.core.budget import DEFAULT_TIMEOUT, bounded
 from calctool.core.errors import KEYWORDS, DomainError, Spelling, UsageError
 from calctool.core.expr.parse import free_variables, parse_input
 from calctool.core.results.backprop import BackpropResult, FDGradientCheck
+from calctool.core.results.base import noting
 
 FD_AGREE = 10.0  # the adjoints agree with finite differences within 10x their error estimate
 
 
+@noting
 def backprop(f: Any, *, variables: str | Sequence[str | sp.Symbol] | None = None,
              at: Any = None, timeout: float | None = DEFAULT_TIMEOUT,
              spelling: Spelling = KEYWORDS) -> BackpropResult:

@@ -256,7 +256,15 @@ def _implicit(f: str | sp.Expr, implicit: str | sp.Symbol, *,
     found = engine.derivatives(equation, x, y, order)
     point = at_point = None
     if at is not None:
-        point = resolve_point(at, [x, y], param="at", spelling=say)
+        # the curve's other symbols are constants (a in a*x^2 + y^2 = 1): --at may fix them
+        others = [s for s in free_variables(equation.zero) if s not in (x, y)]
+        point = resolve_point(at, [x, y, *others], param="at", spelling=say,
+                              require_all=False)
+        missing = [v.name for v in (x, y) if v not in point]
+        if missing:
+            raise UsageError(f"{say.name('at')}: no value for {', '.join(missing)}; give the "
+                             f"point on the curve, e.g. {say.given('at', f'{x}=1,{y}=2')}",
+                             code="missing_variable")
         at_point = engine.at_point(found, point)
     return ImplicitDiffResult(text, sp.Eq(equation.lhs, equation.rhs, evaluate=False),
                               equation=equation, found=found, order=order,

@@ -38,6 +38,7 @@ from calctool.core.expr.points import (
     variable_names,
     whole_number,
 )
+from calctool.core.results.base import noting
 from calctool.core.results.integrate import IntegrateResult
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
 ANTIDERIVATIVE_SHARE = 0.6  # of the time limit for sympy's antiderivative
 
 
+@noting
 def integrate(f: str | sp.Expr, *, wrt: str | sp.Symbol | None = None,
               lower: object = None, upper: object = None, steps: bool = False,
               riemann: str | None = None, n: str | Sequence[int] | None = None,

@@ -29,6 +29,7 @@ from calctool.core.errors import (
     UsageError,
 )
 from calctool.core.expr.parse import free_variables, parse_input
+from calctool.core.results.base import noting
 from calctool.core.results.jacobian import Entry, FDCheck, JacobianResult
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ SIMPLIFY_SECONDS = 1.0  # the determinant is simplified for at most this long
 FD_AGREE = 10.0  # the finite-difference check agrees within this x its error estimate
 
 
+@noting
 def jacobian(f: Any, *, variables: Any = None, at: Any = None,
              timeout: float | None = DEFAULT_TIMEOUT, spelling: Spelling = KEYWORDS
              ) -> JacobianResult:
@@ -127,6 +129,7 @@ def _functions(f: Any) -> tuple[str, list[sp.Expr], list[Any]]:
     return text, functions, conditions
 
 
+@noting
 def jacobian_expression(f: Any, *, variables: Any = None, at: Any = None,
                         spelling: Spelling = KEYWORDS) -> JacobianResult:
     """The symbolic Jacobian of expressions, and its value at a point."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import sympy as sp
 
@@ -25,14 +26,16 @@ from calctool.core.engines.plotdata import (
     sample,
     written_domain,
 )
-from calctool.core.errors import KEYWORDS, DomainError, Spelling, UsageError
+from calctool.core.errors import KEYWORDS, DomainError, ParseError, Spelling, UsageError
 from calctool.core.expr.parse import free_variables, parse_input, symbol
 from calctool.core.expr.points import RangeLike, expression_text
+from calctool.core.results.base import noting
 from calctool.core.results.plot import PlotResult, TangentLine
 
 MAX_CURVES = 8
 
 
+@noting
 def plot(f: str | sp.Expr | Sequence[str | sp.Expr], *, plot_range: RangeLike | None = None,
          derivative: bool = False, tangent_at: str | float | sp.Expr | None = None,
          ylim: RangeLike | None = None, timeout: float | None = DEFAULT_TIMEOUT,
@@ -59,7 +62,7 @@ def plot(f: str | sp.Expr | Sequence[str | sp.Expr], *, plot_range: RangeLike | 
 def _plot(texts: list[str], *, plot_range: RangeLike | None, derivative: bool,
           tangent_at: str | float | sp.Expr | None, ylim: RangeLike | None,
           say: Spelling) -> PlotResult:
-    parsed = [parse_input(t) for t in texts]
+    parsed = [_parse(texts, k) for k in range(len(texts))]
     exprs = [p.expr for p in parsed]
     names: set[str] = set()
     for p in parsed:
@@ -100,6 +103,20 @@ def _plot(texts: list[str], *, plot_range: RangeLike | None, derivative: bool,
                       expressions=tuple(exprs), texts=tuple(texts), variable=var,
                       x_range=(lo, hi), derivatives=tuple(derivatives), tangent=tangent,
                       plot=data)
+
+
+def _parse(texts: list[str], k: int) -> Any:
+    """The k-th expression; a parse error in one of several says which, and points into
+    them all as the input shows them ("sin(x); cos(x"), as in --json's `input`."""
+    try:
+        return parse_input(texts[k])
+    except ParseError as exc:
+        if len(texts) > 1:
+            exc.message = f"expression {k + 1}: {exc.message}"
+            if exc.position is not None:
+                exc.position += sum(len(t) + 2 for t in texts[:k])
+                exc.source = "; ".join(texts)
+        raise
 
 
 def _point(value: str | float | sp.Expr, say: Spelling) -> sp.Expr:

@@ -30,6 +30,7 @@ from calctool.core.expr.points import (
     show_point,
     whole_number,
 )
+from calctool.core.results.base import noting
 from calctool.core.results.series import (
     Ascending,
     Evaluation,
@@ -49,10 +50,11 @@ DERIVATIVE_TABLE_MAX = 12  # --steps: f^(k)(a) for k up to this order
 REMAINDER_MAX_CHARS = 60  # a longer f^(N+1) is written f^(N+1)(ξ), not spelt out
 
 
+@noting
 def series(f: str | sp.Expr, *, at: PointLike | None = None, order: int | None = None,
            x: PointLike | None = None, table: bool = False, steps: bool = False,
            digits: int = 10, plot: bool = False, plot_range: RangeLike | None = None,
-           timeout: float | None = DEFAULT_TIMEOUT,
+           ylim: RangeLike | None = None, timeout: float | None = DEFAULT_TIMEOUT,
            spelling: Spelling = KEYWORDS) -> SeriesResult:
     """The series of `f` (text or a sympy expression) about `at` to order `order`.
 
@@ -63,7 +65,8 @@ def series(f: str | sp.Expr, *, at: PointLike | None = None, order: int | None =
     where the approximation is compared with f's true value; `table`: the
     error there against the order. `steps`: the derivatives f^(k)(a) the
     coefficients come from. `digits`: significant digits of decimals shown.
-    `plot`: f with polynomials of several orders, over `plot_range` ("a:b").
+    `plot`: f with polynomials of several orders, over `plot_range` ("a:b"), `ylim`
+    its y-window.
     """
     text = expression_text(f)
     if order is not None:
@@ -76,7 +79,12 @@ def series(f: str | sp.Expr, *, at: PointLike | None = None, order: int | None =
         result = _series(text, at=at, order=order, x=x, table=table, steps=steps,
                          digits=digits, say=spelling)
         if plot:
-            result = replace(result, plot=_plot(result, plot_range, spelling))
+            data = _plot(result, plot_range, spelling)
+            if ylim is not None:  # `ylim`: the plot's y-window
+                from calctool.core.engines.plotdata import with_ylim
+
+                data = with_ylim(data, ylim, spelling=spelling) or data
+            result = replace(result, plot=data)
         return result
 
 

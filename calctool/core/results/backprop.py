@@ -68,7 +68,7 @@ class BackpropResult(Result):
 
     def to_dict(self) -> dict[str, Any]:
         out = self.base_dict()
-        out["notes"] = list(self.notes)
+        out["notes"] = self.all_notes()
         out["variables"] = [v.name for v in self.variables]
         out["constants"] = [v.name for v in self.constants]
         out["at"] = point_dict(self.point)

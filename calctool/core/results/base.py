@@ -259,6 +259,12 @@ class Result:
         return {"ok": True, "command": self.command, "input": self.input,
                 "expression": expr_str(self.expression), "notes": list(self.input_notes)}
 
+    def all_notes(self) -> list[str]:
+        """JSON `notes` of a result with notes of its own: how the input was read
+        first (the terminal shows those on stderr), then the result's."""
+        return [*self.input_notes, *(n for n in getattr(self, "notes", ())
+                                     if n not in self.input_notes)]
+
     def to_dict(self) -> dict[str, Any]:
         return self.base_dict()
 

@@ -95,7 +95,7 @@ class ImplicitDiffResult(Result):
         if self.steps:
             out["implicit_steps"] = [{"title": s.title, "lhs": expr_str(s.lhs),
                                       "rhs": expr_str(s.rhs)} for s in self.found.steps]
-        out["notes"] = list(self.notes)
+        out["notes"] = self.all_notes()
         return out
 
     def display(self) -> Display:
@@ -165,7 +165,7 @@ class CurveTangentResult(Result):
                                 f"{expr_str(self.at.fy)}*({expr_str(y - self.point[y])}) = 0")
         if self.at.numeric_slope is not None:
             out["numeric_slope"] = expr_number(self.at.numeric_slope)
-        out["notes"] = list(self.notes)
+        out["notes"] = self.all_notes()
         return out
 
     def display(self) -> Display:

@@ -137,7 +137,7 @@ class IntegrateResult(Result):
             out["riemann"] = self.riemann.to_dict()
         if self.plot is not None:
             out["plot"] = self.plot.to_dict()
-        out["notes"] = list(self.notes)
+        out["notes"] = self.all_notes()
         return out
 
     # -- LaTeX -----------------------------------------------------------------

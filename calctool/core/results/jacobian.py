@@ -119,7 +119,7 @@ class JacobianResult(Result):
         out = self.base_dict()
         if self.function_mode:
             out["expression"] = None
-        out["notes"] = list(self.notes)
+        out["notes"] = self.all_notes()
         m, n = self.shape
         out["shape"] = [m, n]
         out["variables"] = list(self.names)

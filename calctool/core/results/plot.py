@@ -54,7 +54,7 @@ class PlotResult(Result):
         out["derivatives"] = [expr_str(d) for d in self.derivatives]
         out["tangent"] = self.tangent.to_dict(self.variable) if self.tangent else None
         out["plot"] = self.plot.to_dict() if self.plot is not None else None
-        out["notes"] = list(self.notes)
+        out["notes"] = self.all_notes()
         return out
 
     def display(self) -> Display:

@@ -278,7 +278,7 @@ class SeriesResult(Result):
             out["check_parameters"] = point_dict(self.parameters)
         if self.plot is not None:
             out["plot"] = self.plot.to_dict()
-        out["notes"] = list(self.notes)
+        out["notes"] = self.all_notes()
         return out
 
     def display(self) -> Display:

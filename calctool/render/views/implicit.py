@@ -52,7 +52,10 @@ def _diff(r: ImplicitDiffResult) -> Report:
     rep.primary = r.answer
     rep.latex.append(f"{derivative_latex(y, x, r.order)} = {sp.latex(r.answer)}")
     if r.point is not None and r.at is not None:
-        where = _where(r.point)
+        where = _where({x: r.point[x], y: r.point[y]})
+        if len(r.point) > 2:  # the constants' values too: (1, 0) with a=1
+            where += " with " + ", ".join(f"{k}={show_coordinate(v)}" for k, v in r.point.items()
+                                          if k not in (x, y))
         v = r.at.values[r.order - 1]
         label = f"{_label(y, x, r.order)} at {where}"
         if v is not None:
