@@ -387,3 +387,14 @@ def test_divergence_without_an_antiderivative(cli) -> None:
     with mpmath.workdps(30):
         truth = mpmath.quad(lambda t: mpmath.sin(mpmath.sin(t)) / mpmath.sqrt(t), [0, 1])
     assert d["converges"] is True and d["value"] == pytest.approx(float(truth), rel=1e-14)
+
+
+def test_parameter_that_decides_convergence_is_never_a_confident_divergence(cli) -> None:
+    """∫_0^∞ e^(-a x) dx is 1/a for a > 0 and diverges for a ≤ 0 (textbook): with a of
+    unknown sign, "diverges" (exit 0) would be wrong for every a > 0."""
+    r = cli("integrate", "exp(-a*x)", "--wrt", "x", "--from", "0", "--to", "oo", "--json")
+    assert r.code == 3, r.stdout
+    assert r.json["error"]["code"] == "cannot_decide"
+    assert "a" in r.json["error"]["message"]
+    with mpmath.workdps(30):  # the evidence: a = 2 converges (to 1/2)
+        assert mpmath.quad(lambda t: mpmath.exp(-2 * t), [0, mpmath.inf]) == pytest.approx(0.5)
