@@ -398,3 +398,15 @@ def test_parameter_that_decides_convergence_is_never_a_confident_divergence(cli)
     assert "a" in r.json["error"]["message"]
     with mpmath.workdps(30):  # the evidence: a = 2 converges (to 1/2)
         assert mpmath.quad(lambda t: mpmath.exp(-2 * t), [0, mpmath.inf]) == pytest.approx(0.5)
+
+
+def test_antiderivative_is_checked_beyond_the_first_periods(cli) -> None:
+    """∫|sin x| dx: sympy's Piecewise((cos x, x <= 0), (2 - cos x, x <= pi), (cos x + 4, True))
+    has derivative -sin x for x > pi, which is -|sin x| on (2pi, 3pi): it must not be shown.
+    Whatever is shown must have |sin t| as its derivative far from 0 (mpmath.diff)."""
+    r = cli("integrate", "abs(sin(x))", "--json")
+    if r.code == 0:
+        _derivative_matches(r.json["result"], lambda t: abs(mpmath.sin(t)),
+                            points=(-7.5, -4.1, 0.7, 4.0, 7.3, 13.1))
+    else:
+        assert r.code == 3 and r.json["error"]["code"] == "not_verified"
