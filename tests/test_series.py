@@ -327,3 +327,14 @@ def test_high_order_stays_quick_when_derivatives_grow() -> None:
                 sp.Rational(929569, 638512875)]
     assert coefficients(r) == {2 * k + 1: c for k, c in enumerate(textbook)}
     assert "Derivative(f(xi), (xi, 16))" in r.to_dict()["remainder"]
+
+
+def test_no_lagrange_bound_across_a_pole() -> None:
+    """tan has a pole at pi/2, between 0 and 2: f^(4) is unbounded on [0, 2], so there is
+    no finite Lagrange bound (textbook: the theorem needs f^(N+1) continuous on [a, X]).
+    A number from sampling the finite points would be a false bound."""
+    ev = calctool.series("tan(x)", order=3, x=2).to_dict()["evaluation"]
+    assert ev["remainder_bound"] is None
+    assert ev["true_value"] == pytest.approx(float(mpmath.tan(2)), rel=1e-14)
+    ev = calctool.series("tan(x)", order=3, x=1).to_dict()["evaluation"]  # no pole in [0, 1]
+    assert ev["remainder_bound"] is not None and abs(ev["error"]) <= ev["remainder_bound"]
