@@ -232,3 +232,16 @@ def test_input_syntax_in_python() -> None:
     with input_syntax("latex"):
         assert calctool.diff("xy", wrt="x").derivative == y
     assert calctool.diff("xy").derivative == 1
+
+
+@pytest.mark.parametrize(("latex", "plain"), [
+    (r"\sin^{-1} x", "asin(x)"),  # the textbook notation: sin^{-1} x = arcsin x, not 1/sin x
+    (r"\tan^{-1}(x)", "atan(x)"),
+    (r"\cos^{-1}\left(x\right)", "acos(x)"),
+    (r"\sinh^{-1} x", "asinh(x)"),
+    (r"\sin^{ -1 } x", "asin(x)"),
+    (r"\sin^{2} x", "sin(x)^2"),  # other powers stay powers
+    (r"\sin^{-2} x", "sin(x)^(-2)"),
+])
+def test_inverse_trig_notation(latex: str, plain: str) -> None:
+    assert parse_input(latex).expr == parse(plain)

@@ -34,6 +34,10 @@ if TYPE_CHECKING:
 MAX_DEPTH = 50
 
 # Functions written \name; their plain names are the same unless listed here.
+# f^{-1} written after these names is the inverse function (sin^{-1} x = arcsin x)
+_INVERTIBLE = {name: "a" + name for name in (
+    "sin", "cos", "tan", "cot", "sec", "csc", "sinh", "cosh", "tanh", "coth", "sech", "csch")}
+
 _FUNCTIONS = {
     "sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "arccot",
     "sinh", "cosh", "tanh", "coth", "sech", "csch", "arsinh", "arcosh", "artanh",
@@ -380,6 +384,9 @@ class _Translator:
                 power.where[:] = where
             else:
                 break
+        if power is not None and name in _INVERTIBLE and \
+                "".join(power.chars).replace(" ", "").strip("()") == "-1":
+            name, power = _INVERTIBLE[name], None  # \sin^{-1} x is arcsin x, as in textbooks
         self.enter(t.pos)
         self.out.emit(" " + name + "(", t.pos)
         self.argument(t)
