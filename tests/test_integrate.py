@@ -410,3 +410,17 @@ def test_antiderivative_is_checked_beyond_the_first_periods(cli) -> None:
                             points=(-7.5, -4.1, 0.7, 4.0, 7.3, 13.1))
     else:
         assert r.code == 3 and r.json["error"]["code"] == "not_verified"
+
+
+def test_an_irrational_end_is_not_rounded_to_a_double() -> None:
+    """∫_0^{π/2} √(tan x) dx = π/√2 (textbook, and mpmath). √tan blows up like
+    (π/2 - x)^(-1/2) at the end: stopping at float(π/2), 6e-17 short, loses 2·√6e-17 ≈
+    1.6e-8, far more than the error estimate shown."""
+    d = calctool.integrate("sqrt(tan(x))", lower=0, upper=sp.pi / 2).to_dict()
+    with mpmath.workdps(30):
+        truth = mpmath.pi / mpmath.sqrt(2)
+        quad = mpmath.quad(lambda t: mpmath.sqrt(mpmath.tan(t)), [0, mpmath.pi / 4, mpmath.pi / 2])
+        assert abs(truth - quad) < 1e-14
+    assert d["converges"] is True
+    assert abs(d["value"] - float(truth)) < 1e-14
+    assert abs(d["value"] - float(truth)) <= max(d["error_estimate"] or 0, 1e-15)

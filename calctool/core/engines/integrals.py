@@ -459,7 +459,8 @@ def _mp(e: sp.Expr) -> Any:
         return mpmath.inf
     if e is sp.S.NegativeInfinity:
         return mpmath.ninf
-    return mpmath.mpf(str(sp.N(e, QUAD_DIGITS + 5)))
+    with mpmath.workdps(max(mpmath.mp.dps, QUAD_DIGITS + 5)):  # not rounded to a double
+        return mpmath.mpf(str(sp.N(e, QUAD_DIGITS + 5)))
 
 
 def _oscillation(f: sp.Expr, x: sp.Symbol) -> float | None:
