@@ -245,3 +245,17 @@ def test_input_syntax_in_python() -> None:
 ])
 def test_inverse_trig_notation(latex: str, plain: str) -> None:
     assert parse_input(latex).expr == parse(plain)
+
+
+@pytest.mark.parametrize("latex", [r"\sqrt{x+1}\,dx", r"x^{2} \, dx", r"$e^{t}\,\mathrm{d}t$",
+                                   r"x\;dx"])
+def test_a_trailing_differential_is_refused_not_multiplied(latex: str) -> None:
+    """The dx of a pasted integrand is not the product d·x: x^2 dx read as d*x^3
+    would give a confident wrong integral (∫ x^2 dx = x^3/3, not d x^4/4)."""
+    with pytest.raises(ParseError) as info:
+        parse_input(latex)
+    assert "differential" in info.value.message
+
+
+def test_letters_d_and_x_inside_stay_a_product() -> None:
+    assert parse_input(r"$dx$").expr == parse("d*x")

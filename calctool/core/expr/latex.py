@@ -465,6 +465,12 @@ class _Translator:
                     return
 
 
+# `\,dx` (a spacing command, then d or \mathrm{d} and one letter) ending the formula: the
+# differential of a pasted integral, which as letters would be the product d*x.
+_DIFFERENTIAL = re.compile(r"(?:\\[,;:!]|\\quad|\\qquad)\s*(?P<d>d|\\mathrm\{d\}|\\text\{d\})"
+                           r"\s*(?P<var>[A-Za-z])\s*$")
+
+
 def _strip_delimiters(text: str) -> tuple[int, int]:
     """The span inside $...$, \\(...\\), \\[...\\] (the whole text when there are none)."""
     start, end = 0, len(text)
@@ -487,6 +493,12 @@ def translate(text: str) -> tuple[str, list[int]]:
         pos = text.index("$", start)
         raise ParseError("unexpected '$'", position=pos, source=text,
                          hint="give one formula: $...$ around the whole of it, or no $")
+    trailing = _DIFFERENTIAL.search(text[start:end])
+    if trailing is not None:
+        var = trailing.group("var")
+        raise ParseError(f"'d{var}' at the end is the differential of an integral, not the "
+                         f"product d·{var}", position=start + trailing.start("d"), source=text,
+                         hint=f"leave it out: calctool integrate \"...\" --wrt {var}")
     translator = _Translator(text, tokenize(text, start, end), end)
     translator.translate()
     return translator.out.text, translator.out.where
