@@ -424,3 +424,19 @@ def test_an_irrational_end_is_not_rounded_to_a_double() -> None:
     assert d["converges"] is True
     assert abs(d["value"] - float(truth)) < 1e-14
     assert abs(d["value"] - float(truth)) <= max(d["error_estimate"] or 0, 1e-15)
+
+
+def test_an_essential_singularity_at_an_end_is_not_a_crash(cli) -> None:
+    """exp(-tan x) → 0 as x → pi/2 from below (∫_0^{pi/2} = 0.62144962423581335764 by mpmath);
+    exp(tan x) grows faster than any power there: diverges. sympy's leading term raises
+    PoleError at such a point: an answer or exit 3, never an internal error (70)."""
+    with mpmath.workdps(30):
+        truth = mpmath.quad(lambda t: mpmath.exp(-mpmath.tan(t)), [0, mpmath.pi / 2])
+    r = cli("integrate", "exp(-tan(x))", "--from", "0", "--to", "pi/2", "--json")
+    assert r.code in (0, 3), r.stderr
+    if r.code == 0:
+        assert r.json["value"] == pytest.approx(float(truth), rel=1e-12)
+    r = cli("integrate", "exp(tan(x))", "--from", "0", "--to", "pi/2", "--json")
+    assert r.code in (0, 3), r.stderr
+    if r.code == 0:
+        assert r.json["converges"] is False

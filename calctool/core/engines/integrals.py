@@ -784,7 +784,7 @@ def _integrable_at(f: sp.Expr, x: sp.Symbol, p: sp.Expr,
                 term = g.as_leading_term(t)
                 exponent = term.as_coeff_exponent(t)[1]
         except (ComputationTimeout, NotImplementedError, ValueError, TypeError,
-                sp.PolynomialError):
+                sp.PolynomialError, sp.PoleError):
             return False
         if not (exponent.is_number and exponent > -1):
             return False
@@ -804,7 +804,7 @@ def _non_integrable(f: sp.Expr, x: sp.Symbol, p: sp.Expr, signs: tuple[int, ...]
             with time_limit(2.0):
                 coeff, exponent = g.as_leading_term(t).as_coeff_exponent(t)
         except (ComputationTimeout, NotImplementedError, ValueError, TypeError,
-                sp.PolynomialError):
+                sp.PolynomialError, sp.PoleError):
             continue
         if coeff.has(t) or coeff == 0 or not coeff.is_number or not exponent.is_number:
             continue
