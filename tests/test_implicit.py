@@ -185,3 +185,25 @@ def test_at_may_give_the_curves_constants(cli) -> None:
     assert "at (1, 1) with a=1 = -1" in text.stdout
     missing = cli("diff", "a*x^2 + y^2 = 2", "--implicit", "y", "--wrt", "x", "--at", "x=1,a=1")
     assert missing.code == 2 and "no value for y" in missing.stderr
+
+
+@pytest.mark.parametrize("equation", ["y^3 = x^3", "(y - x)^2 = 0"])
+def test_a_singular_point_on_a_smooth_curve_is_not_called_tangentless(cli, equation) -> None:
+    """F_x = F_y = 0 at (0, 0), yet over the reals y^3 = x^3 is the line y = x
+    (y^3 - x^3 = (y - x)(y^2 + xy + x^2), the second factor is > 0 off the origin), with
+    tangent y = x: "no single tangent line" (exit 0) would be wrong. The tangent cone has
+    one real line, which cannot tell a smooth point from a cusp: exit 3, not a guess."""
+    r = cli("tangent", equation, "--at", "x=0,y=0", "--json")
+    assert r.code == 3, r.stdout
+    assert r.json["error"]["code"] == "cannot_decide"
+    assert "y = x" in r.json["error"]["message"]
+    r = cli("diff", equation, "--implicit", "y", "--at", "x=0,y=0", "--json")
+    assert r.code == 3
+
+
+@pytest.mark.parametrize("equation", ["y^2 = x^2*(x + 1)", "x^2 + y^2 = 0", "x*y = 0"])
+def test_crossings_and_isolated_points_still_have_no_tangent(equation) -> None:
+    """Two real tangent lines (a node: y = ±x, or the axes) or none (an isolated point):
+    no single tangent, as textbooks say."""
+    d = calctool.tangent(equation, at="x=0,y=0").to_dict()
+    assert d["exists"] is False and d["kind"] == "singular point"

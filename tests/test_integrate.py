@@ -433,3 +433,56 @@ def test_a_sympy_message_in_an_error_is_one_line(cli) -> None:
     r = cli("integrate", "gamma(x)", "--from", "1", "--to", "2")
     assert r.code == 3
     assert "(Unable to determine" in r.stderr, r.stderr
+
+
+def test_parameter_that_decides_convergence_is_never_a_confident_divergence(cli) -> None:
+    """∫_0^∞ e^(-a x) dx is 1/a for a > 0 and diverges for a ≤ 0 (textbook): with a of
+    unknown sign, "diverges" (exit 0) would be wrong for every a > 0."""
+    r = cli("integrate", "exp(-a*x)", "--wrt", "x", "--from", "0", "--to", "oo", "--json")
+    assert r.code == 3, r.stdout
+    assert r.json["error"]["code"] == "cannot_decide"
+    assert "a" in r.json["error"]["message"]
+    with mpmath.workdps(30):  # the evidence: a = 2 converges (to 1/2)
+        assert mpmath.quad(lambda t: mpmath.exp(-2 * t), [0, mpmath.inf]) == pytest.approx(0.5)
+
+
+def test_antiderivative_is_checked_beyond_the_first_periods(cli) -> None:
+    """∫|sin x| dx: sympy's Piecewise((cos x, x <= 0), (2 - cos x, x <= pi), (cos x + 4, True))
+    has derivative -sin x for x > pi, which is -|sin x| on (2pi, 3pi): it must not be shown.
+    Whatever is shown must have |sin t| as its derivative far from 0 (mpmath.diff)."""
+    r = cli("integrate", "abs(sin(x))", "--json")
+    if r.code == 0:
+        _derivative_matches(r.json["result"], lambda t: abs(mpmath.sin(t)),
+                            points=(-7.5, -4.1, 0.7, 4.0, 7.3, 13.1))
+    else:
+        assert r.code == 3 and r.json["error"]["code"] == "not_verified"
+
+
+def test_an_irrational_end_is_not_rounded_to_a_double() -> None:
+    """∫_0^{π/2} √(tan x) dx = π/√2 (textbook, and mpmath). √tan blows up like
+    (π/2 - x)^(-1/2) at the end: stopping at float(π/2), 6e-17 short, loses 2·√6e-17 ≈
+    1.6e-8, far more than the error estimate shown."""
+    d = calctool.integrate("sqrt(tan(x))", lower=0, upper=sp.pi / 2).to_dict()
+    with mpmath.workdps(30):
+        truth = mpmath.pi / mpmath.sqrt(2)
+        quad = mpmath.quad(lambda t: mpmath.sqrt(mpmath.tan(t)), [0, mpmath.pi / 4, mpmath.pi / 2])
+        assert abs(truth - quad) < 1e-14
+    assert d["converges"] is True
+    assert abs(d["value"] - float(truth)) < 1e-14
+    assert abs(d["value"] - float(truth)) <= max(d["error_estimate"] or 0, 1e-15)
+
+
+def test_an_essential_singularity_at_an_end_is_not_a_crash(cli) -> None:
+    """exp(-tan x) → 0 as x → pi/2 from below (∫_0^{pi/2} = 0.62144962423581335764 by mpmath);
+    exp(tan x) grows faster than any power there: diverges. sympy's leading term raises
+    PoleError at such a point: an answer or exit 3, never an internal error (70)."""
+    with mpmath.workdps(30):
+        truth = mpmath.quad(lambda t: mpmath.exp(-mpmath.tan(t)), [0, mpmath.pi / 2])
+    r = cli("integrate", "exp(-tan(x))", "--from", "0", "--to", "pi/2", "--json")
+    assert r.code in (0, 3), r.stderr
+    if r.code == 0:
+        assert r.json["value"] == pytest.approx(float(truth), rel=1e-12)
+    r = cli("integrate", "exp(tan(x))", "--from", "0", "--to", "pi/2", "--json")
+    assert r.code in (0, 3), r.stderr
+    if r.code == 0:
+        assert r.json["converges"] is False

@@ -232,3 +232,30 @@ def test_input_syntax_in_python() -> None:
     with input_syntax("latex"):
         assert calctool.diff("xy", wrt="x").derivative == y
     assert calctool.diff("xy").derivative == 1
+
+
+@pytest.mark.parametrize(("latex", "plain"), [
+    (r"\sin^{-1} x", "asin(x)"),  # the textbook notation: sin^{-1} x = arcsin x, not 1/sin x
+    (r"\tan^{-1}(x)", "atan(x)"),
+    (r"\cos^{-1}\left(x\right)", "acos(x)"),
+    (r"\sinh^{-1} x", "asinh(x)"),
+    (r"\sin^{ -1 } x", "asin(x)"),
+    (r"\sin^{2} x", "sin(x)^2"),  # other powers stay powers
+    (r"\sin^{-2} x", "sin(x)^(-2)"),
+])
+def test_inverse_trig_notation(latex: str, plain: str) -> None:
+    assert parse_input(latex).expr == parse(plain)
+
+
+@pytest.mark.parametrize("latex", [r"\sqrt{x+1}\,dx", r"x^{2} \, dx", r"$e^{t}\,\mathrm{d}t$",
+                                   r"x\;dx"])
+def test_a_trailing_differential_is_refused_not_multiplied(latex: str) -> None:
+    """The dx of a pasted integrand is not the product d·x: x^2 dx read as d*x^3
+    would give a confident wrong integral (∫ x^2 dx = x^3/3, not d x^4/4)."""
+    with pytest.raises(ParseError) as info:
+        parse_input(latex)
+    assert "differential" in info.value.message
+
+
+def test_letters_d_and_x_inside_stay_a_product() -> None:
+    assert parse_input(r"$dx$").expr == parse("d*x")

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from calctool.core.errors import CalcError, DomainError, ParseError, ResourceLimitError
 from calctool.core.expr.functions import RealRoot, leaky_relu, relu, sigmoid, softplus
-from calctool.core.expr.parse import MAX_LENGTH, parse, symbol
+from calctool.core.expr.parse import MAX_LENGTH, parse, parse_input, symbol
 
 x, y, t, w, b = (symbol(n) for n in "xytwb")
 f, g = sp.Function("f"), sp.Function("g")
@@ -296,3 +296,18 @@ def test_sigma_applied_hints_at_sigmoid(cli) -> None:
         r = cli("diff", text, "--json")
         assert r.code == 2 and r.json["error"]["hint"] == \
             "for the logistic function σ(z) write sigmoid(z)", r.stdout
+
+
+@pytest.mark.parametrize(("text", "product", "note"), [
+    ("1/2x", "x/2", "'/2x' is read as /2 times x"),
+    ("2x/3y", "2*x*y/3", "for a division by 3·y write /(3*y)"),
+    ("x/2 y", "x*y/2", "'/2 y' is read as /2 times y"),
+])
+def test_a_product_after_a_division_is_read_left_to_right_and_says_so(
+        text: str, product: str, note: str) -> None:
+    """2x/3y is 2xy/3 by the precedence rules (as 2*x/3*y is), while a reader of
+    handwriting means 2x/(3y): the reading is kept and a note says which it is."""
+    got = parse_input(text)
+    assert got.expr == parse(product)
+    assert any(note in n for n in got.notes), got.notes
+    assert not parse_input("1/2*x").notes and not parse_input("x/(2y)").notes

@@ -339,3 +339,27 @@ def test_series_plot_window_flags_as_the_other_plotting_commands(cli) -> None:
             "--json")
     assert r.code == 0, r.stdout
     assert r.json["plot"]["xlim"] == [-6, 6] and r.json["plot"]["ylim"] == [-2, 2]
+
+
+def test_no_lagrange_bound_across_a_pole() -> None:
+    """tan has a pole at pi/2, between 0 and 2: f^(4) is unbounded on [0, 2], so there is
+    no finite Lagrange bound (textbook: the theorem needs f^(N+1) continuous on [a, X]).
+    A number from sampling the finite points would be a false bound."""
+    ev = calctool.series("tan(x)", order=3, x=2).to_dict()["evaluation"]
+    assert ev["remainder_bound"] is None
+    assert ev["true_value"] == pytest.approx(float(mpmath.tan(2)), rel=1e-14)
+    ev = calctool.series("tan(x)", order=3, x=1).to_dict()["evaluation"]  # no pole in [0, 1]
+    assert ev["remainder_bound"] is not None and abs(ev["error"]) <= ev["remainder_bound"]
+
+
+def test_a_case_of_the_parameters_is_checked_too(cli) -> None:
+    """|x - a| about x = 0: sympy answers by cases, and its case a = 0 is the series 0,
+    but |x| has no Taylor series at 0 (a corner; textbook). The case must not be shown
+    unchecked: either every case passes the numeric check or the answer is refused."""
+    r = cli("series", "abs(x-a)", "--at", "x=0", "--order", "2", "--json")
+    if r.code == 0:
+        assert "Eq(a, 0)" not in r.json["result"]
+    else:
+        assert r.code == 3 and "a = 0" in r.json["error"]["message"]
+    d = calctool.series("exp(a*x)", at={"x": 0}, order=3).to_dict()  # no cases: unchanged
+    assert d["ok"] is True

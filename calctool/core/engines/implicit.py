@@ -197,6 +197,8 @@ def at_point(found: ImplicitDerivatives, point: dict[sp.Symbol, sp.Expr]) -> AtP
             v = None
         values.append(v)
     constants = {k: v for k, v in point.items() if k not in (x, y)}
+    if singular:
+        _tangent_cone_or_refuse(zero.xreplace(constants), x, y, point)
     numeric = None if singular else _numeric_slope(zero.xreplace(constants), x, y, point,
                                                    vertical)
     if numeric is not None and values and values[0] is not None:
@@ -210,6 +212,65 @@ def at_point(found: ImplicitDerivatives, point: dict[sp.Symbol, sp.Expr]) -> AtP
                            f"numerically near it has dx/dy ≈ {sp.Float(numeric, 10)}, not 0",
                            code="check_failed")
     return AtPoint(residual, exact, fx, fy, tuple(values), vertical, singular, numeric)
+
+
+def _tangent_cone_or_refuse(zero: sp.Expr, x: sp.Symbol, y: sp.Symbol,
+                            point: dict[sp.Symbol, sp.Expr], highest: int = 6) -> None:
+    """At a singular point (F_x = F_y = 0) "no single tangent line" is shown only when the
+    tangent cone (the lowest-degree homogeneous part of F about the point) has two or more
+    real lines (a crossing) or none (an isolated point). One real line cannot tell a
+    smooth point (y^3 = x^3 is the line y = x) from a cusp (y^2 = x^3): exit 3."""
+    import mpmath
+
+    from calctool.core.budget import time_limit
+    from calctool.core.errors import ComputationTimeout
+
+    u, v, t, s = sp.symbols("u v t s", real=True)
+    x0, y0 = point[x], point[y]
+    directions: dict[object, bool] = {}  # direction -> odd multiplicity
+    cone: sp.Expr | None = None
+    try:
+        with time_limit(3.0):
+            g = to_elementary(zero).xreplace({x: x0 + t * u, y: y0 + t * v})
+            expanded = sp.expand(sp.series(g, t, 0, highest + 1).removeO())
+            for k in range(2, highest + 1):
+                part = sp.expand(expanded.coeff(t, k))
+                if part != 0:
+                    cone = sp.factor(part)
+                    break
+            if cone is not None:
+                # real directions of the cone, with the parity of their multiplicity: a
+                # line of odd multiplicity surely carries a real branch of the curve
+                degree = sp.Poly(sp.expand(cone), u, v).total_degree()
+                poly = sp.Poly(sp.expand(cone.xreplace({u: 1, v: s})), s)
+                if degree - poly.degree() > 0:
+                    directions["vertical"] = (degree - poly.degree()) % 2 == 1
+                for factor, power in sp.sqf_list(poly.as_expr(), s)[1]:
+                    fpoly = sp.Poly(factor, s)
+                    for root in (fpoly.nroots(n=30) if fpoly.degree() > 0 else ()):
+                        if abs(sp.im(root)) < 1e-20:
+                            directions[round(float(sp.re(root)), 9)] = power % 2 == 1
+    except (ComputationTimeout, NotImplementedError, ValueError, TypeError, ArithmeticError,
+            sp.PolynomialError, sp.PoleError, mpmath.libmp.NoConvergence):
+        cone = None
+    if cone is not None and (not directions or sum(directions.values()) >= 2):
+        return  # an isolated point, or two real branches crossing
+    where = f"({show_coordinate(x0)}, {show_coordinate(y0)})"
+    if cone is None:
+        raise ComputeError(
+            f"∂F/∂{x} = ∂F/∂{y} = 0 at {where}: the implicit function theorem does not apply, "
+            "and the tangent cone there could not be found, so whether the curve has a "
+            "tangent line cannot be decided", code="cannot_decide")
+    lines = [f"{x} = {show_coordinate(x0)}" if d == "vertical" else
+             f"{y} = {sp.sstr(sp.nsimplify(sp.Float(d, 12)) * (x - x0) + y0)}"
+             for d in directions]
+    raise ComputeError(
+        f"∂F/∂{x} = ∂F/∂{y} = 0 at {where}: the implicit function theorem does not apply. "
+        f"The tangent cone {sp.sstr(cone.xreplace({u: x - x0, v: y - y0}))} = 0 has the real "
+        f"line{'s' if len(lines) > 1 else ''} {', '.join(lines)}, not two real branches "
+        "crossing for sure: the curve may be smooth there (y^3 = x^3 is the line y = x) or "
+        "have a cusp (y^2 = x^3): cannot decide", code="cannot_decide",
+        details={"tangent_cone_lines": lines})
 
 
 def _numeric_slope(zero: sp.Expr, x: sp.Symbol, y: sp.Symbol, point: dict[sp.Symbol, sp.Expr],

@@ -29,7 +29,8 @@ from itertools import combinations_with_replacement
 import sympy as sp
 from sympy.core.function import PoleError
 
-from calctool.core.errors import ComputeError, DomainError
+from calctool.core.budget import time_limit
+from calctool.core.errors import ComputationTimeout, ComputeError, DomainError
 from calctool.core.expr.functions import to_elementary
 
 MAX_ORDER = 30
@@ -291,8 +292,10 @@ def lagrange_bound(derivative: sp.Expr, x: sp.Symbol, a: sp.Expr, at: sp.Expr, o
     the maximum is taken over `samples` points, not proved)."""
     if at == a:
         return sp.Float(0)
-    biggest = sp.Float(0, 20)
     f = to_elementary(derivative)
+    if not _continuous_between(f, x, a, at):
+        return None  # a pole or jump in between: no finite maximum, no Lagrange bound
+    biggest = sp.Float(0, 20)
     for j in range(samples):
         xi = a + (at - a) * sp.Rational(j, samples - 1)
         v = _real(f.xreplace({x: xi}), 20)
@@ -300,6 +303,20 @@ def lagrange_bound(derivative: sp.Expr, x: sp.Symbol, a: sp.Expr, at: sp.Expr, o
             return None
         biggest = max(biggest, abs(v))
     return sp.Float(biggest * abs(sp.N(at - a, 20)) ** (order + 1) / sp.factorial(order + 1), 20)
+
+
+def _continuous_between(f: sp.Expr, x: sp.Symbol, a: sp.Expr, b: sp.Expr) -> bool:
+    """f continuous on the closed interval between a and b (False when sympy cannot
+    tell): sampling alone misses a pole between two samples (tan on [0, 2])."""
+    from sympy.calculus.util import continuous_domain
+
+    lo, hi = (a, b) if bool(a < b) else (b, a)
+    interval = sp.Interval(lo, hi)
+    try:
+        with time_limit(2.0):
+            return bool(interval.is_subset(continuous_domain(f, x, interval)))
+    except (ComputationTimeout, NotImplementedError, ValueError, TypeError):
+        return False
 
 
 # ---------------------------------------------------------------------------

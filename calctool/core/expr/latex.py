@@ -34,6 +34,10 @@ if TYPE_CHECKING:
 MAX_DEPTH = 50
 
 # Functions written \name; their plain names are the same unless listed here.
+# f^{-1} written after these names is the inverse function (sin^{-1} x = arcsin x)
+_INVERTIBLE = {name: "a" + name for name in (
+    "sin", "cos", "tan", "cot", "sec", "csc", "sinh", "cosh", "tanh", "coth", "sech", "csch")}
+
 _FUNCTIONS = {
     "sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "arccot",
     "sinh", "cosh", "tanh", "coth", "sech", "csch", "arsinh", "arcosh", "artanh",
@@ -380,6 +384,9 @@ class _Translator:
                 power.where[:] = where
             else:
                 break
+        if power is not None and name in _INVERTIBLE and \
+                "".join(power.chars).replace(" ", "").strip("()") == "-1":
+            name, power = _INVERTIBLE[name], None  # \sin^{-1} x is arcsin x, as in textbooks
         self.enter(t.pos)
         self.out.emit(" " + name + "(", t.pos)
         self.argument(t)
@@ -458,6 +465,12 @@ class _Translator:
                     return
 
 
+# `\,dx` (a spacing command, then d or \mathrm{d} and one letter) ending the formula: the
+# differential of a pasted integral, which as letters would be the product d*x.
+_DIFFERENTIAL = re.compile(r"(?:\\[,;:!]|\\quad|\\qquad)\s*(?P<d>d|\\mathrm\{d\}|\\text\{d\})"
+                           r"\s*(?P<var>[A-Za-z])\s*$")
+
+
 def _strip_delimiters(text: str) -> tuple[int, int]:
     """The span inside $...$, \\(...\\), \\[...\\] (the whole text when there are none)."""
     start, end = 0, len(text)
@@ -480,6 +493,12 @@ def translate(text: str) -> tuple[str, list[int]]:
         pos = text.index("$", start)
         raise ParseError("unexpected '$'", position=pos, source=text,
                          hint="give one formula: $...$ around the whole of it, or no $")
+    trailing = _DIFFERENTIAL.search(text[start:end])
+    if trailing is not None:
+        var = trailing.group("var")
+        raise ParseError(f"'d{var}' at the end is the differential of an integral, not the "
+                         f"product d·{var}", position=start + trailing.start("d"), source=text,
+                         hint=f"leave it out: calctool integrate \"...\" --wrt {var}")
     translator = _Translator(text, tokenize(text, start, end), end)
     translator.translate()
     return translator.out.text, translator.out.where

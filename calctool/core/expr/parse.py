@@ -316,6 +316,7 @@ class _Parser:
         self.conditions: list[Condition] = []
         # Inside |...|: a "|" closes it (outside, it opens a new one: |x||y|).
         self.in_abs = False
+        self.notes: list[str] = []  # how ambiguous text was read
 
     def require(self, kind: str, arg: sp.Expr, node: sp.Expr, shown: str) -> None:
         if arg.free_symbols:
@@ -384,18 +385,32 @@ class _Parser:
 
     def term(self) -> sp.Expr:
         left = self.unary()
+        division: Token | None = None  # the '/' just before, while no other operator follows
         while True:
             if self.at_op("*", "/"):
                 op = self.advance()
                 right = self.unary()
                 left = self.combine(op, left, right)
+                division = op if op.text == "/" else None
             elif (self.tok.kind == "name" or self.at_op("(", "[", *_RADICALS)
                   or (self.at_op("|") and not self.in_abs)):
                 op = Token("op", "*", self.tok.pos)
                 right = self.power()
                 left = self.combine(op, left, right)
+                if division is not None:
+                    self.divided_then_juxtaposed(division, op)
+                    division = None
             else:
                 return left
+
+    def divided_then_juxtaposed(self, division: Token, product: Token) -> None:
+        """`1/2x` is (1/2)*x, as `1/2*x` is: say so, since 1/(2x) is often meant."""
+        end = self.tok.pos if self.tok.kind != "end" else len(self.text)
+        over = self.text[division.pos + 1:product.pos].strip()
+        then = self.text[product.pos:end].strip()
+        written = self.text[division.pos:end].strip()
+        self.notes.append(f"'{written}' is read as /{over} times {then} (left to right, as "
+                          f"with *); for a division by {over}·{then} write /({over}*{then})")
 
     def unary(self) -> sp.Expr:
         if self.at_op("-", "+"):
@@ -872,6 +887,7 @@ def read_plain(text: str, *, derivative: bool = False) -> ParsedInput:
     erased = tuple({(c.arg, c.kind): c for c in parser.conditions
                     if not expr.has(c.node)}.values())
     notes = reading_notes(sorted({*names, *(str(s) for s in expr.free_symbols)}))
+    notes += tuple(dict.fromkeys(parser.notes))
     if defined is not None and equation is not None:
         variables = {str(s) for s in expr.free_symbols} | set(names)
         if defined.name in variables:

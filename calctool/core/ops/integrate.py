@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import sympy as sp
 
-from calctool.core.budget import DEFAULT_TIMEOUT, bounded
+from calctool.core.budget import DEFAULT_TIMEOUT, bounded, time_limit
 from calctool.core.engines import integrals as ig
 from calctool.core.errors import (
     KEYWORDS,
@@ -228,12 +228,19 @@ def _symbolic_definite(text: str, expr: sp.Expr, x: sp.Symbol, a: sp.Expr, b: sp
     ends = []
     for end in (a, b):
         if end in (sp.oo, sp.S.NegativeInfinity):
-            ends.append(sp.limit(prim, x, end))
+            try:
+                ends.append(sp.limit(prim, x, end))
+            except (NotImplementedError, ValueError, TypeError, sp.PoleError) as exc:
+                raise ComputeError(f"the limit of the antiderivative {sp.sstr(prim)} as {x} → "
+                                   f"{sp.sstr(end)} could not be computed ({exc})",
+                                   code="cannot_decide") from None
         else:
             ends.append(prim.subs(x, end))
     notes = list(anti.notes)
     for end, value, side in ((a, ends[0], "+"), (b, ends[1], "-")):
         if isinstance(value, sp.AccumBounds) or value in (sp.oo, -sp.oo, sp.zoo):
+            if end in (sp.oo, sp.S.NegativeInfinity):
+                _divergence_for_every_value(prim, x, end)
             behaviour = "oscillates" if isinstance(value, sp.AccumBounds) else (
                 "oo" if value is sp.oo else "-oo" if value is -sp.oo else "unbounded")
             reason = (f"the integral diverges as {x} → {sp.sstr(end)}: the antiderivative "
@@ -262,6 +269,32 @@ def _symbolic_definite(text: str, expr: sp.Expr, x: sp.Symbol, a: sp.Expr, b: sp
     return IntegrateResult(text, expr, variable=x, lower=a, upper=b, definite=definite,
                            antiderivative=prim, verification=anti.verification, steps=tree,
                            notes=tuple(notes), digits=digits)
+
+
+def _divergence_for_every_value(prim: sp.Expr, x: sp.Symbol, end: sp.Expr) -> None:
+    """The limit of F at an infinite end was found infinite with the parameters left
+    symbolic: sympy takes a symbol of unknown sign as positive there (e^(-a x) → 0 only
+    for a > 0). Put numbers of both signs in for the parameters; if F has a finite limit
+    for any of them, whether the integral converges depends on the parameters: exit 3."""
+    symbols = sorted(prim.free_symbols - {x}, key=str)
+    if not symbols:
+        return
+    for sample in ((1, 2), (-1, -2), (2, 1), (-2, -1), (sp.Rational(1, 2), 3)):
+        values = {s: sp.Integer(1) * sample[i % 2] for i, s in enumerate(symbols)}
+        try:
+            with time_limit(2.0):
+                lim = sp.limit(prim.xreplace(values), x, end)
+        except (ComputationTimeout, NotImplementedError, ValueError, TypeError, sp.PoleError):
+            continue
+        if not isinstance(lim, sp.AccumBounds) and lim.is_finite and ig.value(lim, {}) is not None:
+            shown = ", ".join(f"{k} = {sp.sstr(v)}" for k, v in values.items())
+            raise ComputeError(
+                f"whether the integral converges as {x} → {sp.sstr(end)} depends on "
+                + ", ".join(str(s) for s in symbols)
+                + f": with {shown} the antiderivative {sp.sstr(prim)} tends to "
+                f"{sp.sstr(lim)} (it converges), with the symbols left free sympy finds no "
+                "finite limit; give the parameters numbers", code="cannot_decide",
+                details={"antiderivative": sp.sstr(prim), "converges_with": shown})
 
 
 def _check_symbolic(expr: sp.Expr, x: sp.Symbol, a: sp.Expr, b: sp.Expr,

@@ -197,6 +197,7 @@ def _one(text: str, expr: sp.Expr, var: sp.Symbol, point: Point, parameters: lis
             raise _refuse(expr, where, [check], sp.sstr(shown))
         else:
             raise _refuse(expr, where, [check], sp.sstr(shown))
+    _check_cases(expr, var, a, n, expansion, parameters, reflect, where)
     sides = check.sides
     kind = expansion.kind
     notes.extend(_kind_notes(kind, expansion.pole_order, expansion.removable, var, a, sides,
@@ -251,6 +252,39 @@ def _one(text: str, expr: sp.Expr, var: sp.Symbol, point: Point, parameters: lis
         remainder=remainder,
         xi=xi, derivatives=derivatives, evaluation=evaluation, table=rows,
         parameters=values or None, digits=digits, notes=tuple(notes))
+
+
+def _check_cases(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, n: int,
+                 expansion: taylor.Expansion, parameters: Sequence[sp.Symbol], reflect: bool,
+                 where: str) -> None:
+    """sympy may answer by cases of the parameters (|x - a| about 0: one formula for
+    a = 0, another otherwise); the check above used generic values, so each special
+    case (an equation in the parameters) is checked with its own values."""
+    if not parameters:
+        return
+    cases = {sp.Eq(*cond.args) for term in expansion.terms
+             for pw in term.coefficient.atoms(sp.Piecewise)
+             for _, cond in pw.args if isinstance(cond, (sp.Eq, sp.Ne))}
+    for cond in cases:
+        try:
+            solutions = sp.solve(cond, list(cond.free_symbols & set(parameters)), dict=True)
+        except (NotImplementedError, ValueError, TypeError):
+            solutions = []
+        for values in solutions[:3]:
+            if not all(v.is_number and v.is_real for v in values.values()):
+                continue
+            check_terms = [Term(term.coefficient.xreplace(values), term.exponent)
+                           for term in expansion.terms]
+            slack = taylor.LOG_SLACK if expansion.kind == "log" else taylor.SLACK
+            check = taylor.check_one(expr.xreplace(values), var, a, check_terms, n, slack,
+                                     reflect)
+            if not check.ok:
+                shown = ", ".join(f"{k} = {sp.sstr(v)}" for k, v in values.items())
+                raise ComputeError(
+                    f"the expansion of {sp.sstr(expr)} about {where} holds by cases of the "
+                    f"other symbols, and its case {shown} fails the numeric check (f may not "
+                    f"be smooth at the point for {shown}): give the symbols values, or ask "
+                    "with a point where no case is special", code="check_failed")
 
 
 def _expand_and_check(expr: sp.Expr, var: sp.Symbol, a: sp.Expr, n: int,

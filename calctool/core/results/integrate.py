@@ -206,7 +206,7 @@ class IntegrateResult(Result):
 
 def _checked_words(v: Verification) -> str:
     how = "symbolically and " if v.symbolic else ""
-    return (f"F' = f {how}at {len(v.points)} random points "
+    return (f"F' = f {how}at {len(v.points)} points "
             f"(largest relative difference {v.max_rel_error:.1e})")
 
 
