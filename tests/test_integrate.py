@@ -486,3 +486,28 @@ def test_an_essential_singularity_at_an_end_is_not_a_crash(cli) -> None:
     assert r.code in (0, 3), r.stderr
     if r.code == 0:
         assert r.json["converges"] is False
+
+
+# --- a symbolic bound: for which values the formula holds -------------------------------
+
+
+@pytest.mark.parametrize(("f", "lo", "hi", "condition", "inside"), [
+    ("1/x", "-1", "b", "b < 0", -0.5),          # [-1, b] crosses the pole at 0 for b > 0
+    ("1/x", "1", "b", "b > 0", 3.0),
+    ("1/(x^2-1)", "0", "b", "-1 < b < 1", 0.5),
+])
+def test_a_symbolic_bound_says_where_the_formula_holds(cli, f, lo, hi, condition,
+                                                       inside) -> None:
+    """F(b) - F(a) is the integral only while [a, b] reaches no pole: the note names the
+    values of b, and the value there agrees with mpmath quadrature (not calctool's)."""
+    d = cli("integrate", f, "--from", lo, "--to", hi, "--json").json
+    assert any(f"holds for {condition} only" in n for n in d["notes"]), d["notes"]
+    exact = sp.sympify(d["result"])
+    g = sp.lambdify(sp.Symbol("x"), sp.sympify(f.replace("^", "**")), "mpmath")
+    want = mpmath.quad(g, [float(lo), inside])
+    assert float(exact.subs(sp.Symbol("b"), inside)) == pytest.approx(float(want), rel=1e-12)
+
+
+def test_a_bound_of_a_continuous_integrand_holds_for_every_value(cli) -> None:
+    d = cli("integrate", "x^2", "--from", "0", "--to", "b", "--json").json
+    assert any("holds for every b" in n for n in d["notes"]), d["notes"]

@@ -255,13 +255,16 @@ def _symbolic_definite(text: str, expr: sp.Expr, x: sp.Symbol, a: sp.Expr, b: sp
     if exact.has(sp.Limit, sp.nan, sp.zoo) or isinstance(exact, sp.AccumBounds):
         raise ComputeError(f"F(b) - F(a) with F = {sp.sstr(prim)} could not be evaluated",
                            code="cannot_compute")
-    notes.append("F(upper) - F(lower) with the antiderivative F: this assumes f is continuous "
-                 f"between "
-                 f"{sp.sstr(a)} and {sp.sstr(b)} for the values of "
-                 + ", ".join(sorted(str(s) for s in (exact.free_symbols | a.free_symbols
-                                                     | b.free_symbols) - {x}))
-                 + " you have in mind")
-    check = _check_symbolic(expr, x, a, b, exact)
+    valid = _valid_range(expr, x, a, b)
+    if valid is not None:
+        notes.append(valid[0])
+    else:
+        notes.append("F(upper) - F(lower) with the antiderivative F: this assumes f is "
+                     f"continuous between {sp.sstr(a)} and {sp.sstr(b)} for the values of "
+                     + ", ".join(sorted(str(s) for s in (exact.free_symbols | a.free_symbols
+                                                         | b.free_symbols) - {x}))
+                     + " you have in mind")
+    check = _check_symbolic(expr, x, a, b, exact, valid[1] if valid is not None else None)
     if check is not None:
         notes.append(check)
     definite = ig.Definite(True, exact, None, closed_form=not ig.is_special(exact))
@@ -297,21 +300,83 @@ def _divergence_for_every_value(prim: sp.Expr, x: sp.Symbol, end: sp.Expr) -> No
                 details={"antiderivative": sp.sstr(prim), "converges_with": shown})
 
 
+def _valid_range(expr: sp.Expr, x: sp.Symbol, a: sp.Expr, b: sp.Expr
+                 ) -> tuple[str, dict[sp.Symbol, sp.Expr]] | None:
+    """One bound a number, the other a symbol, f free of parameters: the values of the
+    symbolic bound for which F(b) - F(a) holds (the interval reaches no point where f is
+    not continuous), as a note, and a value inside them to check with; None otherwise.
+    ∫ 1/x from -1 to b is log|b| for b < 0 only: for b ≥ 0 it crosses the pole at 0."""
+    from sympy.calculus.util import continuous_domain
+
+    fixed, free = (a, b) if not a.free_symbols else (b, a)
+    if fixed.free_symbols or expr.free_symbols - {x} or not isinstance(free, sp.Symbol):
+        return None
+    try:
+        with time_limit(2.0):
+            bad = sp.S.Reals - continuous_domain(ig.prepare(expr), x, sp.S.Reals)
+    except (ComputationTimeout, NotImplementedError, ValueError, TypeError):
+        return None
+    if bad is sp.S.EmptySet:
+        return (f"F(upper) - F(lower) with the antiderivative F holds for every "
+                f"{sp.sstr(free)}: f is continuous on the whole real line"), {}
+    if not isinstance(bad, sp.FiniteSet) or not all(p.is_real for p in bad):
+        return None
+    points = sorted(bad, key=float)
+    if fixed in points:
+        return None
+    if fixed is sp.S.NegativeInfinity:
+        lo, hi = sp.S.NegativeInfinity, points[0]
+    elif fixed is sp.oo:
+        lo, hi = points[-1], sp.oo
+    else:
+        lo = max((p for p in points if p < fixed), key=float, default=sp.S.NegativeInfinity)
+        hi = min((p for p in points if p > fixed), key=float, default=sp.oo)
+    name = sp.sstr(free)
+    if lo is sp.S.NegativeInfinity:
+        condition = f"{name} < {sp.sstr(hi)}"
+        beyond = hi
+    elif hi is sp.oo:
+        condition = f"{name} > {sp.sstr(lo)}"
+        beyond = lo
+    else:
+        condition = f"{sp.sstr(lo)} < {name} < {sp.sstr(hi)}"
+        beyond = None
+    where = (f"x = {sp.sstr(beyond)}" if beyond is not None else
+             f"x = {sp.sstr(lo)} or x = {sp.sstr(hi)}").replace("x =", f"{x} =")
+    note = (f"F(upper) - F(lower) with the antiderivative F holds for {condition} only: "
+            f"beyond, the interval reaches {where}, where f is not continuous, and this "
+            "value does not apply (the integral may diverge there)")
+    finite = [v for v in (lo, hi) if v.is_finite]
+    inside = (sum(finite, sp.Integer(0)) / 2 if len(finite) == 2 else
+              finite[0] + (1 if hi is sp.oo else -1))
+    if inside == fixed:
+        inside = (inside + (hi if hi.is_finite else inside + 2)) / 2
+    return note, {free: inside}
+
+
 def _check_symbolic(expr: sp.Expr, x: sp.Symbol, a: sp.Expr, b: sp.Expr,
-                    exact: sp.Expr) -> str | None:
-    """Put numbers in for the symbols and compare with quadrature (several tries)."""
+                    exact: sp.Expr, first: dict[sp.Symbol, sp.Expr] | None = None
+                    ) -> str | None:
+    """Put numbers in for the symbols and compare with quadrature (several tries; `first`
+    is tried first: values for which the formula is meant to hold)."""
     symbols = sorted((expr.free_symbols | a.free_symbols | b.free_symbols) - {x}, key=str)
     rng = random.Random(ig.SEED)
-    for _ in range(4):
+    for attempt in range(5):
         values = {s: sp.Rational(rng.randint(5, 25), 10) for s in symbols}
+        if attempt == 0:
+            if first is None:
+                continue
+            values.update(first)
         lo, hi = a.xreplace(values), b.xreplace(values)
         f = expr.xreplace(values)
+        sign = 1
         try:
-            if (lo.is_finite and hi.is_finite and float(lo) > float(hi)):
-                continue
+            if lo.is_finite and hi.is_finite and float(lo) > float(hi):
+                lo, hi, sign = hi, lo, -1  # ∫ from a to b = -∫ from b to a
             if ig.breakpoints(ig.prepare(f), x, lo, hi, seconds=2.0):
                 continue
             quad, err, _ = ig.quadrature(ig.prepare(f), x, [lo, hi])
+            quad *= sign
         except (CalcError, TypeError, ValueError):
             continue
         got = ig.value(exact.xreplace(values), {})
