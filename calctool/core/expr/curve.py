@@ -81,7 +81,8 @@ def parse_equation(text: str) -> Equation:
         raise ParseError("the equation has nothing after '='", position=at, source=text)
     lhs = _side(left, 0, text)
     rhs = _side(right, at + 1, text)
-    return Equation(lhs.expr, rhs.expr, lhs.names | rhs.names, lhs.conditions + rhs.conditions)
+    return Equation(lhs.expr, rhs.expr, lhs.names | rhs.names,
+                    _printed(lhs.conditions + rhs.conditions))
 
 
 def _side(part: str, offset: int, text: str) -> ParsedInput:
@@ -92,3 +93,11 @@ def _side(part: str, offset: int, text: str) -> ParsedInput:
             exc.position += offset
         exc.source = text
         raise
+
+
+def _printed(conditions: tuple[Condition, ...]) -> tuple[Condition, ...]:
+    """The conditions with their text printed: an Equation lives in a result, which a
+    program may pickle (the parser keeps the text unprinted until a message needs it)."""
+    from dataclasses import replace
+
+    return tuple(replace(c, written=c.shown) for c in conditions)

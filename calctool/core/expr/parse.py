@@ -318,7 +318,8 @@ class _Parser:
         self.in_abs = False
         self.notes: list[str] = []  # how ambiguous text was read
 
-    def require(self, kind: str, arg: sp.Expr, node: sp.Expr, shown: str) -> None:
+    def require(self, kind: str, arg: sp.Expr, node: sp.Expr,
+                shown: str | Callable[[], str]) -> None:
         if arg.free_symbols:
             self.conditions.append(Condition(kind, arg, node, shown))
 
@@ -697,11 +698,13 @@ class _Parser:
         except (ValueError, TypeError) as exc:
             raise ParseError(f"{name}(): {exc}", code="wrong_arguments",
                              position=tok.pos, source=self.text) from None
-        shown = ", ".join(sp.sstr(a) for a in args)
+        def shown() -> str:
+            return f"{name}({', '.join(sp.sstr(a) for a in args)})"
+
         kind = DOMAIN_OF.get(name)
         if kind is not None and (name != "root" or (args[1].is_Integer and args[1] % 2 == 0)):
-            self.require(kind, args[0], result, f"{name}({shown})")
-        return self.check_defined(tok, result, args, f"{name}({shown})")
+            self.require(kind, args[0], result, shown)
+        return self.check_defined(tok, result, args, shown)
 
     def combine(self, op: Token, left: sp.Expr, right: sp.Expr) -> sp.Expr:
         if op.text in "*/" and _coefficient_bits(left) + _coefficient_bits(right) > MAX_INT_BITS:
@@ -715,7 +718,7 @@ class _Parser:
         elif op.text == "/":
             result = left / right
             written = sp.Mul(left, sp.Pow(right, -1, evaluate=False), evaluate=False)
-            self.require("nonzero", right, 1 / right, sp.sstr(written))
+            self.require("nonzero", right, 1 / right, lambda: sp.sstr(written))
         elif op.text == "+":
             result = left + right
         else:
@@ -728,9 +731,9 @@ class _Parser:
         if exponent.is_number:
             _check_power_size(base, exponent, op.pos, self.text)
         if exponent.is_Rational and not exponent.is_Integer and exponent.q % 2 == 0:
-            self.require("nonneg", base, base**exponent, sp.sstr(base**exponent))
+            self.require("nonneg", base, base**exponent, lambda: sp.sstr(base**exponent))
         if exponent.is_number and exponent.is_negative:
-            self.require("nonzero", base, base**exponent, sp.sstr(base**exponent))
+            self.require("nonzero", base, base**exponent, lambda: sp.sstr(base**exponent))
         # Odd roots of real quantities are real: x^(1/3) at -8 is -2.
         if (exponent.is_Rational and not exponent.is_Integer and exponent.q % 2 == 1
                 and not base.is_extended_nonnegative):
@@ -738,11 +741,11 @@ class _Parser:
         return base**exponent
 
     def check_defined(self, tok: Token, result: sp.Expr, operands: Sequence[sp.Expr],
-                      what: str | None) -> sp.Expr:
+                      what: str | Callable[[], str] | None) -> sp.Expr:
         """Refuse a step that turns defined operands into an undefined or complex value."""
         def described() -> str:
             if what is not None:
-                return what
+                return what if isinstance(what, str) else what()
             return f"({sp.sstr(operands[0])}){tok.text}({sp.sstr(operands[1])})"
 
         if result.has(sp.I) and not any(a.has(sp.I) for a in operands):
@@ -800,7 +803,13 @@ class Condition:
     kind: str
     arg: sp.Expr
     node: sp.Expr  # what the input built: while the result still has it, it still checks
-    shown: str  # the input's part that needs it: "sqrt(x)"
+    # the input's part that needs it: "sqrt(x)", or a function giving that text (printed
+    # only when a message needs it: printing every part of every input is not free)
+    written: str | Callable[[], str]
+
+    @property
+    def shown(self) -> str:
+        return self.written if isinstance(self.written, str) else self.written()
 
 
 # Functions defined on part of the real line only (sqrt(-1), log(0) are undefined).
