@@ -65,20 +65,7 @@ def test_ten_thousand_hostile_lines_give_ten_thousand_answers_in_order() -> None
     """Valid, invalid, huge-integer, slow, undecodable and injection lines in a real
     process: exactly one JSON line per input line, each echoing its input."""
     lines = _hostile_batch(10_000, seed=19)
-    r = subprocess.run([sys.executable, "-m", "calctool", "diff", "-", "--json", "--order", "3",
-                        "--timeout", "2"], input=b"\n".join(lines) + b"\n",
-                       capture_output=True, timeout=1200)
-    assert r.returncode in (2, 3), r.stderr[-2000:]
-    assert b"Traceback" not in r.stderr
-    out = [json.loads(line) for line in r.stdout.decode("utf-8").splitlines()]
-    assert len(out) == len(lines)
-    for k, (line, doc) in enumerate(zip(lines, out, strict=True)):
-        expected = line.decode("utf-8", errors="replace")
-        if k == 0:
-            expected = expected.removeprefix("\ufeff")
-        assert doc["input"] == expected, k
-        assert doc["ok"] or doc["error"]["code"] not in (None, "internal_error"), (k, doc)
-    answers = {doc["input"]: doc["result"] for doc in out if doc["ok"]}
+    answers = _one_answer_per_line(lines)
     assert answers["x^2"] == "0"  # third derivative
     assert answers["x^3*cos(x)"] == "x**3*sin(x) - 9*x**2*cos(x) - 18*x*sin(x) + 6*cos(x)"
 
@@ -88,8 +75,17 @@ def test_ten_thousand_hostile_lines_with_two_workers_lose_shift_or_repeat_none()
     input line, in input order, even with lines that run into --timeout among them."""
     lines = _hostile_batch(10_000, seed=23)
     lines[5000:5000] = [b"x^x^x^x^x^x^x^x^x^x^x^x^x^x^x^x"] * 3  # slow lines, side by side
+    answers = _one_answer_per_line(lines, "--jobs", "2")
+    assert answers["sin(x)*exp(x)"] == "-2*exp(x)*sin(x) + 2*exp(x)*cos(x)"
+    assert answers["x^3*cos(x)"] == "x**3*sin(x) - 9*x**2*cos(x) - 18*x*sin(x) + 6*cos(x)"
+
+
+def _one_answer_per_line(lines: list[bytes], *flags: str) -> dict[str, str]:
+    """Run `diff - --json --order 3 --timeout 2` (plus flags) on the lines in a real
+    process; check that exactly one JSON line answers each input line, in order, echoing
+    it, and none is an internal error. Returns input -> result of the lines that worked."""
     r = subprocess.run([sys.executable, "-m", "calctool", "diff", "-", "--json", "--order", "3",
-                        "--timeout", "2", "--jobs", "2"], input=b"\n".join(lines) + b"\n",
+                        "--timeout", "2", *flags], input=b"\n".join(lines) + b"\n",
                        capture_output=True, timeout=1200)
     assert r.returncode in (2, 3), r.stderr[-2000:]
     assert b"Traceback" not in r.stderr
@@ -101,6 +97,4 @@ def test_ten_thousand_hostile_lines_with_two_workers_lose_shift_or_repeat_none()
             expected = expected.removeprefix("\ufeff")
         assert doc["input"] == expected, k
         assert doc["ok"] or doc["error"]["code"] not in (None, "internal_error"), (k, doc)
-    answers = {doc["input"]: doc["result"] for doc in out if doc["ok"]}
-    assert answers["sin(x)*exp(x)"] == "-2*exp(x)*sin(x) + 2*exp(x)*cos(x)"
-    assert answers["x^3*cos(x)"] == "x**3*sin(x) - 9*x**2*cos(x) - 18*x*sin(x) + 6*cos(x)"
+    return {doc["input"]: doc["result"] for doc in out if doc["ok"]}
