@@ -19,6 +19,7 @@ from calctool.core.engines.values import evaluate as value_at
 from calctool.core.errors import KEYWORDS, DomainError, Spelling, UsageError
 from calctool.core.expr.parse import (
     Condition,
+    ParsedInput,
     free_variables,
     input_variables,
     parse_input,
@@ -98,18 +99,19 @@ def evaluate(f: str | sp.Expr, *, at: PointLike | Iterable[PointLike] | None = N
         raise UsageError(f"{say.name('digits')} must be between 1 and {MAX_DIGITS}, not {digits}",
                          code="bad_value")
     with bounded(timeout, spelling=say):
-        result = _evaluate(text, at=_point_list(at), ranges=ranges, csv_text=csv_text,
+        parsed = parse_input(text)
+        result = _evaluate(text, parsed, at=_point_list(at), ranges=ranges, csv_text=csv_text,
                            digits=digits, summary=summary, output=output, say=say)
         if plot:
-            result = replace(result, plot=_plot(result, plot_range, ylim, say))
+            result = replace(result, plot=_plot(result, parsed, plot_range, ylim, say))
         return result
 
 
 MAX_MARKED = 25  # points of a table marked on its plot; more are only the curve
 
 
-def _plot(r: EvalResult, plot_range: RangeLike | None, ylim: RangeLike | None,
-          say: Spelling) -> PlotData:
+def _plot(r: EvalResult, parsed: ParsedInput, plot_range: RangeLike | None,
+          ylim: RangeLike | None, say: Spelling) -> PlotData:
     """f over the range, the evaluated points on it (filled: f has that value there)."""
     from calctool.core.engines.plotdata import (
         parse_plot_range,
@@ -118,7 +120,6 @@ def _plot(r: EvalResult, plot_range: RangeLike | None, ylim: RangeLike | None,
         written_domain,
     )
 
-    parsed = parse_input(r.input)
     names = {str(v) for v in free_variables(parsed.expr)} | set(parsed.names)
     if len(names) != 1:
         listing = ", ".join(sorted(names)) or "no variable"
@@ -163,9 +164,9 @@ def _point_list(at: object) -> list[object]:
     return list(at)
 
 
-def _evaluate(text: str, *, at: Sequence[object], ranges: object, csv_text: str | None,
-              digits: int, summary: bool, output: str | None, say: Spelling) -> EvalResult:
-    parsed = parse_input(text)
+def _evaluate(text: str, parsed: ParsedInput, *, at: Sequence[object], ranges: object,
+              csv_text: str | None, digits: int, summary: bool, output: str | None,
+              say: Spelling) -> EvalResult:
     expr = parsed.expr
     variables = input_variables(parsed)
     if ranges or csv_text is not None:
