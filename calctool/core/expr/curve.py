@@ -46,28 +46,6 @@ def equals_sign(text: str) -> int | None:
     return equation.position if equation is not None else None
 
 
-def is_curve(text: str) -> bool:
-    """An equation that is not a definition: `x^2 + y^2 = 25` is a curve; `y = x^2` and
-    `f(x) = x^2` define the function (the parser reads those), unless the name is on
-    both sides (`y = x*y + 1` is a curve again)."""
-    from calctool.core.expr.equation import definition
-
-    try:
-        at = equals_sign(text)
-    except ParseError:
-        return True
-    if at is None:
-        return False
-    defined = definition(text[:at])
-    if defined is None:
-        return True
-    try:
-        right = parse_input(text[at + 1:])
-    except ParseError:
-        return False  # the parser reports the mistake in the definition
-    return defined.name in right.names | {str(s) for s in right.expr.free_symbols}
-
-
 def parse_equation(text: str) -> Equation:
     """Both sides of `lhs = rhs`, each read by the expression parser."""
     at = equals_sign(text)

@@ -24,7 +24,14 @@ from calctool.core.engines.domain import require_inside
 from calctool.core.engines.plotdata import PlotData, Series, parse_plot_range, sample
 from calctool.core.engines.pointwise import PointDerivative, derivative_at
 from calctool.core.engines.values import Value, evaluate
-from calctool.core.errors import KEYWORDS, ComputeError, DomainError, Spelling, UsageError
+from calctool.core.errors import (
+    KEYWORDS,
+    ComputeError,
+    DomainError,
+    ParseError,
+    Spelling,
+    UsageError,
+)
 from calctool.core.expr.parse import free_variables, parse_input, symbol
 from calctool.core.expr.points import (
     Point,
@@ -82,11 +89,16 @@ def _tangent(text: str, *, at: PointLike | None, secants: bool, k_max: int, plot
              plot_range: RangeLike | None, say: Spelling,
              chosen: str | Sequence[str | sp.Symbol] | None = None
              ) -> TangentResult | CurveTangentResult:
-    from calctool.core.expr.curve import is_curve
+    try:
+        parsed = parse_input(text)
+    except ParseError:
+        # `y = x^2` and `f(x) = x^2` parse (definitions: the graph of a function); any
+        # other equation (x^2 + y^2 = 25, y = x*y + 1) is a curve's, read as two sides
+        from calctool.core.expr.curve import equals_sign
 
-    if is_curve(text):
+        if equals_sign(text) is None:
+            raise
         return _curve_of_equation(text, at=at, secants=secants, plot=plot, say=say)
-    parsed = parse_input(text)
     expr = parsed.expr
     if at is None:
         raise UsageError(f"give the point of tangency with {say.name('at')}, e.g. "
